@@ -1,0 +1,58 @@
+"""The contact center's Flask application: ``create_app`` builds it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+
+from app.config import DEV_SECRET_KEY, ConfigError, check_settings, load_settings
+
+__all__ = ["ConfigError", "create_app"]
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Build the app from the environment; ``config`` overrides any setting (tests use it)."""
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.update(load_settings(app.instance_path))
+    if config:
+        app.config.update(config)
+    check_settings(app.config)
+    if not app.config["SECRET_KEY"]:
+        app.config["SECRET_KEY"] = DEV_SECRET_KEY
+    app.config["TESTING"] = app.config["HELPLINE_ENV"] == "testing"
+
+    register_extensions(app)
+    register_blueprints(app)
+    register_cli(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    """Attach logging, the database, Redis and RQ to ``app``."""
+    from app.extensions import db, redis_store
+    from app.log import configure_logging
+    from app.twilio.gateway import twilio_gateway
+
+    configure_logging(app)
+    db.init_app(app)
+    redis_store.init_app(app)
+    twilio_gateway.init_app(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    """One blueprint per area."""
+    from app.health import bp as health_bp
+    from app.sms.routes import bp as sms_bp
+    from app.voice.routes import bp as voice_bp
+
+    app.register_blueprint(health_bp)
+    app.register_blueprint(voice_bp)
+    app.register_blueprint(sms_bp)
+
+
+def register_cli(app: Flask) -> None:
+    """Add the ``helpline`` commands to ``flask --app app`` as well."""
+    from app.cli import register_commands
+
+    register_commands(app.cli)

@@ -1,0 +1,36 @@
+"""The ``helpline`` command: a Flask CLI group over ``create_app``."""
+
+from __future__ import annotations
+
+import click
+from flask import Flask
+from flask.cli import AppGroup, FlaskGroup
+
+
+def _create_app() -> Flask:
+    from app import ConfigError, create_app
+
+    try:
+        return create_app()
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+def register_commands(group: AppGroup) -> None:
+    """Add every command to ``group`` (the app's ``cli``)."""
+    from app.cli.customers import customers_cli
+    from app.cli.database import db_cli
+    from app.cli.demo import demo_command
+    from app.cli.serve import serve_command, worker_command
+    from app.cli.users import users_cli
+
+    for command in (customers_cli, db_cli, demo_command, serve_command, worker_command, users_cli):
+        group.add_command(command)
+
+
+main = FlaskGroup(
+    name="helpline",
+    create_app=_create_app,
+    add_version_option=False,
+    help="Run and manage the helpline contact center.",
+)

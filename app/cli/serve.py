@@ -1,0 +1,81 @@
+"""``helpline serve`` and ``helpline worker``: the processes that run the system."""
+
+from __future__ import annotations
+
+import logging
+import signal
+import subprocess
+import sys
+from typing import Any
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+from app.extensions import redis_store
+
+log = logging.getLogger(__name__)
+
+
+@click.command("worker")
+@click.option("--burst", is_flag=True, help="Work until the queues are empty, then exit.")
+@with_appcontext
+def worker_command(burst: bool) -> None:
+    """Run an RQ worker for the app's queues."""
+    from rq import Worker
+
+    queues = [redis_store.queue(name) for name in redis_store.QUEUE_NAMES]
+    Worker(queues, connection=redis_store.client).work(burst=burst, with_scheduler=True)
+
+
+@click.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=5000, show_default=True, help="Port to listen on.")
+@click.option("--workers", default=2, show_default=True, help="Web worker processes.")
+@click.option("--no-worker", is_flag=True, help="Do not start an RQ worker beside the web app.")
+@with_appcontext
+def serve_command(host: str, port: int, workers: int, no_worker: bool) -> None:
+    """Start the web app under gunicorn and, for local use, one RQ worker."""
+    worker = None
+    if not no_worker:
+        worker = subprocess.Popen([sys.executable, "-m", "app.cli", "worker"])
+    _print_urls(host, port)
+    try:
+        _run_gunicorn(host, port, workers)
+    finally:
+        if worker is not None:
+            worker.send_signal(signal.SIGTERM)
+            worker.wait(timeout=30)
+
+
+def _print_urls(host: str, port: int) -> None:
+    base = current_app.config["PUBLIC_BASE_URL"] or f"http://{host}:{port}"
+    click.echo(f"Helpline is starting on http://{host}:{port}")
+    click.echo(f"  health check:         {base}/healthz")
+    click.echo("  Twilio webhooks (paste into the console for your number):")
+    for label, path in (
+        ("A call comes in", "/voice/incoming"),
+        ("Primary handler fails (voice)", "/voice/fallback"),
+        ("Call status changes", "/voice/status"),
+        ("A message comes in", "/sms/incoming"),
+        ("Primary handler fails (messaging)", "/sms/fallback"),
+        ("Status callback (messaging)", "/sms/status"),
+    ):
+        click.echo(f"    {label + ':':36} {base}{path}")
+
+
+def _run_gunicorn(host: str, port: int, workers: int) -> None:
+    from gunicorn.app.base import BaseApplication
+
+    class _Server(BaseApplication):  # type: ignore[misc]
+        def load_config(self) -> None:
+            self.cfg.set("bind", f"{host}:{port}")
+            self.cfg.set("workers", workers)
+            self.cfg.set("accesslog", "-")
+
+        def load(self) -> Any:
+            from app.wsgi import app
+
+            return app
+
+    _Server().run()

@@ -1,0 +1,66 @@
+"""Settings read from the environment when ``create_app`` runs, with working local defaults."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+ENVIRONMENTS = ("development", "testing", "production")
+
+# Settings that production must not run without; the message names the variable.
+REQUIRED_IN_PRODUCTION = ("SECRET_KEY", "TWILIO_AUTH_TOKEN")
+
+DEV_SECRET_KEY = "dev-only-insecure-key"
+
+
+class ConfigError(RuntimeError):
+    """A setting is missing or invalid; the message names the variable."""
+
+
+def _flag(value: str | None, default: bool) -> bool:
+    if value is None or value.strip() == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def load_settings(instance_path: str, environ: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """Read every setting from ``environ`` (``os.environ`` by default)."""
+    env = os.environ if environ is None else environ
+    default_db = "sqlite:///" + str(Path(instance_path) / "helpline.db")
+    return {
+        "HELPLINE_ENV": env.get("HELPLINE_ENV", "development"),
+        "SECRET_KEY": env.get("SECRET_KEY", ""),
+        "DATABASE_URL": env.get("DATABASE_URL") or default_db,
+        "REDIS_URL": env.get("REDIS_URL") or "redis://localhost:6379/0",
+        "TWILIO_ACCOUNT_SID": env.get("TWILIO_ACCOUNT_SID", ""),
+        "TWILIO_AUTH_TOKEN": env.get("TWILIO_AUTH_TOKEN", ""),
+        "TWILIO_API_BASE": env.get("TWILIO_API_BASE", ""),
+        "TWILIO_VALIDATE_SIGNATURES": _flag(env.get("TWILIO_VALIDATE_SIGNATURES"), True),
+        "FALLBACK_NUMBER": env.get("FALLBACK_NUMBER") or "+15005550006",
+        "PUBLIC_BASE_URL": (env.get("PUBLIC_BASE_URL") or "").rstrip("/"),
+        "DEFAULT_REGION": env.get("DEFAULT_REGION", "US"),
+        "LOG_LEVEL": env.get("LOG_LEVEL", "INFO"),
+        # Seconds a health check or a fault-path store call may block before giving up.
+        "STORE_TIMEOUT": float(env.get("STORE_TIMEOUT", "2")),
+    }
+
+
+def check_settings(settings: Mapping[str, Any]) -> None:
+    """Refuse settings that would run production unsafely."""
+    environment = settings["HELPLINE_ENV"]
+    if environment not in ENVIRONMENTS:
+        raise ConfigError(
+            f"HELPLINE_ENV must be one of {', '.join(ENVIRONMENTS)}, not {environment!r}"
+        )
+    if environment != "production":
+        return
+    for name in REQUIRED_IN_PRODUCTION:
+        if not settings.get(name):
+            raise ConfigError(f"{name} must be set when HELPLINE_ENV=production")
+    if not settings["TWILIO_VALIDATE_SIGNATURES"]:
+        raise ConfigError(
+            "TWILIO_VALIDATE_SIGNATURES may be turned off for local development only, "
+            "not when HELPLINE_ENV=production"
+        )

@@ -1,0 +1,103 @@
+"""Extensions created unbound and attached to an app with ``init_app``.
+
+Nothing here connects at import time: engines and clients are made when the
+factory runs, and connections are opened on first use.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import redis
+from flask import Flask, current_app, g
+from rq import Queue
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+
+def make_engine(url: str, timeout: float = 2.0) -> Engine:
+    """An engine for ``url`` that fails fast when the server is unreachable."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        if parsed.database and parsed.database != ":memory:":
+            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"timeout": 15})
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    return create_engine(
+        url,
+        pool_pre_ping=True,
+        connect_args={"connect_timeout": max(1, int(timeout))},
+    )
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    # Foreign keys are off by default in SQLite; WAL lets the worker write while the web reads.
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=15000")
+    cursor.close()
+
+
+class Database:
+    """The SQLAlchemy engine of an app and a session per request, job or command."""
+
+    def init_app(self, app: Flask) -> None:
+        engine = make_engine(app.config["DATABASE_URL"], app.config["STORE_TIMEOUT"])
+        app.extensions["db.engine"] = engine
+        app.extensions["db.sessionmaker"] = sessionmaker(engine, expire_on_commit=False)
+        app.teardown_appcontext(self._close_session)
+
+    @property
+    def engine(self) -> Engine:
+        engine: Engine = current_app.extensions["db.engine"]
+        return engine
+
+    @property
+    def session(self) -> Session:
+        """The session of the current app context, opened on first use."""
+        if "db_session" not in g:
+            g.db_session = current_app.extensions["db.sessionmaker"]()
+        session: Session = g.db_session
+        return session
+
+    @staticmethod
+    def _close_session(_exc: BaseException | None) -> None:
+        session = g.pop("db_session", None)
+        if session is not None:
+            session.close()
+
+
+class RedisStore:
+    """The Redis client and the RQ queues of an app."""
+
+    QUEUE_NAMES = ("default", "broadcasts")
+
+    def init_app(self, app: Flask) -> None:
+        timeout = app.config["STORE_TIMEOUT"]
+        client = redis.Redis.from_url(
+            app.config["REDIS_URL"],
+            socket_connect_timeout=timeout,
+            socket_timeout=timeout,
+            health_check_interval=30,
+        )
+        app.extensions["redis"] = client
+        app.extensions["rq.queues"] = {
+            name: Queue(name, connection=client) for name in self.QUEUE_NAMES
+        }
+
+    @property
+    def client(self) -> redis.Redis:
+        client: redis.Redis = current_app.extensions["redis"]
+        return client
+
+    def queue(self, name: str = "default") -> Queue:
+        queue: Queue = current_app.extensions["rq.queues"][name]
+        return queue
+
+
+db = Database()
+redis_store = RedisStore()

@@ -1,0 +1,1 @@
+"""The one place that talks to Twilio: signature checks, TwiML builders and the REST gateway."""

@@ -1,0 +1,71 @@
+"""The REST side of Twilio: the only module that builds a ``twilio.rest.Client``."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import Flask, current_app
+from twilio.http.http_client import TwilioHttpClient
+from twilio.rest import Client
+
+from app.log import mask_phone
+
+log = logging.getLogger(__name__)
+
+
+class TwilioNotConfigured(RuntimeError):
+    """The account SID or auth token is missing, so nothing can be sent."""
+
+
+def make_client(account_sid: str, auth_token: str, api_base: str = "") -> Client:
+    """A REST client; ``api_base`` points the API domain at a local stub instead of Twilio."""
+    if not account_sid or not auth_token:
+        raise TwilioNotConfigured("TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN must be set")
+    client = Client(account_sid, auth_token, http_client=TwilioHttpClient(timeout=10))
+    if api_base:
+        # Calls, Messages and Queues all live on the 2010-04-01 "api" domain.
+        client.api.base_url = api_base.rstrip("/")
+    return client
+
+
+class TwilioGateway:
+    """Sends messages and places calls through Twilio's REST API for the current app."""
+
+    def init_app(self, app: Flask) -> None:
+        app.extensions["twilio.gateway"] = self
+
+    @property
+    def client(self) -> Client:
+        """The app's REST client, made on first use."""
+        app = current_app
+        client = app.extensions.get("twilio.client")
+        if client is None:
+            client = make_client(
+                app.config["TWILIO_ACCOUNT_SID"],
+                app.config["TWILIO_AUTH_TOKEN"],
+                app.config["TWILIO_API_BASE"],
+            )
+            app.extensions["twilio.client"] = client
+        return client
+
+    def send_sms(self, to: str, body: str, from_: str, status_callback: str = "") -> str:
+        """Send a text; returns Twilio's MessageSid."""
+        kwargs: dict[str, Any] = {"to": to, "from_": from_, "body": body}
+        if status_callback:
+            kwargs["status_callback"] = status_callback
+        message = self.client.messages.create(**kwargs)
+        log.info("sent SMS %s to %s", message.sid, mask_phone(to))
+        return str(message.sid)
+
+    def place_call(self, to: str, from_: str, url: str, status_callback: str = "") -> str:
+        """Start an outbound call that fetches its TwiML from ``url``; returns the CallSid."""
+        kwargs: dict[str, Any] = {"to": to, "from_": from_, "url": url}
+        if status_callback:
+            kwargs["status_callback"] = status_callback
+        call = self.client.calls.create(**kwargs)
+        log.info("placed call %s to %s", call.sid, mask_phone(to))
+        return str(call.sid)
+
+
+twilio_gateway = TwilioGateway()

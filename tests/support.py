@@ -1,0 +1,59 @@
+"""Helpers for tests: Twilio-shaped requests and settings for an app under test."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from typing import Any
+
+from twilio.request_validator import RequestValidator
+
+ACCOUNT_SID = "AC" + "a1" * 16
+AUTH_TOKEN = "test-auth-token-0123456789abcdef"
+PUBLIC_BASE_URL = "https://helpline.example.com"
+FALLBACK_NUMBER = "+15005550006"
+TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+def app_settings(**overrides: Any) -> dict[str, Any]:
+    """Settings for an app under test; keyword arguments override them."""
+    settings: dict[str, Any] = {
+        "HELPLINE_ENV": "testing",
+        "SECRET_KEY": "test-secret",
+        "REDIS_URL": TEST_REDIS_URL,
+        "TWILIO_ACCOUNT_SID": ACCOUNT_SID,
+        "TWILIO_AUTH_TOKEN": AUTH_TOKEN,
+        "TWILIO_API_BASE": "",
+        "TWILIO_VALIDATE_SIGNATURES": True,
+        "PUBLIC_BASE_URL": PUBLIC_BASE_URL,
+        "FALLBACK_NUMBER": FALLBACK_NUMBER,
+        "STORE_TIMEOUT": 1.0,
+    }
+    settings.update(overrides)
+    return settings
+
+
+def sign(url: str, params: dict[str, str], token: str = AUTH_TOKEN) -> str:
+    """The ``X-Twilio-Signature`` Twilio would send for a form post of ``params`` to ``url``."""
+    return RequestValidator(token).compute_signature(url, params)
+
+
+def call_params(**overrides: str) -> dict[str, str]:
+    """A voice webhook's form as Twilio sends it for an inbound call."""
+    params = {
+        "AccountSid": ACCOUNT_SID,
+        "ApiVersion": "2010-04-01",
+        "CallSid": "CA" + uuid.uuid4().hex,
+        "CallStatus": "ringing",
+        "Called": "+15558675310",
+        "CalledCountry": "US",
+        "Caller": "+14155550123",
+        "CallerCountry": "US",
+        "Direction": "inbound",
+        "From": "+14155550123",
+        "FromCountry": "US",
+        "To": "+15558675310",
+        "ToCountry": "US",
+    }
+    params.update(overrides)
+    return params
