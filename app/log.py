@@ -7,8 +7,16 @@ import re
 
 from flask import Flask, g, has_request_context, request
 
-# A phone number as it appears in logs: E.164 or a run of 7+ digits with common separators.
-_PHONE = re.compile(r"(?<![\w])\+?\d[\d\-\s().]{5,}\d(?![\w])")
+# Phone numbers as they appear in logs: international (+ and 7-15 digits, with separators),
+# North American national format, or a bare run of 10-11 digits. Dates, times, IP addresses
+# and ids do not match these shapes.
+_PHONE = re.compile(
+    r"(?<![\w+])(?:"
+    r"\+\d(?:[\s\-.()]?\d){6,14}"
+    r"|\(?\d{3}\)?[\s.\-]?\d{3}[\s.\-]\d{4}"
+    r"|\d{10,11}"
+    r")(?![\w.]?\d)"
+)
 
 FORMAT = "%(asctime)s %(levelname)s %(name)s [%(context)s] %(message)s"
 

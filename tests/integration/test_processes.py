@@ -1,0 +1,126 @@
+"""The processes an operator starts: the web app under gunicorn and the RQ worker."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+import pytest
+from rq import Queue
+
+from app.services import schema
+from tests.support import AUTH_TOKEN, FALLBACK_NUMBER, TEST_REDIS_URL, call_params, sign
+
+pytestmark = pytest.mark.slow
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def process_env(database_url: str, **extra: str) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        HELPLINE_ENV="production",
+        SECRET_KEY="process-test-secret",
+        TWILIO_AUTH_TOKEN=AUTH_TOKEN,
+        DATABASE_URL=database_url,
+        REDIS_URL=TEST_REDIS_URL,
+        FALLBACK_NUMBER=FALLBACK_NUMBER,
+        **extra,
+    )
+    return env
+
+
+def wait_for_health(url: str, deadline: float) -> dict[str, str]:
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                return dict(json.load(response))
+        except (urllib.error.URLError, ConnectionError):
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
+
+
+def wait_for_file(path: Path, deadline: float) -> str:
+    while not path.exists() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    return path.read_text() if path.exists() else ""
+
+
+def test_serve_runs_the_web_app_and_a_worker(database_url, redis_client, tmp_path: Path):
+    marker = tmp_path / "ran"
+    Queue("default", connection=redis_client).enqueue(Path.write_text, marker, "done")
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    env = process_env(database_url, PUBLIC_BASE_URL=base)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "app.cli", "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        health = wait_for_health(f"{base}/healthz", time.monotonic() + 30)
+        params = call_params()
+        request = urllib.request.Request(
+            f"{base}/voice/fallback",
+            data=urllib.parse.urlencode(params).encode(),
+            headers={"X-Twilio-Signature": sign(f"{base}/voice/fallback", params)},
+        )
+        with urllib.request.urlopen(request, timeout=5) as response:
+            twiml = response.read().decode()
+        job_result = wait_for_file(marker, time.monotonic() + 30)
+    finally:
+        server.send_signal(signal.SIGTERM)
+        output, _ = server.communicate(timeout=30)
+
+    assert health == {"status": "ok", "database": "ok", "redis": "ok"}
+    assert f"<Dial>{FALLBACK_NUMBER}</Dial>" in twiml
+    assert f"{base}/voice/incoming" in output  # the webhook URLs are printed for the operator
+    assert job_result == "done"
+
+
+def test_worker_runs_queued_jobs(database_url, redis_client, tmp_path: Path):
+    marker = tmp_path / "ran"
+    Queue("default", connection=redis_client).enqueue(Path.write_text, marker, "done")
+
+    result = subprocess.run(
+        [sys.executable, "-m", "app.cli", "worker", "--burst"],
+        env=process_env(database_url),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert marker.read_text() == "done"
+
+
+def test_db_upgrade_creates_the_schema_on_a_new_database(tmp_path: Path):
+    url = f"sqlite:///{tmp_path}/new.sqlite"
+
+    result = subprocess.run(
+        [sys.executable, "-m", "app.cli", "db", "upgrade"],
+        env=process_env(url),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert "Database is at head" in result.stdout
+    schema.upgrade(url)  # already at head: a second run is a no-op, not an error

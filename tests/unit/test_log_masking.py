@@ -1,0 +1,56 @@
+"""Log lines never show a whole phone number."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.log import mask_phone, mask_phones
+
+
+@pytest.mark.parametrize(
+    ("number", "masked"),
+    [
+        ("+14155550123", "***0123"),
+        ("(415) 555-0123", "***0123"),
+        ("+44 20 7946 0958", "***0958"),
+        ("911", "911"),
+    ],
+)
+def test_phone_numbers_are_masked_to_their_last_four_digits(number, masked):
+    assert mask_phone(number) == masked
+
+
+def test_numbers_inside_a_sentence_are_masked_and_the_rest_kept():
+    line = "call CA123 from +14155550123 to +15558675310 took 42 s"
+
+    assert mask_phones(line) == "call CA123 from ***0123 to ***5310 took 42 s"
+
+
+def test_short_numbers_and_ids_are_left_alone():
+    line = "queue billing has 12 waiting, job 7f3a-1200 retried 3 times"
+
+    assert mask_phones(line) == line
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "health check from 192.168.100.200 at 2026-11-27 02:11:41",
+        "interaction 123456 closed after 3600 s",
+        "AccountSid AC0123456789 ok",
+    ],
+)
+def test_dates_addresses_and_ids_are_not_taken_for_phone_numbers(line):
+    assert mask_phones(line) == line
+
+
+@pytest.mark.parametrize(
+    ("line", "masked"),
+    [
+        ("from 415.555.0123 ok", "from ***0123 ok"),
+        ("from 4155550123 ok", "from ***0123 ok"),
+        ("to +44 20 7946 0958.", "to ***0958."),
+    ],
+)
+def test_national_formats_are_masked_too(line, masked):
+    assert mask_phones(line) == masked
