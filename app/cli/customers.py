@@ -2,6 +2,100 @@
 
 from __future__ import annotations
 
+import json
+import sys
+from pathlib import Path
+
+import click
+import phonenumbers
+from flask import current_app
 from flask.cli import AppGroup
 
+from app.extensions import db
+from app.services.customer_import import (
+    ImportFileError,
+    ImportReport,
+    count_data_lines,
+    import_customers,
+    read_customer_file,
+)
+
 customers_cli = AppGroup("customers", help="Import and inspect customers.")
+
+
+@customers_cli.command("import")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--region",
+    metavar="CODE",
+    help="Country of numbers written without +code, e.g. US or GB "
+    "[default: the DEFAULT_REGION setting].",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the summary and errors as JSON.")
+def import_command(file: Path, region: str | None, as_json: bool) -> None:
+    """Create or update customers from the CSV FILE, matched by phone number.
+
+    \b
+    Columns (header row first, any order, any case):
+      phone, name          required; phones are stored in E.164
+      email, language (en), tier (bronze), lifetime_value (0),
+      region, timezone (UTC, an IANA name such as America/Chicago)
+      accounts             service:number pairs, e.g. mobile:M-100234;tv:T-9
+      sms_consent, voice_consent
+                           yes/no/true/false/1/0: consent to service notices
+
+    A blank cell leaves an existing customer's value as it is (new customers
+    get the default shown in parentheses). A phone that appears again further down the
+    file is rejected on that line; the first row for it is imported.
+
+    Each rejected row is printed to stderr as FILE:LINE: reason; the other rows
+    are imported. Running the same file again changes nothing. Exit status is 0
+    when the file was read, 1 when it cannot be read, lacks a required column,
+    or every row in it was rejected.
+    """
+    region_code = _region(region or current_app.config["DEFAULT_REGION"])
+    try:
+        report = _import(file, region_code, as_json)
+    except ImportFileError as exc:
+        if as_json:
+            click.echo(json.dumps({"file": str(file), "error": str(exc)}))
+        raise click.ClickException(f"{file}: {exc}") from None
+    _print_report(file, report, as_json)
+    if report.rejected and not report.imported:
+        raise SystemExit(1)
+
+
+def _region(code: str) -> str:
+    region = code.strip().upper()
+    if region not in phonenumbers.SUPPORTED_REGIONS:
+        raise click.BadParameter(
+            f"{code!r} is not a region code such as US or GB", param_hint="--region"
+        )
+    return region
+
+
+def _import(file: Path, region: str, as_json: bool) -> ImportReport:
+    text = read_customer_file(file)
+    if as_json:
+        return import_customers(db.session, text, region=region, source=file.name)
+    with click.progressbar(
+        length=count_data_lines(text),
+        label=f"Importing {file.name}",
+        file=sys.stderr,
+    ) as bar:
+        return import_customers(
+            db.session, text, region=region, source=file.name, on_progress=bar.update
+        )
+
+
+def _print_report(file: Path, report: ImportReport, as_json: bool) -> None:
+    if report.ignored_columns:
+        click.echo(
+            f"{file}: ignored unknown columns: {', '.join(report.ignored_columns)}", err=True
+        )
+    for error in report.errors:
+        click.echo(f"{file}:{error.line}: {error.reason}", err=True)
+    if as_json:
+        click.echo(json.dumps({"file": str(file), **report.as_dict()}))
+    else:
+        click.echo(report.summary())
