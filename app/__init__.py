@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import Flask
 
-from app.config import DEV_SECRET_KEY, ConfigError, check_settings, load_settings
+from app.config import DEV_AUTH_TOKEN, DEV_SECRET_KEY, ConfigError, check_settings, load_settings
 
 __all__ = ["ConfigError", "create_app"]
 
@@ -18,8 +18,12 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     if config:
         app.config.update(config)
     check_settings(app.config)
+    # Outside production, fixed development secrets let the app (and `helpline call`, which
+    # signs like Twilio) work with no setup; production refuses to start without real ones.
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = DEV_SECRET_KEY
+    if not app.config["TWILIO_AUTH_TOKEN"]:
+        app.config["TWILIO_AUTH_TOKEN"] = DEV_AUTH_TOKEN
     app.config["TESTING"] = app.config["HELPLINE_ENV"] == "testing"
 
     register_extensions(app)
@@ -38,6 +42,15 @@ def register_extensions(app: Flask) -> None:
     db.init_app(app)
     redis_store.init_app(app)
     twilio_gateway.init_app(app)
+    init_flows(app)
+
+
+def init_flows(app: Flask) -> None:
+    """The IVR flows this app serves (verified on load; re-read when the files change)."""
+    from app.services.flow_registry import FlowRegistry
+    from ivr_flows import SHIPPED_FLOWS
+
+    app.extensions["ivr.flows"] = FlowRegistry(app.config["FLOWS_DIR"] or SHIPPED_FLOWS)
 
 
 def register_blueprints(app: Flask) -> None:

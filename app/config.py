@@ -13,6 +13,7 @@ ENVIRONMENTS = ("development", "testing", "production")
 REQUIRED_IN_PRODUCTION = ("SECRET_KEY", "TWILIO_AUTH_TOKEN")
 
 DEV_SECRET_KEY = "dev-only-insecure-key"
+DEV_AUTH_TOKEN = "dev-only-auth-token"
 
 
 class ConfigError(RuntimeError):
@@ -42,6 +43,10 @@ def load_settings(instance_path: str, environ: Mapping[str, str] | None = None) 
         "PUBLIC_BASE_URL": (env.get("PUBLIC_BASE_URL") or "").rstrip("/"),
         "DEFAULT_REGION": env.get("DEFAULT_REGION", "US"),
         "LOG_LEVEL": env.get("LOG_LEVEL", "INFO"),
+        # Directory of IVR flow files; empty means the flows shipped with the package.
+        "FLOWS_DIR": env.get("FLOWS_DIR", ""),
+        "HOLD_MUSIC_URL": env.get("HOLD_MUSIC_URL")
+        or "http://com.twilio.music.classical.s3.amazonaws.com/BusyStrings.mp3",
         # Seconds a health check or a fault-path store call may block before giving up.
         "STORE_TIMEOUT": float(env.get("STORE_TIMEOUT", "2")),
     }

@@ -18,13 +18,25 @@ def _create_app() -> Flask:
 
 def register_commands(group: AppGroup) -> None:
     """Add every command to ``group`` (the app's ``cli``)."""
+    from app.cli.call import call_command
     from app.cli.customers import customers_cli
     from app.cli.database import db_cli
     from app.cli.demo import demo_command
+    from app.cli.flows import flows_cli
     from app.cli.serve import serve_command, worker_command
     from app.cli.users import users_cli
 
-    for command in (customers_cli, db_cli, demo_command, serve_command, worker_command, users_cli):
+    commands = (
+        call_command,
+        customers_cli,
+        db_cli,
+        demo_command,
+        flows_cli,
+        serve_command,
+        worker_command,
+        users_cli,
+    )
+    for command in commands:
         group.add_command(command)
 
 

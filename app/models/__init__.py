@@ -2,17 +2,20 @@
 
 from app.models.agents import Agent, AgentSkill, Role, User
 from app.models.base import Base, utcnow
+from app.models.calls import CallStep
 from app.models.cases import Case, CaseStatus
 from app.models.consent import Channel, ConsentEvent, ConsentSource, Purpose
 from app.models.customers import Account, Customer, Tier
 from app.models.interactions import Direction, Interaction, InteractionChannel
 from app.models.queues import Queue
+from app.models.tasks import Task, TaskKind, TaskStatus
 
 __all__ = [
     "Account",
     "Agent",
     "AgentSkill",
     "Base",
+    "CallStep",
     "Case",
     "CaseStatus",
     "Channel",
@@ -25,6 +28,9 @@ __all__ = [
     "Purpose",
     "Queue",
     "Role",
+    "Task",
+    "TaskKind",
+    "TaskStatus",
     "Tier",
     "User",
     "utcnow",

@@ -1,17 +1,83 @@
-"""Voice webhooks: what Twilio asks when a call comes in or changes state."""
+"""Voice webhooks: what Twilio asks when a call comes in, moves through the IVR, or ends.
+
+Every view answers with TwiML that reaches a person whatever fails underneath: any error
+while answering apologizes and dials ``FALLBACK_NUMBER`` (see ``answers_or_dials_a_human``).
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app
+from flask import Blueprint, current_app, request
 
+from app.extensions import db
+from app.services import calls, hold, ivr
 from app.twilio.security import check_twilio_signature
 from app.twilio.twiml import dial_fallback, twiml_response
+from app.voice.faults import TwiML, answers_or_dials_a_human
 
 bp = Blueprint("voice", __name__, url_prefix="/voice")
 bp.before_request(check_twilio_signature)
 
 
 @bp.post("/fallback")
-def fallback() -> tuple[str, int, dict[str, str]]:
+def fallback() -> TwiML:
     """Twilio's "primary handler fails" URL: dial a human, touching no store at all."""
     return twiml_response(dial_fallback(current_app.config["FALLBACK_NUMBER"]))
+
+
+@bp.post("/incoming")
+@answers_or_dials_a_human
+def incoming() -> TwiML:
+    """A call comes in: identify the caller, pick the flow for the number called, start it."""
+    return twiml_response(ivr.answer_incoming(request.form))
+
+
+@bp.post("/step")
+@answers_or_dials_a_human
+def step() -> TwiML:
+    """The caller answered a prompt (keys, speech or silence): the flow's next step."""
+    return twiml_response(ivr.answer_step(request.args.get("s", ""), request.form))
+
+
+@bp.post("/status")
+@answers_or_dials_a_human
+def status() -> TwiML:
+    """Call status changes: close the interaction with its duration and outcome."""
+    form = request.form
+    calls.close_call(
+        db.session,
+        form.get("CallSid", ""),
+        form.get("CallStatus", ""),
+        form.get("CallDuration", ""),
+    )
+    db.session.commit()
+    return twiml_response("<Response/>")
+
+
+@bp.post("/hold")
+@answers_or_dials_a_human
+def hold_music() -> TwiML:
+    """The Enqueue wait URL: what a waiting caller hears, until the wait grows too long."""
+    args = request.args
+    return twiml_response(hold.waiting(args.get("q", ""), request.form, args.get("l", "en")))
+
+
+@bp.post("/queue-exit")
+@answers_or_dials_a_human
+def queue_exit() -> TwiML:
+    """The caller left the queue: after a conversation, goodbye; otherwise a person now."""
+    return twiml_response(hold.left_queue(request.args.get("q", ""), request.form))
+
+
+@bp.post("/dial-result")
+@answers_or_dials_a_human
+def dial_result() -> TwiML:
+    """A transfer ended: if nobody answered, the fallback line."""
+    return twiml_response(hold.after_dial(request.form))
+
+
+@bp.post("/voicemail")
+@answers_or_dials_a_human
+def voicemail() -> TwiML:
+    """A message was recorded: it becomes a callback task for a person."""
+    args = request.args
+    return twiml_response(hold.voicemail_left(args.get("q", ""), args.get("l", "en"), request.form))

@@ -1,0 +1,28 @@
+"""IVR steps: where each call went in its flow, so supervisors see drop-off and containment."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.models.base import Base, utcnow
+
+
+class CallStep(Base):
+    """One event of a call in the IVR: a node reached, an answer given, a handover."""
+
+    __tablename__ = "call_steps"
+    __table_args__ = (Index("ix_call_steps_flow_node", "flow_id", "node_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    interaction_id: Mapped[int] = mapped_column(
+        ForeignKey("interactions.id", ondelete="CASCADE"), index=True
+    )
+    flow_id: Mapped[str] = mapped_column(String(64))
+    node_id: Mapped[str] = mapped_column(String(64))
+    # node, digits, speech, silence, handover, fallback, hangup
+    event: Mapped[str] = mapped_column(String(16))
+    detail: Mapped[str] = mapped_column(String(200), default="")
+    at: Mapped[datetime] = mapped_column(default=utcnow)

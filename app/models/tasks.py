@@ -1,0 +1,55 @@
+"""Tasks: work a human must do and close, such as a callback or a voicemail to return."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.models.base import Base, str_enum, utcnow
+
+
+class TaskKind(enum.StrEnum):
+    """Why a person must call the customer back."""
+
+    CALLBACK = "callback"
+    VOICEMAIL = "voicemail"
+
+
+class TaskStatus(enum.StrEnum):
+    """Whether the task still waits for an agent."""
+
+    OPEN = "open"
+    DONE = "done"
+
+
+class Task(Base):
+    """A guaranteed callback: it stays open until an agent closes it."""
+
+    __tablename__ = "tasks"
+    __table_args__ = (Index("ix_tasks_status_queue", "status", "queue"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[TaskKind] = mapped_column(str_enum(TaskKind, "task_kind"))
+    status: Mapped[TaskStatus] = mapped_column(
+        str_enum(TaskStatus, "task_status"), default=TaskStatus.OPEN
+    )
+    queue: Mapped[str] = mapped_column(String(64))
+    phone: Mapped[str] = mapped_column(String(32))
+    language: Mapped[str] = mapped_column(String(8), default="en")
+    customer_id: Mapped[int | None] = mapped_column(ForeignKey("customers.id", ondelete="SET NULL"))
+    interaction_id: Mapped[int | None] = mapped_column(
+        ForeignKey("interactions.id", ondelete="SET NULL")
+    )
+    # The CallSid that asked for it: a replayed webhook does not create a second task.
+    call_sid: Mapped[str | None] = mapped_column(String(64), unique=True)
+    recording_url: Mapped[str] = mapped_column(String(500), default="")
+    recording_seconds: Mapped[int] = mapped_column(default=0)
+    notes: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    closed_at: Mapped[datetime | None]
+    closed_by_agent_id: Mapped[int | None] = mapped_column(
+        ForeignKey("agents.id", ondelete="SET NULL")
+    )

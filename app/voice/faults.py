@@ -1,0 +1,39 @@
+"""The last line of the human guarantee: a voice view that fails still dials a person."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from functools import wraps
+
+from flask import current_app, request
+
+from app.twilio.twiml import dial_fallback, twiml_response
+
+log = logging.getLogger(__name__)
+
+TwiML = tuple[str, int, dict[str, str]]
+
+
+def answers_or_dials_a_human(view: Callable[[], TwiML]) -> Callable[[], TwiML]:
+    """Run ``view``; on any error, log it with the CallSid and dial ``FALLBACK_NUMBER``."""
+
+    @wraps(view)
+    def wrapper() -> TwiML:
+        try:
+            return view()
+        except Exception:  # the outermost edge of a webhook: never a 500, always a person
+            log.exception("voice webhook %s failed; dialing the fallback line", request.path)
+            _discard_session()
+            return twiml_response(dial_fallback(current_app.config["FALLBACK_NUMBER"]))
+
+    return wrapper
+
+
+def _discard_session() -> None:
+    from app.extensions import db
+
+    try:
+        db.session.rollback()
+    except Exception:  # the database may be the thing that failed
+        log.debug("rollback after a failed webhook also failed", exc_info=True)

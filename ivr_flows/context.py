@@ -1,0 +1,47 @@
+"""What the engine is told about a call from outside: who calls, when, and what they answered."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from ivr_flows.errors import FlowError
+
+
+@dataclass(frozen=True)
+class Caller:
+    """The caller as the customer records know them; an unknown caller has no attributes."""
+
+    known: bool = False
+    tier: str | None = None
+    language: str | None = None
+    region: str | None = None
+    has_open_case: bool = False
+
+
+@dataclass(frozen=True)
+class CallContext:
+    """Facts that branches test: the time, the caller, incidents and manual closed switches."""
+
+    now: datetime
+    caller: Caller = field(default_factory=Caller)
+    incident_affects_caller: bool = False
+    closed_switches: frozenset[str] = frozenset()
+
+    def __post_init__(self) -> None:
+        if self.now.tzinfo is None or self.now.utcoffset() is None:
+            raise FlowError("CallContext.now must be a timezone-aware datetime")
+
+
+@dataclass(frozen=True)
+class CallerReply:
+    """What the caller answered to a prompt: keys, speech, both or neither (silence)."""
+
+    digits: str = ""
+    speech: str = ""
+    confidence: float | None = None
+
+    @property
+    def is_silence(self) -> bool:
+        """Nothing pressed and nothing said (blank speech counts as nothing)."""
+        return not self.digits.strip() and not self.speech.strip()

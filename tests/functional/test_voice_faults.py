@@ -1,0 +1,123 @@
+"""Faults while answering a call end with a person: Redis down, database down, a broken flow."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+from pathlib import Path
+
+import pytest
+
+from app import create_app
+from ivr_flows import SHIPPED_FLOWS
+from tests.functional.voice import FALLBACK, MAIN_LINE, OPEN, destination, twiml
+from tests.support import PUBLIC_BASE_URL, app_settings, call_params, sign
+
+
+def closed_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def post(app, path: str, params: dict[str, str]):  # type: ignore[no-untyped-def]
+    signature = sign(PUBLIC_BASE_URL + path, params)
+    return app.test_client().post(path, data=params, headers={"X-Twilio-Signature": signature})
+
+
+def make_app(**settings):  # type: ignore[no-untyped-def]
+    app = create_app(app_settings(**settings))
+    app.config["CLOCK"] = lambda: OPEN
+    return app
+
+
+def test_menu_keeps_working_with_redis_down(database_url):
+    app = make_app(DATABASE_URL=database_url, REDIS_URL=f"redis://127.0.0.1:{closed_port()}/0")
+    params = call_params(To=MAIN_LINE)
+
+    first = twiml(post(app, "/voice/incoming", params))
+    second = twiml(post(app, first.find("Gather").get("action"), {**params, "Digits": "1"}))
+    third = twiml(post(app, second.find("Gather").get("action"), {**params, "Digits": "0"}))
+
+    assert second.find("Gather") is not None  # the main menu, not the fallback line
+    assert destination(third)[0] == "queue"
+
+
+def test_incoming_call_dials_the_fallback_line_with_the_database_down(redis_client):
+    port = closed_port()
+    app = make_app(DATABASE_URL=f"postgresql+psycopg://nobody@127.0.0.1:{port}/none")
+
+    root = twiml(post(app, "/voice/incoming", call_params(To=MAIN_LINE)))
+
+    assert destination(root) == ("dial", FALLBACK)
+    assert "sorry" in root.find("Say").text.lower()
+
+
+def test_database_lost_mid_call_still_ends_with_a_person(database_url, redis_client, tmp_path):
+    app = make_app(DATABASE_URL=database_url)
+    params = call_params(To=MAIN_LINE)
+    first = twiml(post(app, "/voice/incoming", params))
+    broken = make_app(DATABASE_URL=f"postgresql+psycopg://x@127.0.0.1:{closed_port()}/none")
+
+    root = twiml(post(broken, first.find("Gather").get("action"), {**params, "Digits": "0"}))
+
+    assert destination(root)[0] in {"queue", "dial"}
+
+
+def test_a_flow_that_raises_sends_the_caller_to_the_fallback_line(app, twilio_post, monkeypatch):
+    def explode(*_args, **_kwargs):
+        raise RuntimeError("engine bug")
+
+    monkeypatch.setattr("app.services.ivr.start", explode)
+
+    root = twiml(twilio_post("/voice/incoming", call_params(To=MAIN_LINE)))
+
+    assert destination(root) == ("dial", FALLBACK)
+
+
+def test_the_fault_is_logged_with_the_call_sid(app, twilio_post, monkeypatch, caplog):
+    monkeypatch.setattr("app.services.ivr.start", lambda *a: 1 / 0)
+    params = call_params(To=MAIN_LINE)
+
+    twilio_post("/voice/incoming", params)
+
+    record = next(r for r in caplog.records if "failed; dialing the fallback" in r.getMessage())
+    assert record.context == f"CallSid={params['CallSid']}"
+    assert record.exc_info is not None
+
+
+@pytest.fixture
+def flows_dir(tmp_path: Path) -> Path:
+    directory = tmp_path / "flows"
+    shutil.copytree(SHIPPED_FLOWS, directory)
+    return directory
+
+
+def test_a_broken_flow_file_is_never_served_and_the_last_good_version_stays(
+    database_url, redis_client, flows_dir, caplog
+):
+    app = make_app(DATABASE_URL=database_url, FLOWS_DIR=str(flows_dir))
+    app.extensions["ivr.flows"].check_interval = 0
+    good = twiml(post(app, "/voice/incoming", call_params(To=MAIN_LINE)))
+    main = flows_dir / "main.yaml"
+    main.write_text(main.read_text().replace("type: queue", "type: dead_end", 1))
+
+    after = twiml(post(app, "/voice/incoming", call_params(To=MAIN_LINE)))
+
+    assert after.find("Gather") is not None
+    assert after.find("Gather").find("Say").text == good.find("Gather").find("Say").text
+    error = next(r.getMessage() for r in caplog.records if r.levelname == "ERROR")
+    assert "main.yaml:" in error and "dead_end" in error
+    assert "keeping the last good version of main" in error
+
+
+def test_with_no_usable_flow_at_all_callers_reach_the_fallback_line(
+    database_url, redis_client, tmp_path
+):
+    empty = tmp_path / "none"
+    empty.mkdir()
+    app = make_app(DATABASE_URL=database_url, FLOWS_DIR=str(empty))
+
+    root = twiml(post(app, "/voice/incoming", call_params(To=MAIN_LINE)))
+
+    assert destination(root) == ("dial", FALLBACK)
