@@ -36,9 +36,11 @@ def register_extensions(app: Flask) -> None:
     """Attach logging, the database, Redis and RQ to ``app``."""
     from app.extensions import db, redis_store
     from app.log import configure_logging
+    from app.sessions import WebhookAwareSessionInterface
     from app.twilio.gateway import twilio_gateway
 
     configure_logging(app)
+    app.session_interface = WebhookAwareSessionInterface()
     db.init_app(app)
     redis_store.init_app(app)
     twilio_gateway.init_app(app)

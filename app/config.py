@@ -47,6 +47,8 @@ def load_settings(instance_path: str, environ: Mapping[str, str] | None = None) 
         "FLOWS_DIR": env.get("FLOWS_DIR", ""),
         "HOLD_MUSIC_URL": env.get("HOLD_MUSIC_URL")
         or "http://com.twilio.music.classical.s3.amazonaws.com/BusyStrings.mp3",
+        # Twilio's webhooks are a few kilobytes; nothing we accept comes near this.
+        "MAX_CONTENT_LENGTH": 1024 * 1024,
         # Seconds a health check or a fault-path store call may block before giving up.
         "STORE_TIMEOUT": float(env.get("STORE_TIMEOUT", "2")),
     }

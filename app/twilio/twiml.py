@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from twilio.twiml.messaging_response import MessagingResponse
 from twilio.twiml.voice_response import VoiceResponse
 
@@ -12,6 +14,7 @@ SORRY_SMS = (
 )
 
 
+@lru_cache(maxsize=32)
 def dial_fallback(number: str, message: str = SORRY_VOICE) -> str:
     """Apologize briefly and dial the 24/7 human line."""
     response = VoiceResponse()
@@ -20,6 +23,7 @@ def dial_fallback(number: str, message: str = SORRY_VOICE) -> str:
     return str(response)
 
 
+@lru_cache(maxsize=32)
 def sms_apology(number: str) -> str:
     """Tell a texter we cannot answer now and how to reach a person."""
     response = MessagingResponse()
