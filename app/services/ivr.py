@@ -16,7 +16,7 @@ from flask import current_app, url_for
 
 from app.extensions import db
 from app.models import Interaction, utcnow
-from app.services import calls, tasks
+from app.services import calls, switches, tasks
 from app.services.flow_registry import FlowRegistry
 from app.twilio.ivr_twiml import CallUrls, render_actions
 from app.twilio.state import decode_state, encode_state
@@ -41,7 +41,6 @@ log = logging.getLogger(__name__)
 
 MAX_SPEECH = 2000  # longer speech is cut, never refused
 MAX_DIGITS = 64
-CLOSED_SWITCHES_KEY = "helpline:closed-switches"
 
 
 def registry() -> FlowRegistry:
@@ -88,19 +87,7 @@ def caller_reply(params: Mapping[str, str]) -> CallerReply:
 
 def _context(caller: Caller) -> CallContext:
     clock = current_app.config.get("CLOCK", utcnow)
-    return CallContext(now=clock(), caller=caller, closed_switches=_closed_switches())
-
-
-def _closed_switches() -> frozenset[str]:
-    """The manual emergency-closed switches; none when Redis cannot be asked."""
-    from app.extensions import redis_store
-
-    try:
-        members = redis_store.client.smembers(CLOSED_SWITCHES_KEY)
-    except Exception as exc:  # Redis down must not stop the menu
-        log.warning("closed switches unavailable (%s); treating all as open", type(exc).__name__)
-        return frozenset()
-    return frozenset(m.decode() if isinstance(m, bytes) else str(m) for m in members)
+    return CallContext(now=clock(), caller=caller, closed_switches=switches.closed_switches())
 
 
 def _interaction(params: Mapping[str, str], interaction_id: object) -> Interaction | None:
