@@ -91,6 +91,7 @@ def resume(flow: Flow, state: CallState, context: CallContext, reply: CallerRepl
     return run.go(transition)
 
 
+_NO_NODE = "no node in the flow leads to a person here"
 _FALLBACK_REASONS = {
     "escape": "the caller asked for a person and the flow names no escape node",
     "exhausted": "the caller was not understood and the flow names no escape node",
@@ -115,10 +116,12 @@ class _Run:
         self.actions: list[Action] = []
         self.visited: list[str] = []
 
-    def finish(self, _: Next = _DONE) -> Step:
+    def finish(self) -> Step:
+        """The step as built so far."""
         return Step(tuple(self.actions), self.state, tuple(self.visited))
 
     def go(self, transition: Goto) -> Step:
+        """Leave the answered node as ``transition`` says."""
         if transition.reason == "exhausted":
             self.actions.append(speech.notice(self.flow, None, "connecting", self.state.language))
         if transition.language is not None:
@@ -126,7 +129,8 @@ class _Run:
         if transition.store is not None:
             self.state = self.state.storing(*transition.store)
         if transition.node is None:
-            return self.follow(self.fallback(_FALLBACK_REASONS[transition.reason]))
+            reason = _FALLBACK_REASONS.get(transition.reason, _NO_NODE)
+            return self.follow(self.fallback(reason))
         return self.follow(transition.node)
 
     def follow(self, target: Next) -> Step:
@@ -135,7 +139,7 @@ class _Run:
             if isinstance(target, _Done):
                 return self.finish()
             if target is None:
-                target = self.fallback("no node in the flow leads to a person here")
+                target = self.fallback(_NO_NODE)
                 continue
             self.state = self.state.at(target)
             self.visited.append(target)
@@ -143,6 +147,7 @@ class _Run:
         raise FlowError(f"flow {self.flow.id!r} loops without asking the caller anything")
 
     def enter(self, node: Node) -> Next:
+        """Do what ``node`` does on arrival; where to go next, or done."""
         if isinstance(node, SayNode):
             self.actions.append(self.say(node.prompt))
             return node.next or self.end()
@@ -188,6 +193,7 @@ class _Run:
         return _DONE
 
     def must_ask(self, node: LanguageNode) -> bool:
+        """Whether a language node has to ask (no fixed language, none on record to use)."""
         if node.set is not None:
             return False
         known = self.context.caller.language in self.flow.languages
@@ -205,23 +211,28 @@ class _Run:
         return _DONE
 
     def say(self, prompt: Prompt) -> Say:
+        """The prompt in the call's language."""
         return speech.say(self.flow, prompt, self.state.language)
 
     def speak(self, prompt: Prompt | None) -> None:
+        """Say the prompt, if there is one."""
         if prompt is not None:
             self.actions.append(self.say(prompt))
 
     def hand_over(self, action: Action) -> None:
+        """Give the call to people: from now on a hang-up is allowed."""
         self.actions.append(action)
         self.state = replace(self.state, human_offered=True)
 
     def end(self) -> Next:
+        """The flow has nowhere else to go: hang up only if a person was offered."""
         if not self.state.human_offered:
             return self.fallback("the flow ended before a person was offered")
         self.actions.append(Hangup())
         return _DONE
 
     def fallback(self, reason: str) -> Next:
+        """Dial the fallback line."""
         self.hand_over(HumanFallback(reason))
         return _DONE
 

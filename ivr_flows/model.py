@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
@@ -54,7 +55,7 @@ class MenuOption:
 class Validation:
     """Rules a collected value must meet; ``pattern`` must match the whole value."""
 
-    pattern: str | None = None
+    pattern: re.Pattern[str] | None = None
     min_length: int | None = None
     max_length: int | None = None
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import warnings
 from datetime import date
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -143,6 +144,20 @@ def _holidays(scope: Scope, node: yaml.Node, where: str) -> frozenset[date] | No
     return frozenset(days) if len(days) == len(items) else None
 
 
+def _regex(scope: Scope, node: yaml.Node, where: str) -> re.Pattern[str] | None:
+    text = scope.reader.text(node, where)
+    if text is None:
+        return None
+    try:
+        with warnings.catch_warnings():
+            # Hints such as "possible nested set" are not mistakes in the flow file.
+            warnings.simplefilter("ignore")
+            return re.compile(text)
+    except re.error as exc:
+        scope.error(node, f"{where}: bad regex '{text}': {exc}")
+        return None
+
+
 def validation(scope: Scope, node: yaml.Node, where: str) -> Validation | None:
     """``{pattern: '^[0-9]{8}$', min_length: 8, max_length: 8}`` for a collected value."""
     where = f"{where} validate"
@@ -150,12 +165,9 @@ def validation(scope: Scope, node: yaml.Node, where: str) -> Validation | None:
     fields = scope.reader.fields(node, where, optional=keys)
     if fields is None:
         return None
-    pattern = scope.reader.text(fields["pattern"], where) if "pattern" in fields else None
-    if pattern is not None:
-        try:
-            re.compile(pattern)
-        except re.error as exc:
-            scope.error(fields["pattern"], f"{where}: bad regex '{pattern}': {exc}")
+    pattern = None
+    if "pattern" in fields:
+        pattern = _regex(scope, fields["pattern"], where)
     low = high = None
     if "min_length" in fields:
         low = scope.reader.integer(

@@ -131,4 +131,4 @@ def is_valid(check: Validation, value: str) -> bool:
         return False
     if check.max_length is not None and len(value) > check.max_length:
         return False
-    return check.pattern is None or re.fullmatch(check.pattern, value) is not None
+    return check.pattern is None or check.pattern.fullmatch(value) is not None

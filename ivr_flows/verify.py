@@ -78,6 +78,7 @@ class _Walk:
     errors: dict[str, Problem] = field(default_factory=dict)
 
     def problem(self, node: Node | None, key: str, message: str) -> None:
+        """Record one error per ``key`` (a dead end, a loop...), at the node's line."""
         line = self.flow.line if node is None else node.line
         self.errors.setdefault(key, Problem(self.flow.source, line, message))
 
@@ -122,6 +123,7 @@ class _Walk:
                 self.check_end(child, [state for state, _ in stack])
 
     def settle(self, at: _At) -> None:
+        """The most prompts from ``at`` to a person, once all its moves are settled."""
         most = 0
         worst_move: _At | None = None
         for move in self.moves(at):
@@ -131,6 +133,7 @@ class _Walk:
         self.worst[at] = worst_move
 
     def check_end(self, at: _At, path: list[_At]) -> None:
+        """A call that ends at ``at`` before a person was offered is an error."""
         node = None if at.node is None else self.flow.nodes[at.node]
         if at.human or at.asking or node is None:
             return
@@ -141,6 +144,7 @@ class _Walk:
             self.problem(node, f"end:{node.id}", f"{message} (path: {_spell(path)})")
 
     def loop(self, cycle: list[_At]) -> None:
+        """A cycle of states: the caller could go round it for ever."""
         names = sorted({str(state.node) for state in cycle})
         closing = self.flow.nodes.get(str(cycle[-1].node))
         message = "a caller can go round this loop for ever, with no way out forced: " + _spell(

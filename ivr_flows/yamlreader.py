@@ -11,6 +11,9 @@ from ivr_flows.errors import Problem
 
 _STR = "tag:yaml.org,2002:str"
 _NULL = "tag:yaml.org,2002:null"
+# What PyYAML's safe constructors raise on explicitly tagged nonsense such as `!!int` or
+# `!!bool maybe`: such a value is kept as text, and the field that wanted a number says so.
+_BAD_SCALAR = (ConstructorError, ValueError, IndexError, KeyError, AttributeError, TypeError)
 
 
 def line_of(node: yaml.Node) -> int:
@@ -142,7 +145,7 @@ class Reader:
             return None
         try:
             return self._constructor.construct_object(node)
-        except (ConstructorError, ValueError):
+        except _BAD_SCALAR:
             return str(node.value)
 
     def _describe(self, node: yaml.Node) -> str:

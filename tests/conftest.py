@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import textwrap
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -120,3 +121,18 @@ def twilio_api() -> Iterator[responses.RequestsMock]:
     """Twilio's REST API, the one fake: requests to it must be registered by the test."""
     with responses.RequestsMock(assert_all_requests_are_fired=True) as mock:
         yield mock
+
+
+WriteFlow = Callable[..., Path]
+
+
+@pytest.fixture
+def write_flow(tmp_path: Path) -> WriteFlow:
+    """Write YAML (dedented, first line = line 1) to ``<name>.yaml`` and return its path."""
+
+    def write(text: str, name: str = "test_line") -> Path:
+        path = tmp_path / f"{name}.yaml"
+        path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+        return path
+
+    return write

@@ -1,26 +1,79 @@
-"""``helpline flows``: check call flow files before they go live."""
+"""``helpline flows``: check call flow files before they go live, steer and watch them."""
 
 from __future__ import annotations
 
+import json
+from datetime import timedelta
+
 import click
+from flask import current_app
 from flask.cli import AppGroup
 
+from app.extensions import db
+from app.models import utcnow
+from app.services.ivr_stats import flow_stats
+from app.services.switches import closed_switches, set_switch
 from ivr_flows import SHIPPED_FLOWS, verify_paths
 
-flows_cli = AppGroup("flows", help="Check IVR flow files.")
+flows_cli = AppGroup("flows", help="Check, steer and watch the IVR flows.")
 
 
-@flows_cli.command("verify", with_appcontext=False)
+@flows_cli.command("verify")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=str))
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 def verify_command(paths: tuple[str, ...], as_json: bool) -> None:
-    """Verify flow files (default: the shipped flows); exit 1 on any failure.
+    """Verify flow files (default: the flows in service); exit 1 on any failure.
 
     Each PATH is a flow file or a directory of *.yaml files. For every flow, prints the
     most prompts a caller can hear before reaching a person, and each error as
     file:line: message.
     """
-    report = verify_paths(paths or [SHIPPED_FLOWS])
+    report = verify_paths(paths or [current_app.config["FLOWS_DIR"] or SHIPPED_FLOWS])
     click.echo(report.to_json() if as_json else "\n".join(report.lines()))
     if not report.ok:
         raise SystemExit(1)
+
+
+@flows_cli.command("close")
+@click.argument("switch")
+def close_command(switch: str) -> None:
+    """Turn on the closed SWITCH: flows that name it take their closed path."""
+    set_switch(switch, True)
+    click.echo(f"{switch} is on: lines that use it are closed.")
+
+
+@flows_cli.command("open")
+@click.argument("switch")
+def open_command(switch: str) -> None:
+    """Turn off the closed SWITCH: its lines follow their hours again."""
+    set_switch(switch, False)
+    click.echo(f"{switch} is off.")
+
+
+@flows_cli.command("switches")
+def switches_command() -> None:
+    """List the closed switches that are on."""
+    on = sorted(closed_switches())
+    click.echo("\n".join(on) if on else "No closed switch is on.")
+
+
+@flows_cli.command("stats")
+@click.option("--days", default=7, show_default=True, help="How far back to look.")
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+def stats_command(days: int, as_json: bool) -> None:
+    """Per flow: calls, handovers to people, containment, and where callers dropped."""
+    stats = flow_stats(db.session, since=utcnow() - timedelta(days=days))
+    if as_json:
+        click.echo(json.dumps([entry.to_dict() for entry in stats], indent=2))
+        return
+    if not stats:
+        click.echo(f"No IVR calls in the last {days} day(s).")
+    for entry in stats:
+        people = ", ".join(f"{kind} {n}" for kind, n in entry.to_people.most_common()) or "none"
+        click.echo(
+            f"{entry.flow}: {entry.calls} call(s), to people: {people}; "
+            f"ended in the IVR {entry.ended_in_ivr} (containment {entry.containment:.0%}); "
+            f"in progress {entry.in_progress}"
+        )
+        for node, count in entry.dropped_at.most_common(5):
+            click.echo(f"  ended at {node}: {count}")

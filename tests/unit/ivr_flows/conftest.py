@@ -2,27 +2,12 @@
 
 from __future__ import annotations
 
-import textwrap
 from collections.abc import Callable
-from pathlib import Path
 
 import pytest
 
 from ivr_flows import SHIPPED_FLOWS, Flow, load_flow, load_flows
-
-WriteFlow = Callable[..., Path]
-
-
-@pytest.fixture
-def write_flow(tmp_path: Path) -> WriteFlow:
-    """Write YAML (dedented, first line = line 1) to ``<name>.yaml`` and return its path."""
-
-    def write(text: str, name: str = "test_line") -> Path:
-        path = tmp_path / f"{name}.yaml"
-        path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
-        return path
-
-    return write
+from tests.conftest import WriteFlow
 
 
 @pytest.fixture

@@ -13,8 +13,10 @@ from ivr_flows import (
     Caller,
     CallerReply,
     Flow,
+    FlowError,
     Hangup,
     load_flows,
+    parse_flow,
     resume,
     start,
     verify_flow,
@@ -92,3 +94,39 @@ def test_every_shipped_flow_reaches_a_person_within_its_verified_bound(
     assert step.state.prompts <= bound
     if isinstance(step.actions[-1], Hangup):
         assert step.actions.index(step.handover) < len(step.actions) - 1
+
+
+MAIN_TEXT = (SHIPPED_FLOWS / "main.yaml").read_text(encoding="utf-8").splitlines()
+edits = st.lists(
+    st.tuples(
+        st.integers(0, len(MAIN_TEXT) - 1),
+        st.sampled_from(["delete", "duplicate", "garble"]),
+        st.sampled_from([":", "- ", "{", "!!int ", "0", "agent", "next: x", ""]),
+    ),
+    min_size=1,
+    max_size=4,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(changes=edits)
+def test_a_mangled_flow_file_fails_with_a_flow_error_or_loads(
+    changes: list[tuple[int, str, str]],
+) -> None:
+    lines = list(MAIN_TEXT)
+    for index, change, text in changes:
+        index %= len(lines)
+        if change == "delete":
+            del lines[index]
+        elif change == "duplicate":
+            lines.insert(index, lines[index])
+        else:
+            lines[index] = text + lines[index][len(text) :]
+
+    try:
+        flow = parse_flow("\n".join(lines), flow_id="mangled", source="mangled.yaml")
+    except FlowError as exc:
+        assert all(problem.source == "mangled.yaml" for problem in exc.problems)
+        assert all(problem.line >= 1 for problem in exc.problems)
+    else:
+        verify_flow(flow)

@@ -1,0 +1,63 @@
+"""``helpline flows``: verify flow files, flip closed switches, read the stats."""
+
+from __future__ import annotations
+
+import json
+
+from tests.conftest import WriteFlow
+from tests.unit.ivr_flows.support import line_of
+
+
+def test_verify_checks_the_shipped_flows_by_default_and_prints_each_bound(runner) -> None:
+    result = runner.invoke(args=["flows", "verify"])
+
+    assert result.exit_code == 0, result.output
+    assert "ok   main (" in result.output
+    assert "at most 4 prompt(s) before a person (max 4)" in result.output
+    assert result.output.strip().endswith("all flows verified")
+
+
+def test_verify_exits_1_with_file_and_line_for_each_error(runner, write_flow: WriteFlow) -> None:
+    path = write_flow(
+        """
+        languages: [en]
+        start: greet
+        nodes:
+          greet: {type: say, prompt: Hello., next: nowhere}
+        """
+    )
+
+    result = runner.invoke(args=["flows", "verify", str(path)])
+
+    assert result.exit_code == 1
+    assert f"{path}:{line_of(path, 'nowhere')}: say node 'greet' 'next' refers" in result.output
+
+
+def test_verify_prints_json_for_machines(runner, write_flow: WriteFlow) -> None:
+    path = write_flow("languages: [en]\nstart: bye\nnodes: {bye: {type: hangup}}\n")
+
+    result = runner.invoke(args=["flows", "verify", "--json", str(path)])
+
+    data = json.loads(result.output)
+    assert result.exit_code == 1
+    assert data["ok"] is False
+    assert data["flows"][0]["errors"][0]["line"] == 3
+
+
+def test_close_and_open_a_line_by_switch(runner) -> None:
+    closed = runner.invoke(args=["flows", "close", "main_line_closed"])
+    listed = runner.invoke(args=["flows", "switches"])
+    opened = runner.invoke(args=["flows", "open", "main_line_closed"])
+    after = runner.invoke(args=["flows", "switches"])
+
+    assert closed.exit_code == 0
+    assert listed.output.strip() == "main_line_closed"
+    assert opened.exit_code == 0
+    assert after.output.strip() == "No closed switch is on."
+
+
+def test_stats_with_no_calls_says_so(runner) -> None:
+    result = runner.invoke(args=["flows", "stats", "--days", "1"])
+
+    assert result.exit_code == 0
+    assert result.output.strip() == "No IVR calls in the last 1 day(s)."
