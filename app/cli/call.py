@@ -54,7 +54,13 @@ class HttpTransport:
 
 
 @click.command("call")
-@click.option("--from", "from_", default="+14155550100", show_default=True, help="Caller ID.")
+@click.option(
+    "--from",
+    "from_",
+    default="+14155559876",
+    show_default=True,
+    help="Caller ID (a customer's to call as them).",
+)
 @click.option("--to", default="+15558675310", show_default=True, help="The number called.")
 @click.option("--press", default="", help="Keys for each menu in turn, e.g. 1,,0 ('' = silence).")
 @click.option("--say", "sayings", multiple=True, help="Words for a menu (after --press items).")
