@@ -24,6 +24,7 @@ def register_commands(group: AppGroup) -> None:
     from app.cli.demo import demo_command
     from app.cli.flows import flows_cli
     from app.cli.serve import serve_command, worker_command
+    from app.cli.staffing import staffing_command
     from app.cli.users import users_cli
 
     commands = (
@@ -33,6 +34,7 @@ def register_commands(group: AppGroup) -> None:
         demo_command,
         flows_cli,
         serve_command,
+        staffing_command,
         worker_command,
         users_cli,
     )
