@@ -34,6 +34,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
 def register_extensions(app: Flask) -> None:
     """Attach logging, the database, Redis and RQ to ``app``."""
+    from app.auth import init_auth
     from app.extensions import db, redis_store
     from app.log import configure_logging
     from app.sessions import WebhookAwareSessionInterface
@@ -45,6 +46,18 @@ def register_extensions(app: Flask) -> None:
     redis_store.init_app(app)
     twilio_gateway.init_app(app)
     init_flows(app)
+    init_routing(app)
+    init_auth(app)
+
+
+def init_routing(app: Flask) -> None:
+    """The live queue store (Redis) and the routing weights (a YAML file)."""
+    from routing import default_weights, load_weights
+    from routing.redis_store import RedisQueueStore
+
+    app.extensions["routing.store"] = RedisQueueStore(app.extensions["redis"])
+    path = app.config["ROUTING_WEIGHTS"]
+    app.extensions["routing.weights"] = load_weights(path) if path else default_weights()
 
 
 def init_flows(app: Flask) -> None:
@@ -61,6 +74,11 @@ def register_blueprints(app: Flask) -> None:
     from app.sms.routes import bp as sms_bp
     from app.voice.routes import bp as voice_bp
 
+    from app.auth import csrf
+
+    # Twilio signs its webhooks instead of sending a CSRF token.
+    csrf.exempt(voice_bp)
+    csrf.exempt(sms_bp)
     app.register_blueprint(health_bp)
     app.register_blueprint(voice_bp)
     app.register_blueprint(sms_bp)

@@ -45,6 +45,8 @@ def load_settings(instance_path: str, environ: Mapping[str, str] | None = None) 
         "LOG_LEVEL": env.get("LOG_LEVEL", "INFO"),
         # Directory of IVR flow files; empty means the flows shipped with the package.
         "FLOWS_DIR": env.get("FLOWS_DIR", ""),
+        # A routing weights file (YAML); empty means the defaults shipped in routing/.
+        "ROUTING_WEIGHTS": env.get("ROUTING_WEIGHTS", ""),
         "HOLD_MUSIC_URL": env.get("HOLD_MUSIC_URL")
         or "http://com.twilio.music.classical.s3.amazonaws.com/BusyStrings.mp3",
         # Twilio's webhooks are a few kilobytes; nothing we accept comes near this.

@@ -1,8 +1,9 @@
-"""Waiting for a person: hold messages, leaving the queue, transfers and voicemail.
+"""Waiting for a person: what callers hear on hold, and where they go when they leave.
 
-Until the routing core takes over (priority positions, estimated waits, overflow queues),
-a caller who waits longer than the queue's maximum wait leaves the queue for the fallback
-line, so nobody waits forever.
+The overflow ladder: a caller who waits past the queue's maximum, or whose queue has
+nobody at work, leaves (``<Leave>``) for the next staffed queue with the same priority,
+then for ``FALLBACK_NUMBER``; if nobody answers there, the caller leaves a message that
+becomes a callback task. A caller may instead keep their place by callback.
 """
 
 from __future__ import annotations
@@ -10,19 +11,18 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 
-from flask import current_app
-from sqlalchemy import select
+from flask import current_app, url_for
 from twilio.twiml.voice_response import VoiceResponse
 
 from app.extensions import db
-from app.models import Queue
-from app.services import calls, tasks
+from app.services import calls, queueing, tasks
 from app.twilio.ivr_twiml import locale
 from app.twilio.twiml import dial_fallback
+from ivr_flows import Callback
+from routing.store import RemovalReason
 
 log = logging.getLogger(__name__)
 
-DEFAULT_MAX_WAIT = 300
 
 MESSAGES = {
     "en": {
@@ -30,12 +30,28 @@ MESSAGES = {
         "too_long": "We're sorry for the wait. Connecting you to the next available person.",
         "thanks_message": "Thank you. We have your message and will call you back.",
         "goodbye": "Thank you for calling. Goodbye.",
+        "estimate": "Your estimated wait is about {minutes} minutes.",
+        "offer_callback": "To keep your place in line and have us call you back, press 1.",
+        "callback_kept": "Thank you. You keep your place in line, and we will call you back "
+        "at the number you are calling from.",
+        "overflow": "We're connecting you with another team who can help.",
+        "to_fallback": "Please hold while we connect you to a person.",
+        "leave_message": "Sorry, nobody could answer. Please leave your name, number and a "
+        "short message after the tone, and we will call you back.",
     },
     "es": {
         "position": "Gracias por esperar. Usted es el número {position} en la fila.",
         "too_long": "Disculpe la espera. Le comunicamos con la próxima persona disponible.",
         "thanks_message": "Gracias. Recibimos su mensaje y le llamaremos.",
         "goodbye": "Gracias por llamar. Adiós.",
+        "estimate": "Su tiempo de espera estimado es de unos {minutes} minutos.",
+        "offer_callback": "Para conservar su lugar en la fila y que le llamemos, oprima 1.",
+        "callback_kept": "Gracias. Conserva su lugar en la fila y le llamaremos al número "
+        "desde el que llama.",
+        "overflow": "Le comunicamos con otro equipo que le puede ayudar.",
+        "to_fallback": "Por favor espere mientras le comunicamos con una persona.",
+        "leave_message": "Disculpe, nadie pudo contestar. Deje su nombre, número y un breve "
+        "mensaje después del tono, y le llamaremos.",
     },
 }
 # Twilio's QueueResult values that mean a person already spoke with the caller.
@@ -46,39 +62,203 @@ def _text(language: str, key: str, **values: object) -> str:
     return MESSAGES.get(language, MESSAGES["en"])[key].format(**values)
 
 
-def max_wait(queue_name: str) -> int:
-    """The queue's maximum wait in seconds; the default if the database cannot say."""
-    try:
-        found = db.session.scalars(select(Queue.max_wait_seconds).where(Queue.name == queue_name))
-        return int(found.first() or DEFAULT_MAX_WAIT)
-    except Exception as exc:  # holding must go on with the database down
-        log.warning("max wait of %s unknown (%s)", queue_name, type(exc).__name__)
-        db.session.rollback()
-        return DEFAULT_MAX_WAIT
+LEAVING_KEY = "helpline:leaving:%s"  # why a caller is leaving the queue: overflow or callback
+CALLBACK_OFFER_SECONDS = 180  # offer to keep the caller's place by callback above this wait
+DEFAULT_HANDLE_SECONDS = 240.0
 
 
 def waiting(queue_name: str, form: Mapping[str, str], language: str = "en") -> str:
-    """Hold TwiML: the caller's place and music, or ``<Leave>`` once the wait is too long."""
+    """Hold TwiML: the caller's place in priority order, the estimated wait, a callback offer.
+
+    A caller who has waited the queue's maximum, or whose queue has nobody at work any more,
+    is sent out with ``<Leave>``; the Enqueue action then takes them up the overflow ladder.
+    """
+    call_sid = form.get("CallSid", "")
+    config = queueing.config_for(queue_name)
+    _remember_queue_sid(queue_name, form.get("QueueSid", ""))
+    entry = queueing.store().entry(call_sid)
+    if entry is None:
+        interaction = calls.interaction_for(db.session, call_sid)
+        entry = queueing.restore(interaction) if interaction is not None else None
+    agents = queueing.working_agents(queue_name)
     response = VoiceResponse()
-    waited = _int(form.get("QueueTime"))
-    if waited >= max_wait(queue_name):
+    if _int(form.get("QueueTime")) >= config.max_wait_seconds or agents == 0:
+        _leaving(call_sid, "overflow")
         response.say(_text(language, "too_long"), language=locale(language))
         response.leave()
         return str(response)
-    position = _int(form.get("QueuePosition"))
-    if position:
-        response.say(_text(language, "position", position=position), language=locale(language))
+    place = queueing.store().position(call_sid)
+    position = place.position if place else _int(form.get("QueuePosition")) or 1
+    wait = estimated_wait(queue_name, position, agents)
+    response.say(_text(language, "position", position=position), language=locale(language))
+    response.say(
+        _text(language, "estimate", minutes=max(1, round(wait / 60))), language=locale(language)
+    )
+    if wait >= CALLBACK_OFFER_SECONDS:
+        gather = response.gather(
+            input="dtmf", num_digits=1, timeout=3, action=_choice_url(queue_name, language)
+        )
+        gather.say(_text(language, "offer_callback"), language=locale(language))
     response.play(current_app.config["HOLD_MUSIC_URL"])
     return str(response)
 
 
-def left_queue(queue_name: str, form: Mapping[str, str]) -> str:
-    """After ``<Enqueue>``: hang up if a person took the call or the caller left, else dial one."""
+def estimated_wait(queue_name: str, position: int, agents: int) -> float:
+    """Seconds until a caller at ``position`` is answered: the queue's own handle times."""
+    stats = queueing.store().stats(queue_name)
+    handle = stats.average_handle_time or DEFAULT_HANDLE_SECONDS
+    return position * handle / max(1, agents)
+
+
+def hold_choice(queue_name: str, form: Mapping[str, str], language: str) -> str:
+    """The caller pressed a key on hold: 1 keeps their place by callback."""
+    response = VoiceResponse()
+    if form.get("Digits", "").strip() == "1":
+        _leaving(form.get("CallSid", ""), "callback")
+        response.leave()
+    return str(response)  # any other key: back to the hold music
+
+
+def left_queue(queue_name: str, form: Mapping[str, str], language: str = "en") -> str:
+    """After ``<Enqueue>``: done after a conversation; otherwise overflow, callback or a person."""
     result = form.get("QueueResult", "")
-    if result in SPOKE_WITH_A_PERSON or result == "hangup":
+    call_sid = form.get("CallSid", "")
+    if result in SPOKE_WITH_A_PERSON or result == "redirected":
         return str(VoiceResponse())
+    if result == "hangup":
+        queueing.store().remove(call_sid, RemovalReason.ABANDONED)
+        _mark(call_sid, "abandoned")
+        db.session.commit()
+        return str(VoiceResponse())
+    reason = _leaving_reason(call_sid) if result == "leave" else None
+    if reason == "callback":
+        return keep_place_by_callback(queue_name, form, language)
+    if reason == "overflow":
+        return overflow(queue_name, form, language)
     log.warning("caller left queue %s (%s): dialing the fallback line", queue_name, result)
-    return dial_fallback(current_app.config["FALLBACK_NUMBER"])
+    return fallback_then_voicemail(language)
+
+
+def overflow(queue_name: str, form: Mapping[str, str], language: str) -> str:
+    """Up the ladder: the next staffed queue keeps the caller's priority; else the fallback."""
+    call_sid = form.get("CallSid", "")
+    removal = queueing.store().remove(call_sid, RemovalReason.OVERFLOWED)
+    config = queueing.config_for(queue_name)
+    agents = queueing.roster()
+    target, steps = (None, [])
+    if config.overflow is not None:
+        target, steps = queueing.first_staffed(config.overflow, agents)
+    if target is None or removal is None:
+        return fallback_then_voicemail(language)
+    entry = removal.entry
+    queueing.store().enqueue(
+        call_sid,
+        target.name,
+        score=entry.score,
+        arrival=entry.arrival,
+        payload={
+            **entry.payload,
+            "trace": [
+                *entry.payload.get("trace", []),
+                *steps,
+                f"overflow from {queue_name} to {target.name}",
+            ],
+        },
+    )
+    db.session.commit()
+    response = VoiceResponse()
+    response.say(_text(language, "overflow"), language=locale(language))
+    response.enqueue(
+        target.name,
+        wait_url=url_for("voice.hold_music", q=target.name, l=language),
+        wait_url_method="POST",
+        action=url_for("voice.queue_exit", q=target.name, l=language),
+        method="POST",
+    )
+    return str(response)
+
+
+def keep_place_by_callback(queue_name: str, form: Mapping[str, str], language: str) -> str:
+    """The caller chose a callback: a task that keeps the live call's place in line."""
+    call_sid = form.get("CallSid", "")
+    number = form.get("From", "")
+    if not tasks.can_call_back(number):
+        return fallback_then_voicemail(language)
+    interaction = calls.interaction_for(db.session, call_sid)
+    task = tasks.create_callback(
+        db.session, Callback(queue_name, language, number), number, interaction, call_sid
+    )
+    removal = queueing.store().remove(call_sid, RemovalReason.CANCELLED)
+    if removal is not None:
+        entry = removal.entry
+        queueing.store().enqueue(
+            f"callback:{task.id}",
+            queue_name,
+            score=entry.score,
+            arrival=entry.arrival,
+            payload={**entry.payload, "kind": "callback", "task_id": task.id, "phone": number},
+        )
+    if interaction is not None:
+        calls.mark_outcome(interaction, "callback", queue_name)
+    db.session.commit()
+    response = VoiceResponse()
+    response.say(_text(language, "callback_kept"), language=locale(language))
+    response.hangup()
+    return str(response)
+
+
+def fallback_then_voicemail(language: str) -> str:
+    """Dial the 24/7 line; if nobody answers there, the caller leaves a message."""
+    response = VoiceResponse()
+    response.say(_text(language, "to_fallback"), language=locale(language))
+    dial = response.dial(action=url_for("voice.fallback_result", l=language), method="POST")
+    dial.number(current_app.config["FALLBACK_NUMBER"])
+    return str(response)
+
+
+def after_fallback(form: Mapping[str, str], language: str) -> str:
+    """Nobody answered the fallback line: record a message that becomes a callback task."""
+    if form.get("DialCallStatus") in {"completed", "answered"}:
+        return str(VoiceResponse())
+    response = VoiceResponse()
+    response.say(_text(language, "leave_message"), language=locale(language))
+    response.record(
+        action=url_for("voice.voicemail", q="general", l=language),
+        method="POST",
+        max_length=180,
+        play_beep=True,
+        finish_on_key="#",
+    )
+    response.say(_text(language, "goodbye"), language=locale(language))
+    return str(response)
+
+
+def _choice_url(queue_name: str, language: str) -> str:
+    return url_for("voice.hold_key", q=queue_name, l=language)
+
+
+def _leaving(call_sid: str, reason: str) -> None:
+    queueing.redis_client().set(LEAVING_KEY % call_sid, reason, ex=3600)
+
+
+def _leaving_reason(call_sid: str) -> str | None:
+    try:
+        value = queueing.redis_client().get(LEAVING_KEY % call_sid)
+    except Exception as exc:  # without Redis, a person picks up instead
+        log.warning("leaving reason unknown (%s)", type(exc).__name__)
+        return None
+    return value.decode() if isinstance(value, bytes) else value
+
+
+def _remember_queue_sid(queue_name: str, queue_sid: str) -> None:
+    if queue_sid:
+        queueing.redis_client().set(f"helpline:twilio-queue:{queue_name}", queue_sid, ex=86400)
+
+
+def _mark(call_sid: str, outcome: str) -> None:
+    interaction = calls.interaction_for(db.session, call_sid)
+    if interaction is not None:
+        calls.mark_outcome(interaction, outcome)
 
 
 def after_dial(form: Mapping[str, str]) -> str:

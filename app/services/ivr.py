@@ -16,7 +16,7 @@ from flask import current_app, url_for
 
 from app.extensions import db
 from app.models import Interaction, utcnow
-from app.services import calls, switches, tasks
+from app.services import calls, queueing, switches, tasks
 from app.services.flow_registry import FlowRegistry
 from app.twilio.ivr_twiml import CallUrls, render_actions
 from app.twilio.state import decode_state, encode_state
@@ -105,13 +105,38 @@ def _finish(
     answered: tuple[str, CallerReply] | None,
 ) -> str:
     """Carry out side effects (callbacks), record the step, commit, and render the TwiML."""
+    if interaction is None:  # a CallSid we never saw (lost record): start one now
+        interaction, _ = calls.open_call(
+            db.session,
+            params.get("CallSid", ""),
+            params.get("From", ""),
+            params.get("To", ""),
+            flow.id,
+        )
     step = _place_callbacks(step, interaction, params)
+    step = _put_in_line(step, interaction)
     if interaction is not None:
         _record(flow, step, interaction, answered)
     db.session.commit()
     interaction_id = interaction.id if interaction is not None else None
     token = encode_state({"s": step.state.to_dict(), "c": asdict(caller), "i": interaction_id})
-    return render_actions(step.actions, call_urls(token))
+    return render_actions(step.actions, call_urls(token, step.state.language))
+
+
+def _put_in_line(step: Step, interaction: Interaction) -> Step:
+    """Hand an Enqueue to routing: the first staffed queue of its ladder, else a person now."""
+    actions: list[Any] = []
+    for action in step.actions:
+        if isinstance(action, Enqueue):
+            queue = queueing.enqueue_call(
+                interaction, action.queue, action.skills, action.language, action.priority
+            )
+            if queue is None:
+                actions.append(HumanFallback(f"nobody is logged in for {action.queue}"))
+                continue
+            action = replace(action, queue=queue)
+        actions.append(action)
+    return replace(step, actions=tuple(actions))
 
 
 def _place_callbacks(
@@ -172,7 +197,7 @@ def _handover_outcome(action: Any) -> tuple[str, str]:
     return "fallback", getattr(action, "reason", "")
 
 
-def call_urls(token: str) -> CallUrls:
+def call_urls(token: str, language: str = "en") -> CallUrls:
     """The URLs Twilio comes back to from this step (relative: Twilio resolves them)."""
     return CallUrls(
         step=url_for("voice.step", s=token),
@@ -181,4 +206,5 @@ def call_urls(token: str) -> CallUrls:
         queue_exit=lambda queue: url_for("voice.queue_exit", q=queue),
         voicemail=lambda queue, language: url_for("voice.voicemail", q=queue, l=language),
         dial_result=url_for("voice.dial_result"),
+        fallback_result=url_for("voice.fallback_result", l=language),
     )

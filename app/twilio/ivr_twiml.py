@@ -37,6 +37,7 @@ class CallUrls:
     queue_exit: Callable[[str], str]  # queue name -> Enqueue action URL
     voicemail: Callable[[str, str], str]  # queue, language -> Record action URL
     dial_result: str
+    fallback_result: str = ""  # after the fallback line: a voicemail if nobody answered
 
 
 def locale(language: str) -> str:
@@ -124,7 +125,10 @@ def _voicemail(response: VoiceResponse, action: Voicemail, urls: CallUrls) -> No
 
 def _fallback(response: VoiceResponse, _action: HumanFallback, urls: CallUrls) -> None:
     response.say(SORRY_VOICE)
-    response.dial(urls.fallback_number)
+    if urls.fallback_result:
+        response.dial(urls.fallback_number, action=urls.fallback_result, method="POST")
+    else:
+        response.dial(urls.fallback_number)
 
 
 def _hangup(response: VoiceResponse, _action: Hangup, _urls: CallUrls) -> None:

@@ -30,6 +30,26 @@ def answers_or_dials_a_human(view: Callable[[], TwiML]) -> Callable[[], TwiML]:
     return wrapper
 
 
+def leaves_the_queue_on_error(view: Callable[[], TwiML]) -> Callable[[], TwiML]:
+    """For wait URLs, where ``<Dial>`` is not allowed: on any error, ``<Leave>`` the queue.
+
+    The Enqueue action then runs, and it dials a person.
+    """
+
+    @wraps(view)
+    def wrapper() -> TwiML:
+        try:
+            return view()
+        except Exception:
+            log.exception("hold webhook %s failed; the caller leaves the queue", request.path)
+            _discard_session()
+            return twiml_response(
+                '<?xml version="1.0" encoding="UTF-8"?><Response><Leave /></Response>'
+            )
+
+    return wrapper
+
+
 def _discard_session() -> None:
     from app.extensions import db
 

@@ -12,7 +12,7 @@ from app.extensions import db
 from app.services import calls, hold, ivr
 from app.twilio.security import check_twilio_signature
 from app.twilio.twiml import dial_fallback, twiml_response
-from app.voice.faults import TwiML, answers_or_dials_a_human
+from app.voice.faults import TwiML, answers_or_dials_a_human, leaves_the_queue_on_error
 
 bp = Blueprint("voice", __name__, url_prefix="/voice")
 bp.before_request(check_twilio_signature)
@@ -54,18 +54,34 @@ def status() -> TwiML:
 
 
 @bp.post("/hold")
-@answers_or_dials_a_human
+@leaves_the_queue_on_error
 def hold_music() -> TwiML:
     """The Enqueue wait URL: what a waiting caller hears, until the wait grows too long."""
     args = request.args
     return twiml_response(hold.waiting(args.get("q", ""), request.form, args.get("l", "en")))
 
 
+@bp.post("/hold-key")
+@leaves_the_queue_on_error
+def hold_key() -> TwiML:
+    """A key pressed on hold: 1 keeps the caller's place by callback."""
+    args = request.args
+    return twiml_response(hold.hold_choice(args.get("q", ""), request.form, args.get("l", "en")))
+
+
 @bp.post("/queue-exit")
 @answers_or_dials_a_human
 def queue_exit() -> TwiML:
-    """The caller left the queue: after a conversation, goodbye; otherwise a person now."""
-    return twiml_response(hold.left_queue(request.args.get("q", ""), request.form))
+    """The caller left the queue: after a conversation, goodbye; else overflow or a person."""
+    args = request.args
+    return twiml_response(hold.left_queue(args.get("q", ""), request.form, args.get("l", "en")))
+
+
+@bp.post("/fallback-result")
+@answers_or_dials_a_human
+def fallback_result() -> TwiML:
+    """The fallback line did not answer: the caller leaves a message for a callback."""
+    return twiml_response(hold.after_fallback(request.form, request.args.get("l", "en")))
 
 
 @bp.post("/dial-result")

@@ -7,13 +7,14 @@ import pytest
 from app.extensions import db
 from app.services.ivr_stats import flow_stats
 from app.services.switches import set_switch
-from tests.functional.voice import MAIN_LINE, OPEN, spoken, twiml
+from tests.functional.voice import MAIN_LINE, OPEN, spoken, staff_queues, twiml
 from tests.support import call_params
 
 
 @pytest.fixture
 def open_app(app):
     app.config["CLOCK"] = lambda: OPEN
+    staff_queues(app)
     return app
 
 

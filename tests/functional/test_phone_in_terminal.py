@@ -9,12 +9,13 @@ from hypothesis import strategies as st
 from app.cli.call import InProcessTransport
 from app.twilio.simulator import Phone, Reply, ScriptedCaller
 from ivr_flows import verify_flow
-from tests.functional.voice import MAIN_LINE, OPEN
+from tests.functional.voice import MAIN_LINE, OPEN, staff_queues
 
 
 @pytest.fixture
 def open_app(app):
     app.config["CLOCK"] = lambda: OPEN
+    staff_queues(app)
     return app
 
 

@@ -1,47 +1,174 @@
-"""Waiting for a person: hold messages, leaving the queue, unanswered transfers."""
+"""Waiting for a person: place in priority order, estimated wait, callbacks, the overflow ladder."""
 
 from __future__ import annotations
 
+import pytest
+from sqlalchemy import select
+
 from app.extensions import db
-from app.models import Queue
-from tests.functional.voice import FALLBACK, destination, spoken, twiml
+from app.models import Customer, Interaction, Task, Tier
+from routing.model import Presence
+from tests.functional.voice import (
+    FALLBACK,
+    MAIN_LINE,
+    OPEN,
+    destination,
+    spoken,
+    staff_queues,
+    twiml,
+)
 from tests.support import call_params
 
 
-def test_waiting_caller_hears_their_place_and_music(twilio_post):
-    root = twiml(
-        twilio_post("/voice/hold?q=billing&l=en", call_params(QueuePosition="3", QueueTime="40"))
-    )
+@pytest.fixture
+def line(app):
+    app.config["CLOCK"] = lambda: OPEN
+    return app
 
-    assert "number 3 in line" in spoken(root)
+
+def store(app):  # type: ignore[no-untyped-def]
+    return app.extensions["routing.store"]
+
+
+def queue_caller(twilio_post, phone: str = "+14155550123") -> dict[str, str]:
+    """A caller who pressed 0 at the first menu: now waiting in the general queue."""
+    params = call_params(To=MAIN_LINE, From=phone)
+    first = twiml(twilio_post("/voice/incoming", params))
+    root = twiml(twilio_post(first.find("Gather").get("action"), {**params, "Digits": "0"}))
+    assert destination(root)[0] == "queue", spoken(root)
+    return {**params, "_queue": destination(root)[1]}
+
+
+def hold(twilio_post, caller: dict[str, str], waited: int = 10):  # type: ignore[no-untyped-def]
+    queue = caller["_queue"]
+    form = {k: v for k, v in caller.items() if not k.startswith("_")}
+    form.update(QueueTime=str(waited), QueuePosition="1", QueueSid="QU" + "1" * 32)
+    return twiml(twilio_post(f"/voice/hold?q={queue}&l=en", form))
+
+
+def leave(twilio_post, caller, result: str = "leave"):  # type: ignore[no-untyped-def]
+    form = {k: v for k, v in caller.items() if not k.startswith("_")}
+    form.update(QueueResult=result, QueueTime="300")
+    return twiml(twilio_post(f"/voice/queue-exit?q={caller['_queue']}&l=en", form))
+
+
+def add_customer(phone: str, tier: Tier) -> None:
+    db.session.add(Customer(phone=phone, name="Caller", tier=tier, language="en"))
+    db.session.commit()
+
+
+def test_position_is_in_priority_order_not_arrival_order(line, twilio_post):
+    staff_queues(line)
+    add_customer("+14155550101", Tier.BRONZE)
+    add_customer("+14155550102", Tier.SILVER)
+    first = queue_caller(twilio_post, "+14155550101")
+    second = queue_caller(twilio_post, "+14155550102")
+
+    assert "number 2 in line" in spoken(hold(twilio_post, first))
+    assert "number 1 in line" in spoken(hold(twilio_post, second))
+
+
+def test_waiting_caller_hears_an_estimated_wait_and_music(line, twilio_post):
+    staff_queues(line)
+    caller = queue_caller(twilio_post)
+
+    root = hold(twilio_post, caller)
+
+    assert "estimated wait is about" in spoken(root)
     assert root.find("Play") is not None
 
 
-def test_spanish_caller_hears_the_hold_message_in_spanish(twilio_post):
-    root = twiml(twilio_post("/voice/hold?q=spanish&l=es", call_params(QueuePosition="2")))
+def test_long_estimated_wait_offers_to_keep_the_place_by_callback(line, twilio_post):
+    staff_queues(line)
+    caller = queue_caller(twilio_post)
+    root = hold(twilio_post, caller)
+    offer = root.find("Gather")
+    form = {k: v for k, v in caller.items() if not k.startswith("_")}
 
-    assert "número 2" in spoken(root)
-    assert root.find("Say").get("language") == "es-US"
+    pressed = twiml(twilio_post(offer.get("action"), {**form, "Digits": "1"}))
+    done = leave(twilio_post, caller)
+
+    assert "press 1" in spoken(root)
+    assert pressed.find("Leave") is not None
+    task = db.session.scalars(select(Task)).one()
+    assert (task.kind, task.phone) == ("callback", caller["From"])
+    entry = store(line).entry(f"callback:{task.id}")
+    assert entry is not None and entry.queue == "general"
+    assert "keep your place" in spoken(done)
+    assert done.find("Hangup") is not None
 
 
-def test_caller_who_waited_past_the_queue_maximum_leaves_the_queue(app, twilio_post):
-    db.session.add(Queue(name="billing", max_wait_seconds=120))
-    db.session.commit()
+def test_caller_past_the_maximum_wait_overflows_keeping_their_priority(line, twilio_post):
+    staff_queues(line)
+    params = call_params(To=MAIN_LINE)
+    first = twiml(twilio_post("/voice/incoming", params))
+    menu = twiml(twilio_post(first.find("Gather").get("action"), {**params, "Digits": "1"}))
+    root = twiml(twilio_post(menu.find("Gather").get("action"), {**params, "Digits": "3"}))
+    caller = {**params, "_queue": destination(root)[1]}
+    before = store(line).entry(params["CallSid"])
 
-    short = twiml(twilio_post("/voice/hold?q=billing&l=en", call_params(QueueTime="119")))
-    long = twiml(twilio_post("/voice/hold?q=billing&l=en", call_params(QueueTime="120")))
+    out = hold(twilio_post, caller, waited=240)
+    moved = leave(twilio_post, caller)
 
-    assert short.find("Leave") is None
-    assert long.find("Leave") is not None
+    assert caller["_queue"] == "sales"
+    assert out.find("Leave") is not None
+    assert destination(moved) == ("queue", "general")
+    after = store(line).entry(params["CallSid"])
+    assert (after.queue, after.score) == ("general", before.score)
 
 
-def test_caller_who_left_the_queue_unanswered_is_dialed_to_a_person(twilio_post):
-    root = twiml(twilio_post("/voice/queue-exit?q=billing", call_params(QueueResult="leave")))
+def test_with_nobody_at_work_the_caller_goes_to_the_fallback_line_then_voicemail(line, twilio_post):
+    params = call_params(To=MAIN_LINE)
+    first = twiml(twilio_post("/voice/incoming", params))
+
+    root = twiml(twilio_post(first.find("Gather").get("action"), {**params, "Digits": "0"}))
+    unanswered = twiml(
+        twilio_post(root.find("Dial").get("action"), {**params, "DialCallStatus": "no-answer"})
+    )
 
     assert destination(root) == ("dial", FALLBACK)
+    assert unanswered.find("Record") is not None
 
 
-def test_caller_whose_conversation_ended_is_not_dialed_again(twilio_post):
+def test_agents_logging_out_sends_waiting_callers_up_the_ladder(line, twilio_post):
+    agent = staff_queues(line)
+    caller = queue_caller(twilio_post)
+    store(line).set_presence(agent, Presence.OFFLINE)
+
+    out = hold(twilio_post, caller)
+    moved = leave(twilio_post, caller)
+
+    assert out.find("Leave") is not None
+    assert destination(moved)[0] == "dial"
+
+
+def test_caller_who_hangs_up_on_hold_is_removed_and_counted_abandoned(line, twilio_post):
+    staff_queues(line)
+    caller = queue_caller(twilio_post)
+
+    leave(twilio_post, caller, result="hangup")
+
+    assert store(line).entry(caller["CallSid"]).state == "abandoned"
+    assert store(line).stats("general").abandoned == 1
+    interaction = db.session.scalars(select(Interaction)).one()
+    assert interaction.outcome == "abandoned"
+
+
+def test_caller_is_put_back_in_line_when_redis_lost_the_queue(line, twilio_post, redis_client):
+    staff_queues(line)
+    caller = queue_caller(twilio_post)
+    # Redis restarted and lost the waiting callers; the agents have logged in again.
+    for pattern in ("helpline:queue:*:waiting", "helpline:queue:*:arrivals", "helpline:contact:*"):
+        for key in redis_client.keys(pattern):
+            redis_client.delete(key)
+
+    root = hold(twilio_post, caller)
+
+    assert "number 1 in line" in spoken(root)
+    assert store(line).entry(caller["CallSid"]).queue == "general"
+
+
+def test_conversation_that_ended_is_not_dialed_again(twilio_post):
     root = twiml(twilio_post("/voice/queue-exit?q=billing", call_params(QueueResult="bridged")))
 
     assert list(root) == []

@@ -15,6 +15,7 @@ from tests.functional.voice import (
     destination,
     gather_action,
     spoken,
+    staff_queues,
     twiml,
 )
 from tests.support import call_params
@@ -23,6 +24,7 @@ from tests.support import call_params
 @pytest.fixture
 def open_hours(app):
     app.config["CLOCK"] = lambda: OPEN
+    staff_queues(app)
     return app
 
 

@@ -42,3 +42,28 @@ def destination(root: ET.Element) -> tuple[str, str]:
         target = (dial.text or "").strip() or " ".join((c.text or "") for c in dial)
         return "dial", target
     return "", ""
+
+
+ALL_SKILLS = ("billing", "tech_support", "sales", "outage", "priority", "spanish")
+
+
+def staff_queues(app, presence: str = "available") -> str:  # type: ignore[no-untyped-def]
+    """The demo queues, and one agent who can serve them all at work; returns the agent id."""
+    from app.extensions import db
+    from app.models import Agent, AgentSkill, User
+    from app.services.demo_staff import ensure_queues
+    from routing.model import Presence
+
+    ensure_queues(db.session)
+    user = User(name="Ana Torres", email="ana@example.com", password_hash="x")
+    agent = Agent(
+        user=user,
+        languages=["en", "es"],
+        client_identity="agent_ana",
+        skills=[AgentSkill(skill=skill, proficiency=4) for skill in ALL_SKILLS],
+    )
+    db.session.add(agent)
+    db.session.commit()
+    queues = ["general", "billing", "tech_support", "sales", "outage", "priority", "spanish"]
+    app.extensions["routing.store"].set_presence(str(agent.id), Presence(presence), queues)
+    return str(agent.id)

@@ -1,0 +1,74 @@
+"""What routing needs from the database: a caller's value and history, queues, agents."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.models import Agent as AgentRow
+from app.models import Case, CaseStatus, Customer, Interaction
+from app.models import Queue as QueueRow
+from routing.model import Agent, CustomerValue, History, QueueConfig
+
+
+def customer_value(customer: Customer | None) -> CustomerValue:
+    """The caller's tier and lifetime value; an unknown caller has neither."""
+    if customer is None:
+        return CustomerValue()
+    return CustomerValue(tier=customer.tier.value, lifetime_value=float(customer.lifetime_value))
+
+
+def customer_history(
+    session: Session, customer_id: int | None, now: datetime, exclude_sid: str | None = None
+) -> History:
+    """Earlier contacts in the last 7 days, open cases, the last outcome and agent."""
+    if customer_id is None:
+        return History()
+    week_ago = now - timedelta(days=7)
+    rows = session.execute(
+        select(Interaction.started_at, Interaction.outcome, Interaction.agent_id)
+        .where(Interaction.customer_id == customer_id, Interaction.started_at >= week_ago)
+        .where(Interaction.twilio_sid.is_distinct_from(exclude_sid))
+        .order_by(Interaction.started_at.desc())
+    ).all()
+    open_cases = session.scalars(
+        select(Case.id).where(Case.customer_id == customer_id, Case.status == CaseStatus.OPEN)
+    ).all()
+    day_ago = now - timedelta(days=1)
+    with_agent = next((row for row in rows if row.agent_id is not None), None)
+    return History(
+        contacts_24h=sum(row.started_at >= day_ago for row in rows),
+        contacts_7d=len(rows),
+        open_cases=tuple(open_cases),
+        last_outcome=rows[0].outcome or None if rows else None,
+        last_agent_id=str(with_agent.agent_id) if with_agent else None,
+        last_contact_at=with_agent.started_at.timestamp() if with_agent else None,
+    )
+
+
+def queue_configs(session: Session) -> dict[str, QueueConfig]:
+    """Every queue's routing settings, by name."""
+    rows = session.scalars(select(QueueRow)).all()
+    names = {row.id: row.name for row in rows}
+    return {
+        row.name: QueueConfig(
+            name=row.name,
+            skills=tuple(row.required_skills or ()),
+            language=row.language,
+            max_wait_seconds=float(row.max_wait_seconds),
+            overflow=names.get(row.overflow_queue_id) if row.overflow_queue_id else None,
+        )
+        for row in rows
+    }
+
+
+def agent_profile(row: AgentRow) -> Agent:
+    """An agent's skills and languages as routing sees them (presence comes from Redis)."""
+    return Agent(
+        id=str(row.id),
+        name=row.user.name,
+        skills={skill.skill: skill.proficiency for skill in row.skills},
+        languages=tuple(row.languages or ("en",)),
+    )

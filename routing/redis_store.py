@@ -1,0 +1,379 @@
+"""The queue store on Redis: every state change is one registered Lua script.
+
+Key layout (after the prefix, ``helpline:`` by default; ``%s`` takes a queue, contact or
+agent id) is given by the ``*_KEY`` constants below; the Lua scripts in ``routing/lua``
+receive the very same templates, so the layout is written down once.
+
+Statistics are counted in one hash per queue and epoch hour, which expires by itself a
+day later: ``stats()`` sums the buckets of the last ``hours`` clock hours (the current,
+partial hour included). A rolling window without a reset job, at the price of a one-hour
+granularity.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import redis
+from redis.commands.core import Script
+
+from routing.model import Presence
+from routing.store import (
+    AgentPresence,
+    Answered,
+    Enqueued,
+    EntryState,
+    Position,
+    QueueEntry,
+    QueueStats,
+    Removal,
+    RemovalReason,
+    Reservation,
+    TakeResult,
+    TakeStatus,
+)
+
+WAITING_KEY = "queue:%s:waiting"  # ZSET order member -> -score: ZRANGE is serving order
+ARRIVALS_KEY = "queue:%s:arrivals"  # ZSET contact -> arrival: the longest wait
+RESERVED_KEY = "queue:%s:reserved"  # ZSET contact -> end of its sticky reservation
+QUEUE_AGENTS_KEY = "queue:%s:agents"  # SET logged-in agents serving the queue
+STATS_KEY = "stats:%s:%s"  # HASH counters of a queue for one epoch hour
+CONTACT_KEY = "contact:%s"  # HASH the entry (a tombstone for an hour once it left)
+OFFERED_KEY = "offered"  # ZSET contact -> offered at: offers awaiting an answer
+AGENT_KEY = "agent:%s"  # HASH an agent's presence
+AGENT_STATE_KEY = "agents:%s"  # SET agents in a presence state
+SEEN_KEY = "agents:seen"  # ZSET logged-in agent -> last heartbeat
+QUEUES_KEY = "queues"  # SET queue names seen
+
+# An order member is the arrival in microseconds, zero-padded, then the contact id. With
+# -score as the sorted-set score, ZRANGE gives the policy's serving order (higher score,
+# then earlier arrival, then contact id) and ZRANK + 1 is the position.
+ORDER_WIDTH = 16
+# The fields of a contact hash that scripts return, in this order (HMGET).
+ENTRY_FIELDS = (
+    "id", "queue", "score", "arrival", "payload", "state", "agent", "offered_at",
+    "res_agent", "res_until",
+)  # fmt: skip
+TOMBSTONE_SECONDS = 3600
+STATS_WINDOW_HOURS = 24
+STATS_SECONDS = (STATS_WINDOW_HOURS + 1) * 3600
+SCRIPTS = (
+    "enqueue", "take_next", "take", "return_offered", "answer", "remove",
+    "position", "list_waiting", "presence", "heartbeat", "expire_agents",
+)  # fmt: skip
+# Counters of a stats bucket, named as the QueueStats fields they add up to.
+COUNTS = (
+    "entered", "answered", "answered_within", "handled", "abandoned", "overflowed", "returned",
+)  # fmt: skip
+TOTALS = ("speed_of_answer_total", "handle_time_total")
+
+Flat = list[Any]
+
+
+def lua_constants() -> dict[str, str]:
+    """What every script sees as Lua locals (Lua literals): key templates, a few numbers."""
+    keys = {name: json.dumps(value) for name, value in globals().items() if name.endswith("_KEY")}
+    numbers = {"ORDER_WIDTH": ORDER_WIDTH, "TOMBSTONE_SECONDS": TOMBSTONE_SECONDS}
+    numbers["STATS_SECONDS"] = STATS_SECONDS
+    fields = "{" + ", ".join(json.dumps(name) for name in ENTRY_FIELDS) + "}"
+    return keys | {k: str(v) for k, v in numbers.items()} | {"ENTRY_FIELDS": fields}
+
+
+@cache
+def lua_source(name: str) -> str:
+    """Script ``name`` from ``routing/lua``, after the constants and ``_lib.lua``."""
+    folder = resources.files("routing").joinpath("lua")
+    constants = [f"local {name} = {value}" for name, value in lua_constants().items()]
+    library = folder.joinpath("_lib.lua").read_text(encoding="utf-8")
+    script = folder.joinpath(f"{name}.lua").read_text(encoding="utf-8")
+    return "\n".join([*constants, library, script])
+
+
+def order_member(contact_id: str, arrival: float) -> str:
+    """The sorted-set member that orders equal scores by arrival, then contact id."""
+    micros = round(arrival * 1_000_000)
+    if not 0 <= micros < 10**ORDER_WIDTH:
+        raise ValueError(f"arrival {arrival!r} is not an epoch time in seconds")
+    return f"{micros:0{ORDER_WIDTH}d}|{contact_id}"
+
+
+def _text(value: object) -> str:
+    return value.decode() if isinstance(value, bytes) else str(value)
+
+
+def _fields(raw: Flat | Mapping[Any, Any]) -> dict[str, str]:
+    """A hash as text, from HGETALL (a dict) or from HGETALL inside Lua (a flat list)."""
+    pairs = raw.items() if isinstance(raw, Mapping) else zip(raw[::2], raw[1::2], strict=True)
+    return {_text(k): _text(v) for k, v in pairs}
+
+
+def _row(values: Flat) -> dict[str, str]:
+    """An entry returned by a script (the ENTRY_FIELDS values) as a dict of text."""
+    return {k: _text(v) for k, v in zip(ENTRY_FIELDS, values, strict=True) if v is not None}
+
+
+def _entry(fields: Mapping[str, str], now: float) -> QueueEntry:
+    until = float(fields.get("res_until", 0))
+    reserved = "res_agent" in fields and until > now
+    return QueueEntry(
+        contact_id=fields["id"],
+        queue=fields["queue"],
+        score=float(fields["score"]),
+        arrival=float(fields["arrival"]),
+        payload=json.loads(fields["payload"]),
+        state=EntryState(fields["state"]),
+        agent_id=fields.get("agent"),
+        offered_at=float(fields["offered_at"]) if "offered_at" in fields else None,
+        reservation=Reservation(fields["res_agent"], until) if reserved else None,
+    )
+
+
+def _presence(fields: Mapping[str, str]) -> AgentPresence:
+    idle = fields.get("idle_since")
+    return AgentPresence(
+        agent_id=fields["id"],
+        state=Presence(fields["state"]),
+        since=float(fields["since"]),
+        last_seen=float(fields["seen"]),
+        queues=tuple(json.loads(fields["queues"])),
+        idle_since=float(idle) if idle is not None else None,
+    )
+
+
+class RedisQueueStore:
+    """The ``QueueStore`` on one Redis; safe to share between threads and processes."""
+
+    def __init__(
+        self,
+        client: redis.Redis[Any],
+        prefix: str = "helpline:",
+        *,
+        clock: Callable[[], float] = time.time,
+        heartbeat_timeout: float = 60.0,
+        service_level_seconds: float = 20.0,
+    ) -> None:
+        self._client = client
+        self._prefix = prefix
+        self._clock = clock
+        self.heartbeat_timeout = heartbeat_timeout
+        self.service_level_seconds = service_level_seconds
+        # register_script talks to Redis only on first use (EVALSHA, then SCRIPT LOAD).
+        self._scripts = {name: client.register_script(lua_source(name)) for name in SCRIPTS}
+
+    def key(self, template: str, *parts: str) -> str:
+        """The full Redis key for ``template`` (one of the ``*_KEY`` constants)."""
+        return self._prefix + template % parts
+
+    def _run(self, name: str, *args: Any, client: Any = None) -> Any:
+        script: Script = self._scripts[name]
+        return script(args=[self._prefix, *args], client=client)
+
+    # --- contacts ----------------------------------------------------------------------
+
+    def enqueue(
+        self,
+        contact_id: str,
+        queue: str,
+        *,
+        score: float,
+        arrival: float,
+        payload: Mapping[str, Any] | None = None,
+        reservation: Reservation | None = None,
+        replace: bool = False,
+    ) -> Enqueued:
+        """Put a contact in a queue; a live contact keeps its place unless ``replace``."""
+        now = self._clock()
+        if reservation is not None and reservation.until <= now:
+            reservation = None  # already over: the pool is wide open
+        new = QueueEntry(
+            contact_id, queue, score, arrival, dict(payload or {}), reservation=reservation
+        )
+        reply = self._run("enqueue", *self._enqueue_args(new, replace))
+        return Enqueued(new, True) if reply[0] else Enqueued(_entry(_row(reply[1]), now), False)
+
+    def _enqueue_args(self, new: QueueEntry, replace: bool) -> list[str]:
+        held = new.reservation
+        return [
+            new.contact_id, new.queue, repr(float(new.score)), repr(float(new.arrival)),
+            order_member(new.contact_id, new.arrival),
+            json.dumps(dict(new.payload), separators=(",", ":")),
+            held.agent_id if held else "", repr(held.until) if held else "",
+            "1" if replace else "0", repr(self._clock()),
+        ]  # fmt: skip
+
+    def entry(self, contact_id: str) -> QueueEntry | None:
+        """The contact's entry (live, or a tombstone for an hour after it left)."""
+        fields = _fields(self._client.hgetall(self.key(CONTACT_KEY, contact_id)))
+        return _entry(fields, self._clock()) if fields else None
+
+    def position(self, contact_id: str) -> Position | None:
+        """The place of a waiting contact in priority order; None if not waiting."""
+        found = self._run("position", contact_id)
+        return Position(int(found[0]), int(found[1])) if found else None
+
+    def waiting_count(self, queue: str) -> int:
+        """How many contacts wait in ``queue``."""
+        return int(self._client.zcard(self.key(WAITING_KEY, queue)))
+
+    def waiting(self, queue: str, *, offset: int = 0, limit: int = 50) -> list[QueueEntry]:
+        """Waiting entries in priority order, from ``offset``, at most ``limit``."""
+        if limit <= 0:
+            return []
+        now = self._clock()
+        return [_entry(_row(row), now) for row in self._run("list_waiting", queue, offset, limit)]
+
+    def take_next(self, agent_id: str, queues: Sequence[str]) -> QueueEntry | None:
+        """Offer the best waiting contact of ``queues`` this agent may take, if any."""
+        if not queues:
+            return None
+        now = self._clock()
+        row = self._run("take_next", agent_id, repr(now), *queues)
+        return _entry(_row(row), now) if row else None
+
+    def take(self, contact_id: str, agent_id: str) -> TakeResult:
+        """Offer one specific contact to an agent, or say why not."""
+        now = self._clock()
+        reply = self._run("take", contact_id, agent_id, repr(now))
+        status = TakeStatus(_text(reply[0]))
+        entry = _entry(_row(reply[1]), now) if len(reply) > 1 else None
+        return TakeResult(status, entry)
+
+    def return_offered(self, contact_id: str, agent_id: str | None = None) -> bool:
+        """Put an offered contact back in its place (same score, same arrival)."""
+        return bool(self._run("return_offered", contact_id, agent_id or "", repr(self._clock())))
+
+    def stale_offers(self, older_than: float) -> list[QueueEntry]:
+        """Entries offered more than ``older_than`` seconds ago and still unanswered."""
+        now = self._clock()
+        ids = self._client.zrangebyscore(self.key(OFFERED_KEY), "-inf", now - older_than)
+        entries = [self.entry(_text(contact_id)) for contact_id in ids]
+        return [e for e in entries if e is not None and e.state is EntryState.OFFERED]
+
+    def answer(self, contact_id: str, agent_id: str) -> Answered | None:
+        """Record that the agent answered the contact offered to them."""
+        threshold = self.service_level_seconds
+        reply = self._run("answer", contact_id, agent_id, repr(self._clock()), repr(threshold))
+        if reply is None:
+            return None
+        speed = float(_text(reply[0]))
+        return Answered(_entry(_row(reply[1]), self._clock()), speed, speed <= threshold)
+
+    def remove(self, contact_id: str, reason: RemovalReason) -> Removal | None:
+        """Take a waiting or offered contact out for ``reason``; None if not live."""
+        now = self._clock()
+        row = self._run("remove", contact_id, RemovalReason(reason).value, repr(now))
+        return Removal(_entry(_row(row), now), RemovalReason(reason)) if row else None
+
+    def record_handle_time(self, queue: str, seconds: float) -> None:
+        """Count one handled contact and its handle time (called at wrap-up)."""
+        bucket = self._bucket(queue, int(self._clock() // 3600))
+        with self._client.pipeline(transaction=True) as pipe:
+            pipe.hincrby(bucket, "handled", 1)
+            pipe.hincrbyfloat(bucket, "handle_time_total", seconds)
+            pipe.expire(bucket, STATS_SECONDS)
+            pipe.execute()
+
+    def rebuild(self, entries: Iterable[QueueEntry]) -> int:
+        """Re-enqueue entries from the record as waiting; returns how many were added."""
+        with self._client.pipeline(transaction=False) as pipe:
+            for entry in entries:
+                self._run("enqueue", *self._enqueue_args(entry, False), client=pipe)
+            return sum(int(reply[0]) for reply in pipe.execute())
+
+    # --- agents ------------------------------------------------------------------------
+
+    def set_presence(
+        self, agent_id: str, state: Presence, queues: Sequence[str] | None = None
+    ) -> AgentPresence:
+        """Set an agent's state (and the queues served); counts as a heartbeat."""
+        served = json.dumps(list(queues)) if queues is not None else ""
+        state = Presence(state)
+        flat = self._run("presence", agent_id, state.value, repr(self._clock()), served)
+        return _presence(_fields(flat))
+
+    def heartbeat(self, agent_id: str) -> bool:
+        """Keep a logged-in agent alive; False if the agent is offline (log in again)."""
+        now, timeout = repr(self._clock()), repr(self.heartbeat_timeout)
+        return bool(self._run("heartbeat", agent_id, now, timeout))
+
+    def presence(self, agent_id: str) -> AgentPresence | None:
+        """One agent's presence."""
+        self.expire_agents()
+        fields = _fields(self._client.hgetall(self.key(AGENT_KEY, agent_id)))
+        return _presence(fields) if fields else None
+
+    def agents(self, state: Presence | None = None) -> list[AgentPresence]:
+        """Known agents, optionally only those in ``state``, by id."""
+        self.expire_agents()
+        states = [state] if state is not None else list(Presence)
+        ids = self._client.sunion([self.key(AGENT_STATE_KEY, s.value) for s in states])
+        return self._load_agents(sorted(_text(i) for i in ids))
+
+    def logged_in_agents(self, queues: Sequence[str]) -> list[AgentPresence]:
+        """Logged-in agents serving any of ``queues``: available longest-idle first."""
+        if not queues:
+            return []
+        self.expire_agents()
+        ids = self._client.sunion([self.key(QUEUE_AGENTS_KEY, q) for q in queues])
+        found = self._load_agents([_text(i) for i in ids])
+        return sorted(found, key=lambda a: (a.idle_since is None, a.idle_since or a.since))
+
+    def _load_agents(self, ids: Sequence[str]) -> list[AgentPresence]:
+        with self._client.pipeline(transaction=False) as pipe:
+            for agent_id in ids:
+                pipe.hgetall(self.key(AGENT_KEY, agent_id))
+            rows = pipe.execute()
+        return [_presence(_fields(row)) for row in rows if row]
+
+    def expire_agents(self) -> list[str]:
+        """Set agents whose heartbeat stopped offline; returns their ids."""
+        now, timeout = repr(self._clock()), repr(self.heartbeat_timeout)
+        return [_text(agent_id) for agent_id in self._run("expire_agents", now, timeout)]
+
+    # --- statistics --------------------------------------------------------------------
+
+    def queue_names(self) -> list[str]:
+        """Queues the store has seen contacts or agents for."""
+        return sorted(_text(name) for name in self._client.smembers(self.key(QUEUES_KEY)))
+
+    def _bucket(self, queue: str, hour: int) -> str:
+        return self.key(STATS_KEY, queue, str(hour))
+
+    def stats(self, queue: str, hours: int = STATS_WINDOW_HOURS) -> QueueStats:
+        """The queue's live figures and its counters over the last ``hours`` (up to 24)."""
+        if not 1 <= hours <= STATS_WINDOW_HOURS:
+            raise ValueError(f"hours must be 1..{STATS_WINDOW_HOURS}, not {hours}")
+        self.expire_agents()
+        now = self._clock()
+        hour = int(now // 3600)
+        with self._client.pipeline(transaction=True) as pipe:
+            pipe.zcard(self.key(WAITING_KEY, queue))
+            pipe.zrange(self.key(ARRIVALS_KEY, queue), 0, 0, withscores=True)
+            for h in range(hour - hours + 1, hour + 1):
+                pipe.hgetall(self._bucket(queue, h))
+            waiting, oldest, *buckets = pipe.execute()
+        sums = dict.fromkeys(COUNTS + TOTALS, 0.0)
+        for bucket in buckets:
+            for name, value in _fields(bucket).items():
+                if name in sums:
+                    sums[name] += float(value)
+        counters: dict[str, Any] = {k: round(v) if k in COUNTS else v for k, v in sums.items()}
+        return QueueStats(
+            queue=queue,
+            waiting=int(waiting),
+            longest_wait=max(0.0, now - float(oldest[0][1])) if oldest else 0.0,
+            window_hours=hours,
+            service_level_seconds=self.service_level_seconds,
+            agents=self._agent_counts(queue),
+            **counters,
+        )
+
+    def _agent_counts(self, queue: str) -> dict[str, int]:
+        ids = [_text(i) for i in self._client.smembers(self.key(QUEUE_AGENTS_KEY, queue))]
+        return dict(Counter(agent.state.value for agent in self._load_agents(ids)))

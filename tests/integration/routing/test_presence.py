@@ -1,0 +1,104 @@
+"""Agent presence: states, heartbeats and expiry, longest idle first."""
+
+from __future__ import annotations
+
+from routing.model import Presence
+from routing.redis_store import RedisQueueStore
+from tests.integration.routing.conftest import START, FakeClock
+
+AVAILABLE, BUSY, AWAY, OFFLINE = (
+    Presence.AVAILABLE,
+    Presence.BUSY,
+    Presence.AWAY,
+    Presence.OFFLINE,
+)
+
+
+def test_an_agent_whose_heartbeat_stops_becomes_offline(
+    store: RedisQueueStore, clock: FakeClock
+) -> None:
+    store.set_presence("ann", AVAILABLE, ["support"])
+    clock.advance(20)
+    alive = store.heartbeat("ann")
+    clock.advance(29)
+    still = store.presence("ann")
+    clock.advance(1)
+
+    gone = store.presence("ann")
+
+    assert alive and still is not None and still.state is AVAILABLE
+    assert gone is not None and gone.state is OFFLINE
+    assert (gone.since, gone.last_seen) == (START + 50, START + 20)
+    assert store.logged_in_agents(["support"]) == []
+    assert not store.heartbeat("ann")
+
+
+def test_a_heartbeat_after_expiry_asks_the_agent_to_log_in_again(
+    store: RedisQueueStore, clock: FakeClock
+) -> None:
+    store.set_presence("ann", AVAILABLE, ["support"])
+    clock.advance(45)
+
+    alive = store.heartbeat("ann")
+
+    presence = store.presence("ann")
+    assert not alive
+    assert presence is not None and presence.state is OFFLINE
+    assert presence.since == START + 30
+
+
+def test_a_heartbeat_from_an_unknown_agent_is_refused(store: RedisQueueStore) -> None:
+    assert not store.heartbeat("nobody")
+    assert store.presence("nobody") is None
+
+
+def test_idle_since_is_kept_while_available_and_cleared_when_busy(
+    store: RedisQueueStore, clock: FakeClock
+) -> None:
+    store.set_presence("ann", AVAILABLE, ["support"])
+    clock.advance(10)
+    still_available = store.set_presence("ann", AVAILABLE)
+    busy = store.set_presence("ann", BUSY)
+
+    assert still_available.idle_since == START
+    assert still_available.queues == ("support",)
+    assert busy.idle_since is None and busy.since == START + 10
+
+
+def test_logged_in_agents_come_available_longest_idle_first(
+    store: RedisQueueStore, clock: FakeClock
+) -> None:
+    store.set_presence("busy-bea", BUSY, ["support"])
+    for agent in ("ann", "bob", "cy"):
+        clock.advance(5)
+        store.set_presence(agent, AVAILABLE, ["support", "sales"])
+    store.set_presence("dee", AVAILABLE, ["billing"])
+    store.set_presence("off-ed", OFFLINE, ["support"])
+    clock.advance(5)
+    store.set_presence("ann", BUSY)
+    store.set_presence("ann", AVAILABLE)
+
+    agents = store.logged_in_agents(["support"])
+
+    assert [a.agent_id for a in agents] == ["bob", "cy", "ann", "busy-bea"]
+
+
+def test_changing_queues_moves_the_agent_between_queues(store: RedisQueueStore) -> None:
+    store.set_presence("ann", AVAILABLE, ["support"])
+
+    store.set_presence("ann", AVAILABLE, ["sales"])
+
+    assert store.logged_in_agents(["support"]) == []
+    assert [a.agent_id for a in store.logged_in_agents(["sales"])] == ["ann"]
+
+
+def test_agents_are_listed_by_state(store: RedisQueueStore) -> None:
+    store.set_presence("ann", AVAILABLE, ["support"])
+    store.set_presence("bob", AWAY, ["support"])
+    store.set_presence("cy", Presence.WRAP_UP, ["support"])
+    store.set_presence("bob", BUSY)
+
+    assert [a.agent_id for a in store.agents(BUSY)] == ["bob"]
+    assert store.agents(AWAY) == []
+    assert [a.agent_id for a in store.agents()] == ["ann", "bob", "cy"]
+    assert store.stats("support").agents == {"available": 1, "busy": 1, "wrap_up": 1}
