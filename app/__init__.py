@@ -70,16 +70,17 @@ def init_flows(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     """One blueprint per area."""
+    from app.agent_api.routes import bp as agent_api_bp
+    from app.auth import csrf
     from app.health import bp as health_bp
     from app.sms.routes import bp as sms_bp
     from app.voice.routes import bp as voice_bp
-
-    from app.auth import csrf
 
     # Twilio signs its webhooks instead of sending a CSRF token.
     csrf.exempt(voice_bp)
     csrf.exempt(sms_bp)
     app.register_blueprint(health_bp)
+    app.register_blueprint(agent_api_bp)
     app.register_blueprint(voice_bp)
     app.register_blueprint(sms_bp)
 

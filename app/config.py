@@ -39,6 +39,8 @@ def load_settings(instance_path: str, environ: Mapping[str, str] | None = None) 
         "TWILIO_AUTH_TOKEN": env.get("TWILIO_AUTH_TOKEN", ""),
         "TWILIO_API_BASE": env.get("TWILIO_API_BASE", ""),
         "TWILIO_VALIDATE_SIGNATURES": _flag(env.get("TWILIO_VALIDATE_SIGNATURES"), True),
+        # The company's Twilio number: caller ID for callbacks and broadcasts.
+        "TWILIO_NUMBER": env.get("TWILIO_NUMBER", ""),
         "FALLBACK_NUMBER": env.get("FALLBACK_NUMBER") or "+15005550006",
         "PUBLIC_BASE_URL": (env.get("PUBLIC_BASE_URL") or "").rstrip("/"),
         "DEFAULT_REGION": env.get("DEFAULT_REGION", "US"),

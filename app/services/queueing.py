@@ -136,7 +136,7 @@ def put_in_line(
     )
     trace = [*steps, *priority.trace, *([hold.note] if hold.note else [])]
     score = store_score(priority, contact.arrived_at, rules)
-    payload = _payload(interaction, contact, trace)
+    payload = {**_payload(interaction, contact, trace), "base": priority.base}
     entry = (
         store()
         .enqueue(

@@ -67,5 +67,15 @@ class TwilioGateway:
         log.info("placed call %s to %s", call.sid, mask_phone(to))
         return str(call.sid)
 
+    def redirect_queue_member(self, queue_sid: str, call_sid: str, url: str) -> None:
+        """Take a waiting caller out of Twilio's queue to the TwiML at ``url``."""
+        self.client.queues(queue_sid).members(call_sid).update(url=url, method="POST")
+        log.info("redirected queue member %s of %s", call_sid, queue_sid)
+
+    def redirect_call(self, call_sid: str, url: str) -> None:
+        """Send a live call to the TwiML at ``url`` (when its queue's SID is unknown)."""
+        self.client.calls(call_sid).update(url=url, method="POST")
+        log.info("redirected call %s", call_sid)
+
 
 twilio_gateway = TwilioGateway()

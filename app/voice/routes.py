@@ -9,7 +9,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, request
 
 from app.extensions import db
-from app.services import calls, hold, ivr
+from app.services import calls, connecting, hold, ivr
 from app.twilio.security import check_twilio_signature
 from app.twilio.twiml import dial_fallback, twiml_response
 from app.voice.faults import TwiML, answers_or_dials_a_human, leaves_the_queue_on_error
@@ -97,3 +97,53 @@ def voicemail() -> TwiML:
     """A message was recorded: it becomes a callback task for a person."""
     args = request.args
     return twiml_response(hold.voicemail_left(args.get("q", ""), args.get("l", "en"), request.form))
+
+
+@bp.post("/connect")
+@answers_or_dials_a_human
+def connect() -> TwiML:
+    """A caller taken out of the queue for an agent: ring the agent."""
+    a = request.args
+    return twiml_response(
+        connecting.connect(a.get("agent", ""), a.get("c", ""), a.get("q", ""), a.get("l", "en"))
+    )
+
+
+@bp.post("/whisper")
+@answers_or_dials_a_human
+def whisper() -> TwiML:
+    """The agent picked up: the contact counts as answered."""
+    return twiml_response(
+        connecting.agent_answered(request.args.get("agent", ""), request.args.get("c", ""))
+    )
+
+
+@bp.post("/connect-result")
+@answers_or_dials_a_human
+def connect_result() -> TwiML:
+    """The agent's leg ended: if they never answered, the caller goes back to their place."""
+    a = request.args
+    return twiml_response(
+        connecting.after_ring(
+            a.get("agent", ""), a.get("c", ""), a.get("q", ""), a.get("l", "en"), request.form
+        )
+    )
+
+
+@bp.post("/callback-connect")
+@answers_or_dials_a_human
+def callback_connect() -> TwiML:
+    """The customer answered our callback: ring the agent who took it."""
+    return twiml_response(
+        connecting.callback_answered(request.args.get("agent", ""), request.args.get("c", ""))
+    )
+
+
+@bp.post("/callback-result")
+@answers_or_dials_a_human
+def callback_result() -> TwiML:
+    """The callback's agent leg ended: a missed one goes back in line."""
+    a = request.args
+    return twiml_response(
+        connecting.after_callback(a.get("agent", ""), a.get("c", ""), request.form)
+    )

@@ -1,0 +1,1 @@
+"""The agent API: JSON for the console (and scripts), behind staff logins and CSRF checks."""

@@ -1,0 +1,114 @@
+"""``/api``: log in, presence, the queue with its traces, take a contact, wrap up.
+
+Browsers log in with a session cookie; every state-changing request carries the CSRF token
+from ``GET /api/session`` in an ``X-CSRFToken`` header.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, jsonify, request
+from flask_login import current_user, login_required, login_user, logout_user
+from flask_wtf.csrf import generate_csrf
+
+from app.auth import StaffUser
+from app.services import agent_desk
+from app.services.agent_desk import DeskError
+from routing import RoutingError
+
+bp = Blueprint("agent_api", __name__, url_prefix="/api")
+
+JSON = tuple[Any, int]
+
+
+@bp.errorhandler(DeskError)
+def _desk_error(error: DeskError) -> JSON:
+    return jsonify(error=str(error)), error.status
+
+
+@bp.errorhandler(RoutingError)
+def _routing_error(error: RoutingError) -> JSON:
+    return jsonify(error=str(error)), 403
+
+
+def _body() -> dict[str, Any]:
+    body = request.get_json(silent=True)
+    return body if isinstance(body, dict) else {}
+
+
+@bp.get("/session")
+def session_info() -> JSON:
+    """Who is logged in, and the CSRF token to send back with changes."""
+    user = current_user.user if current_user.is_authenticated else None
+    me = {"id": user.id, "name": user.name, "role": user.role.value} if user else None
+    return jsonify(user=me, csrf_token=generate_csrf()), 200
+
+
+@bp.post("/session")
+def log_in() -> JSON:
+    """Log in with ``{"email", "password"}``."""
+    body = _body()
+    user = agent_desk.authenticate(str(body.get("email", "")), str(body.get("password", "")))
+    if user is None:
+        return jsonify(error="wrong email or password"), 401
+    login_user(StaffUser(user))
+    return jsonify(user={"id": user.id, "name": user.name, "role": user.role.value}), 200
+
+
+@bp.delete("/session")
+@login_required
+def log_out() -> JSON:
+    """Log out; an agent is set offline first so no contact is offered to nobody."""
+    if current_user.user.agent is not None:
+        agent_desk.set_presence(current_user.user.agent, "offline")
+    logout_user()
+    return jsonify(ok=True), 200
+
+
+@bp.put("/agent/presence")
+@login_required
+def presence() -> JSON:
+    """Set ``{"state": "available" | "away" | "offline" ...}``."""
+    agent = agent_desk.agent_of(current_user.user)
+    return jsonify(agent_desk.set_presence(agent, str(_body().get("state", "")))), 200
+
+
+@bp.get("/agent/queues")
+@login_required
+def queues() -> JSON:
+    """My queues, each with its waiting contacts in priority order and their traces."""
+    agent = agent_desk.agent_of(current_user.user)
+    return jsonify(queues=agent_desk.waiting_for(agent)), 200
+
+
+@bp.post("/agent/accept")
+@login_required
+def accept() -> JSON:
+    """Take the best contact, or ``{"contact_id": ...}``; 409 if someone else has it."""
+    agent = agent_desk.agent_of(current_user.user)
+    contact_id = _body().get("contact_id")
+    offer = agent_desk.accept(agent, str(contact_id) if contact_id else None)
+    entry = offer.entry
+    return jsonify(
+        contact_id=entry.contact_id,
+        queue=entry.queue,
+        kind=entry.payload.get("kind", "call"),
+        trace=list(entry.payload.get("trace", [])),
+        status=offer.connecting,
+    ), 200
+
+
+@bp.post("/agent/finish")
+@login_required
+def finish() -> JSON:
+    """Wrap up ``{"contact_id", "wrap_up_code", "notes"}``; the agent is available again."""
+    body = _body()
+    agent = agent_desk.agent_of(current_user.user)
+    result = agent_desk.finish(
+        agent,
+        str(body.get("contact_id", "")),
+        str(body.get("wrap_up_code", "")),
+        str(body.get("notes", "")),
+    )
+    return jsonify(result), 200

@@ -1,0 +1,197 @@
+"""Agents take calls through the API: log in, be available, see traces, accept, wrap up."""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs
+
+import pytest
+import responses
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import Interaction, User
+from routing.model import Presence
+from tests.functional.voice import MAIN_LINE, OPEN, destination, staff_queues, twiml
+from tests.support import ACCOUNT_SID, call_params
+
+QUEUE_SID = "QU" + "1" * 32
+API = f"https://api.twilio.com/2010-04-01/Accounts/{ACCOUNT_SID}"
+
+
+@pytest.fixture
+def desk(app, client):
+    """The app with queues, one agent (password "secret") logged in via the API."""
+    app.config["CLOCK"] = lambda: OPEN
+    agent_id = staff_queues(app, presence="offline")
+    user = db.session.scalars(select(User)).one()
+    user.set_password("secret")
+    db.session.commit()
+    token = client.get("/api/session").get_json()["csrf_token"]
+    response = client.post(
+        "/api/session",
+        json={"email": "ana@example.com", "password": "secret"},
+        headers={"X-CSRFToken": token},
+    )
+    assert response.status_code == 200, response.get_json()
+
+    class Desk:
+        id = agent_id
+
+        def call(self, method: str, path: str, **body):  # type: ignore[no-untyped-def]
+            return client.open(path, method=method, json=body, headers={"X-CSRFToken": token})
+
+    return Desk()
+
+
+def queued_caller(twilio_post) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    params = call_params(To=MAIN_LINE)
+    first = twiml(twilio_post("/voice/incoming", params))
+    root = twiml(twilio_post(first.find("Gather").get("action"), {**params, "Digits": "0"}))
+    assert destination(root)[0] == "queue"
+    hold = {**params, "QueueSid": QUEUE_SID, "QueueTime": "5", "QueuePosition": "1"}
+    twiml(twilio_post("/voice/hold?q=general&l=en", hold))
+    return params
+
+
+def member_redirected(twilio_api, call_sid: str, status: int = 200) -> None:
+    twilio_api.add(
+        responses.POST,
+        f"{API}/Queues/{QUEUE_SID}/Members/{call_sid}.json",
+        json={
+            "call_sid": call_sid,
+            "date_enqueued": "Thu, 26 Nov 2026 10:00:00 +0000",
+            "position": 1,
+            "uri": f"/2010-04-01/Accounts/{ACCOUNT_SID}/Queues/{QUEUE_SID}/Members/{call_sid}.json",
+            "wait_time": 12,
+            "queue_sid": QUEUE_SID,
+        }
+        if status == 200
+        else {"code": 20500, "message": "Internal Server Error", "status": 500},
+        status=status,
+    )
+
+
+def test_wrong_password_is_refused(client):
+    token = client.get("/api/session").get_json()["csrf_token"]
+
+    response = client.post(
+        "/api/session",
+        json={"email": "nobody@example.com", "password": "x"},
+        headers={"X-CSRFToken": token},
+    )
+
+    assert response.status_code == 401
+
+
+def test_a_change_without_the_csrf_token_is_refused(desk, client):
+    response = client.put("/api/agent/presence", json={"state": "available"})
+
+    assert response.status_code == 400
+    assert "CSRF" in response.get_json()["error"]
+
+
+def test_logged_out_requests_get_401(client):
+    assert client.get("/api/agent/queues").status_code == 401
+
+
+def test_agent_sees_waiting_callers_in_priority_order_with_their_traces(desk, twilio_post):
+    desk.call("PUT", "/api/agent/presence", state="available")
+    caller = queued_caller(twilio_post)
+
+    body = desk.call("GET", "/api/agent/queues").get_json()
+
+    general = next(q for q in body["queues"] if q["queue"] == "general")
+    [contact] = general["contacts"]
+    assert contact["contact_id"] == caller["CallSid"]
+    assert any(line.startswith("waited") for line in contact["trace"])
+
+
+def test_accepting_redirects_the_caller_out_of_twilios_queue_to_ring_the_agent(
+    desk, twilio_post, twilio_api, app
+):
+    desk.call("PUT", "/api/agent/presence", state="available")
+    caller = queued_caller(twilio_post)
+    member_redirected(twilio_api, caller["CallSid"])
+
+    response = desk.call("POST", "/api/agent/accept")
+
+    assert response.status_code == 200, response.get_json()
+    assert response.get_json()["contact_id"] == caller["CallSid"]
+    sent = parse_qs(twilio_api.calls[0].request.body)
+    assert sent["Method"] == ["POST"]
+    connect_url = sent["Url"][0]
+    assert "/voice/connect?" in connect_url
+    ring = twiml(twilio_post(connect_url.removeprefix("https://helpline.example.com"), caller))
+    assert ring.find("Dial/Client").text == "agent_ana"
+    presence = app.extensions["routing.store"].presence(desk.id)
+    assert presence.state is Presence.BUSY
+
+
+def test_a_call_already_taken_gets_409(desk, twilio_post, twilio_api, app):
+    desk.call("PUT", "/api/agent/presence", state="available")
+    caller = queued_caller(twilio_post)
+    app.extensions["routing.store"].take(caller["CallSid"], "someone-else")
+
+    response = desk.call("POST", "/api/agent/accept", contact_id=caller["CallSid"])
+
+    assert response.status_code == 409
+
+
+def test_when_twilio_fails_the_caller_keeps_their_place(desk, twilio_post, twilio_api, app):
+    desk.call("PUT", "/api/agent/presence", state="available")
+    caller = queued_caller(twilio_post)
+    member_redirected(twilio_api, caller["CallSid"], status=500)
+
+    response = desk.call("POST", "/api/agent/accept")
+
+    assert response.status_code == 502
+    assert app.extensions["routing.store"].entry(caller["CallSid"]).state == "waiting"
+
+
+def test_agent_who_does_not_answer_is_set_away_and_the_caller_goes_back(
+    desk, twilio_post, twilio_api, app
+):
+    desk.call("PUT", "/api/agent/presence", state="available")
+    caller = queued_caller(twilio_post)
+    member_redirected(twilio_api, caller["CallSid"])
+    desk.call("POST", "/api/agent/accept")
+    path = f"/voice/connect-result?agent={desk.id}&c={caller['CallSid']}&q=general&l=en"
+
+    root = twiml(twilio_post(path, {**caller, "DialCallStatus": "no-answer"}))
+
+    assert destination(root) == ("queue", "general")
+    store = app.extensions["routing.store"]
+    assert store.entry(caller["CallSid"]).state == "waiting"
+    assert store.presence(desk.id).state is Presence.AWAY
+
+
+def test_answered_call_is_recorded_and_wrap_up_makes_the_agent_available(
+    desk, twilio_post, twilio_api, app
+):
+    desk.call("PUT", "/api/agent/presence", state="available")
+    caller = queued_caller(twilio_post)
+    member_redirected(twilio_api, caller["CallSid"])
+    desk.call("POST", "/api/agent/accept")
+    twiml(twilio_post(f"/voice/whisper?agent={desk.id}&c={caller['CallSid']}", caller))
+
+    response = desk.call(
+        "POST",
+        "/api/agent/finish",
+        contact_id=caller["CallSid"],
+        wrap_up_code="billing_question",
+        notes="Explained the late fee.",
+    )
+
+    assert response.status_code == 200
+    interaction = db.session.scalars(select(Interaction)).one()
+    assert (interaction.agent_id, interaction.wrap_up_code) == (int(desk.id), "billing_question")
+    store = app.extensions["routing.store"]
+    assert store.presence(desk.id).state is Presence.AVAILABLE
+    stats = store.stats("general")
+    assert (stats.answered, stats.handled) == (1, 1)
+
+
+def test_agent_who_is_not_available_cannot_take_a_call(desk, twilio_post):
+    queued = desk.call("POST", "/api/agent/accept")
+
+    assert queued.status_code == 409
