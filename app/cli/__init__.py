@@ -23,6 +23,7 @@ def register_commands(group: AppGroup) -> None:
     from app.cli.database import db_cli
     from app.cli.demo import demo_command
     from app.cli.flows import flows_cli
+    from app.cli.queues import queues_command
     from app.cli.serve import serve_command, worker_command
     from app.cli.staffing import staffing_command
     from app.cli.users import users_cli
@@ -33,6 +34,7 @@ def register_commands(group: AppGroup) -> None:
         db_cli,
         demo_command,
         flows_cli,
+        queues_command,
         serve_command,
         staffing_command,
         worker_command,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from urllib.parse import parse_qs
 
 import pytest
@@ -195,3 +196,20 @@ def test_agent_who_is_not_available_cannot_take_a_call(desk, twilio_post):
     queued = desk.call("POST", "/api/agent/accept")
 
     assert queued.status_code == 409
+
+
+def test_queue_metrics_show_waiting_answered_and_agents(desk, twilio_post, twilio_api, runner):
+    desk.call("PUT", "/api/agent/presence", state="available")
+    caller = queued_caller(twilio_post)
+    queued_caller(twilio_post)
+    member_redirected(twilio_api, caller["CallSid"])
+    desk.call("POST", "/api/agent/accept", contact_id=caller["CallSid"])
+    twiml(twilio_post(f"/voice/whisper?agent={desk.id}&c={caller['CallSid']}", caller))
+
+    result = runner.invoke(args=["queues", "--json"])
+
+    general = next(row for row in json.loads(result.output) if row["queue"] == "general")
+    assert general["waiting"] == 1
+    assert general["answered"] == 1
+    assert general["service_level"] == 1.0
+    assert general["agents"] == {"busy": 1}
