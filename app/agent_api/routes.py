@@ -74,6 +74,15 @@ def presence() -> JSON:
     return jsonify(agent_desk.set_presence(agent, str(_body().get("state", "")))), 200
 
 
+@bp.post("/agent/heartbeat")
+@login_required
+def heartbeat() -> JSON:
+    """Keep the agent logged in; without one for a minute they are set offline."""
+    agent = agent_desk.agent_of(current_user.user)
+    alive = agent_desk.heartbeat(agent)
+    return jsonify(logged_in=alive), 200 if alive else 409
+
+
 @bp.get("/agent/queues")
 @login_required
 def queues() -> JSON:

@@ -73,6 +73,11 @@ def set_presence(agent: AgentRow, state: str) -> dict[str, Any]:
     return {"state": live.state.value, "queues": list(live.queues)}
 
 
+def heartbeat(agent: AgentRow) -> bool:
+    """Keep the agent's presence alive; False once they have been set offline."""
+    return queueing.store().heartbeat(str(agent.id))
+
+
 def waiting_for(agent: AgentRow, limit: int = 50) -> list[dict[str, Any]]:
     """Each served queue with its contacts in priority order, each with its trace."""
     now = time.time()

@@ -213,3 +213,29 @@ def test_queue_metrics_show_waiting_answered_and_agents(desk, twilio_post, twili
     assert general["answered"] == 1
     assert general["service_level"] == 1.0
     assert general["agents"] == {"busy": 1}
+
+
+def test_agent_without_the_skill_cannot_take_a_call_from_that_queue(desk, twilio_post, app):
+    desk.call("PUT", "/api/agent/presence", state="available")
+    caller = queued_caller(twilio_post)
+    entry = app.extensions["routing.store"].entry(caller["CallSid"])
+    app.extensions["routing.store"].enqueue(
+        caller["CallSid"],
+        "general",
+        score=entry.score,
+        arrival=entry.arrival,
+        payload={**entry.payload, "skills": ["mandarin"]},
+        replace=True,
+    )
+
+    response = desk.call("POST", "/api/agent/accept", contact_id=caller["CallSid"])
+
+    assert response.status_code == 403
+
+
+def test_heartbeat_keeps_an_available_agent_logged_in(desk):
+    desk.call("PUT", "/api/agent/presence", state="available")
+
+    response = desk.call("POST", "/api/agent/heartbeat")
+
+    assert response.get_json() == {"logged_in": True}
