@@ -13,6 +13,7 @@ granularity.
 from __future__ import annotations
 
 import json
+import math
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -198,6 +199,8 @@ class RedisQueueStore:
         return Enqueued(new, True) if reply[0] else Enqueued(_entry(_row(reply[1]), now), False)
 
     def _enqueue_args(self, new: QueueEntry, replace: bool) -> list[str]:
+        if not math.isfinite(new.score):
+            raise ValueError(f"score {new.score!r} of {new.contact_id!r} is not a finite number")
         held = new.reservation
         return [
             new.contact_id, new.queue, repr(float(new.score)), repr(float(new.arrival)),

@@ -139,3 +139,22 @@ def test_equal_scores_and_arrivals_are_served_by_contact_id_as_the_policy_orders
         store.enqueue(contact_id, "support", score=3.0, arrival=START)
 
     assert [e.contact_id for e in store.waiting("support")] == ["ca", "cb", "cc"]
+
+
+def test_an_offered_contact_is_not_replaced_by_a_re_enqueue(store: RedisQueueStore) -> None:
+    store.enqueue("ca1", "support", score=1.0, arrival=START)
+    store.take("ca1", "ann")
+
+    again = store.enqueue("ca1", "overflow", score=9.0, arrival=START, replace=True)
+
+    assert not again.created
+    assert (again.entry.state, again.entry.agent_id) == (EntryState.OFFERED, "ann")
+    assert store.waiting_count("overflow") == 0
+
+
+@pytest.mark.parametrize("score", [float("nan"), float("inf")])
+def test_a_score_that_is_not_a_finite_number_is_refused(
+    store: RedisQueueStore, score: float
+) -> None:
+    with pytest.raises(ValueError, match="finite"):
+        store.enqueue("ca1", "support", score=score, arrival=START)
