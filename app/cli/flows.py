@@ -8,9 +8,11 @@ from datetime import timedelta
 import click
 from flask import current_app
 from flask.cli import AppGroup
+from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 
 from app.extensions import db
-from app.models import utcnow
+from app.models import Queue, utcnow
 from app.services.ivr_stats import flow_stats
 from app.services.switches import closed_switches, set_switch
 from ivr_flows import SHIPPED_FLOWS, verify_paths
@@ -21,17 +23,35 @@ flows_cli = AppGroup("flows", help="Check, steer and watch the IVR flows.")
 @flows_cli.command("verify")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=str))
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
-def verify_command(paths: tuple[str, ...], as_json: bool) -> None:
+@click.option(
+    "--queue-check/--no-queue-check",
+    default=True,
+    help="Flag queue names the database does not know (skipped when it has no queues).",
+)
+def verify_command(paths: tuple[str, ...], as_json: bool, queue_check: bool) -> None:
     """Verify flow files (default: the flows in service); exit 1 on any failure.
 
     Each PATH is a flow file or a directory of *.yaml files. For every flow, prints the
     most prompts a caller can hear before reaching a person, and each error as
     file:line: message.
     """
-    report = verify_paths(paths or [current_app.config["FLOWS_DIR"] or SHIPPED_FLOWS])
+    known = _known_queues() if queue_check else None
+    report = verify_paths(
+        paths or [current_app.config["FLOWS_DIR"] or SHIPPED_FLOWS], known_queues=known
+    )
     click.echo(report.to_json() if as_json else "\n".join(report.lines()))
     if not report.ok:
         raise SystemExit(1)
+
+
+def _known_queues() -> frozenset[str] | None:
+    """The queue names in the database; None (no check) when it has none or cannot say."""
+    try:
+        names = frozenset(db.session.scalars(select(Queue.name)))
+    except SQLAlchemyError:  # not migrated yet, or unreachable: check the flows alone
+        db.session.rollback()
+        return None
+    return names or None
 
 
 @flows_cli.command("close")

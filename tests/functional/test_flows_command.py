@@ -61,3 +61,26 @@ def test_stats_with_no_calls_says_so(runner) -> None:
 
     assert result.exit_code == 0
     assert result.output.strip() == "No IVR calls in the last 1 day(s)."
+
+
+def test_verify_flags_a_queue_the_database_does_not_know(runner, write_flow: WriteFlow) -> None:
+    from app.extensions import db
+    from app.services.demo_staff import ensure_queues
+
+    ensure_queues(db.session)
+    db.session.commit()
+    path = write_flow(
+        """
+        languages: [en]
+        start: to_billing
+        nodes:
+          to_billing: {type: queue, queue: biling}
+        """
+    )
+
+    result = runner.invoke(args=["flows", "verify", str(path)])
+    unchecked = runner.invoke(args=["flows", "verify", "--no-queue-check", str(path)])
+
+    assert result.exit_code == 1
+    assert "biling" in result.output
+    assert unchecked.exit_code == 0, unchecked.output
