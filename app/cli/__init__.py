@@ -25,6 +25,7 @@ def register_commands(group: AppGroup) -> None:
     from app.cli.flows import flows_cli
     from app.cli.queues import queues_command
     from app.cli.serve import serve_command, worker_command
+    from app.cli.simulate import simulate_command
     from app.cli.staffing import staffing_command
     from app.cli.users import users_cli
 
@@ -36,6 +37,7 @@ def register_commands(group: AppGroup) -> None:
         flows_cli,
         queues_command,
         serve_command,
+        simulate_command,
         staffing_command,
         worker_command,
         users_cli,
