@@ -1,8 +1,7 @@
 """The queue store on Redis: every state change is one registered Lua script.
 
-Key layout (after the prefix, ``helpline:`` by default; ``%s`` takes a queue, contact or
-agent id) is given by the ``*_KEY`` constants below; the Lua scripts in ``routing/lua``
-receive the very same templates, so the layout is written down once.
+The key layout, the scripts' sources and the decoding of their replies are in
+``routing.redis_keys``.
 
 Statistics are counted in one hash per queue and epoch hour, which expires by itself a
 day later: ``stats()`` sums the buckets of the last ``hours`` clock hours (the current,
@@ -17,14 +16,35 @@ import math
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from functools import cache
-from importlib import resources
 from typing import Any
 
 import redis
 from redis.commands.core import Script
 
 from routing.model import Presence
+from routing.redis_keys import (
+    AGENT_KEY,
+    AGENT_STATE_KEY,
+    ARRIVALS_KEY,
+    CONTACT_KEY,
+    COUNTS,
+    OFFERED_KEY,
+    QUEUE_AGENTS_KEY,
+    QUEUES_KEY,
+    SCRIPTS,
+    STATS_KEY,
+    STATS_SECONDS,
+    STATS_WINDOW_HOURS,
+    TOTALS,
+    WAITING_KEY,
+    _entry,
+    _fields,
+    _presence,
+    _row,
+    _text,
+    lua_source,
+    order_member,
+)
 from routing.store import (
     AgentPresence,
     Answered,
@@ -39,112 +59,6 @@ from routing.store import (
     TakeResult,
     TakeStatus,
 )
-
-WAITING_KEY = "queue:%s:waiting"  # ZSET order member -> -score: ZRANGE is serving order
-ARRIVALS_KEY = "queue:%s:arrivals"  # ZSET contact -> arrival: the longest wait
-RESERVED_KEY = "queue:%s:reserved"  # ZSET contact -> end of its sticky reservation
-QUEUE_AGENTS_KEY = "queue:%s:agents"  # SET logged-in agents serving the queue
-STATS_KEY = "stats:%s:%s"  # HASH counters of a queue for one epoch hour
-CONTACT_KEY = "contact:%s"  # HASH the entry (a tombstone for an hour once it left)
-OFFERED_KEY = "offered"  # ZSET contact -> offered at: offers awaiting an answer
-AGENT_KEY = "agent:%s"  # HASH an agent's presence
-AGENT_STATE_KEY = "agents:%s"  # SET agents in a presence state
-SEEN_KEY = "agents:seen"  # ZSET logged-in agent -> last heartbeat
-QUEUES_KEY = "queues"  # SET queue names seen
-
-# An order member is the arrival in microseconds, zero-padded, then the contact id. With
-# -score as the sorted-set score, ZRANGE gives the policy's serving order (higher score,
-# then earlier arrival, then contact id) and ZRANK + 1 is the position.
-ORDER_WIDTH = 16
-# The fields of a contact hash that scripts return, in this order (HMGET).
-ENTRY_FIELDS = (
-    "id", "queue", "score", "arrival", "payload", "state", "agent", "offered_at",
-    "res_agent", "res_until",
-)  # fmt: skip
-TOMBSTONE_SECONDS = 3600
-STATS_WINDOW_HOURS = 24
-STATS_SECONDS = (STATS_WINDOW_HOURS + 1) * 3600
-SCRIPTS = (
-    "enqueue", "take_next", "take", "return_offered", "answer", "remove",
-    "position", "list_waiting", "presence", "heartbeat", "expire_agents",
-)  # fmt: skip
-# Counters of a stats bucket, named as the QueueStats fields they add up to.
-COUNTS = (
-    "entered", "answered", "answered_within", "handled", "abandoned", "overflowed", "returned",
-)  # fmt: skip
-TOTALS = ("speed_of_answer_total", "handle_time_total")
-
-Flat = list[Any]
-
-
-def lua_constants() -> dict[str, str]:
-    """What every script sees as Lua locals (Lua literals): key templates, a few numbers."""
-    keys = {name: json.dumps(value) for name, value in globals().items() if name.endswith("_KEY")}
-    numbers = {"ORDER_WIDTH": ORDER_WIDTH, "TOMBSTONE_SECONDS": TOMBSTONE_SECONDS}
-    numbers["STATS_SECONDS"] = STATS_SECONDS
-    fields = "{" + ", ".join(json.dumps(name) for name in ENTRY_FIELDS) + "}"
-    return keys | {k: str(v) for k, v in numbers.items()} | {"ENTRY_FIELDS": fields}
-
-
-@cache
-def lua_source(name: str) -> str:
-    """Script ``name`` from ``routing/lua``, after the constants and ``_lib.lua``."""
-    folder = resources.files("routing").joinpath("lua")
-    constants = [f"local {name} = {value}" for name, value in lua_constants().items()]
-    library = folder.joinpath("_lib.lua").read_text(encoding="utf-8")
-    script = folder.joinpath(f"{name}.lua").read_text(encoding="utf-8")
-    return "\n".join([*constants, library, script])
-
-
-def order_member(contact_id: str, arrival: float) -> str:
-    """The sorted-set member that orders equal scores by arrival, then contact id."""
-    micros = round(arrival * 1_000_000)
-    if not 0 <= micros < 10**ORDER_WIDTH:
-        raise ValueError(f"arrival {arrival!r} is not an epoch time in seconds")
-    return f"{micros:0{ORDER_WIDTH}d}|{contact_id}"
-
-
-def _text(value: object) -> str:
-    return value.decode() if isinstance(value, bytes) else str(value)
-
-
-def _fields(raw: Flat | Mapping[Any, Any]) -> dict[str, str]:
-    """A hash as text, from HGETALL (a dict) or from HGETALL inside Lua (a flat list)."""
-    pairs = raw.items() if isinstance(raw, Mapping) else zip(raw[::2], raw[1::2], strict=True)
-    return {_text(k): _text(v) for k, v in pairs}
-
-
-def _row(values: Flat) -> dict[str, str]:
-    """An entry returned by a script (the ENTRY_FIELDS values) as a dict of text."""
-    return {k: _text(v) for k, v in zip(ENTRY_FIELDS, values, strict=True) if v is not None}
-
-
-def _entry(fields: Mapping[str, str], now: float) -> QueueEntry:
-    until = float(fields.get("res_until", 0))
-    reserved = "res_agent" in fields and until > now
-    return QueueEntry(
-        contact_id=fields["id"],
-        queue=fields["queue"],
-        score=float(fields["score"]),
-        arrival=float(fields["arrival"]),
-        payload=json.loads(fields["payload"]),
-        state=EntryState(fields["state"]),
-        agent_id=fields.get("agent"),
-        offered_at=float(fields["offered_at"]) if "offered_at" in fields else None,
-        reservation=Reservation(fields["res_agent"], until) if reserved else None,
-    )
-
-
-def _presence(fields: Mapping[str, str]) -> AgentPresence:
-    idle = fields.get("idle_since")
-    return AgentPresence(
-        agent_id=fields["id"],
-        state=Presence(fields["state"]),
-        since=float(fields["since"]),
-        last_seen=float(fields["seen"]),
-        queues=tuple(json.loads(fields["queues"])),
-        idle_since=float(idle) if idle is not None else None,
-    )
 
 
 class RedisQueueStore:

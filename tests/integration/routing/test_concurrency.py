@@ -11,7 +11,8 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 import redis
 
-from routing.redis_store import OFFERED_KEY, WAITING_KEY, RedisQueueStore
+from routing.redis_keys import OFFERED_KEY, WAITING_KEY
+from routing.redis_store import RedisQueueStore
 from routing.store import EntryState, RemovalReason, TakeStatus
 from tests.integration.routing.conftest import START
 from tests.support import TEST_REDIS_URL
