@@ -239,3 +239,46 @@ def test_heartbeat_keeps_an_available_agent_logged_in(desk):
     response = desk.call("POST", "/api/agent/heartbeat")
 
     assert response.get_json() == {"logged_in": True}
+
+
+def call_resource(sid: str, to: str) -> dict[str, object]:
+    """A Call resource as Twilio's API returns it on create (common fields)."""
+    return {
+        "account_sid": ACCOUNT_SID,
+        "api_version": "2010-04-01",
+        "direction": "outbound-api",
+        "from": "+15558675310",
+        "sid": sid,
+        "status": "queued",
+        "to": to,
+        "uri": f"/2010-04-01/Accounts/{ACCOUNT_SID}/Calls/{sid}.json",
+    }
+
+
+def test_taking_a_callback_calls_the_customer_and_rings_the_agent_when_they_answer(
+    desk, twilio_post, twilio_api, app
+):
+    app.config["TWILIO_NUMBER"] = "+15558675310"
+    desk.call("PUT", "/api/agent/presence", state="available")
+    caller = queued_caller(twilio_post)
+    form = {**caller, "QueueResult": "leave", "QueueTime": "200"}
+    twiml(twilio_post("/voice/hold-key?q=general&l=en", {**caller, "Digits": "1"}))
+    twiml(twilio_post("/voice/queue-exit?q=general&l=en", form))
+    twilio_api.add(
+        responses.POST,
+        f"{API}/Calls.json",
+        json=call_resource("CA" + "9" * 32, caller["From"]),
+        status=201,
+    )
+
+    response = desk.call("POST", "/api/agent/accept")
+
+    assert response.status_code == 200, response.get_json()
+    assert response.get_json()["kind"] == "callback"
+    sent = parse_qs(twilio_api.calls[0].request.body)
+    assert (sent["To"], sent["From"]) == ([caller["From"]], ["+15558675310"])
+    answered = twiml(
+        twilio_post(sent["Url"][0].removeprefix("https://helpline.example.com"), caller)
+    )
+    assert "returning your call" in " ".join(s.text for s in answered.iter("Say"))
+    assert answered.find("Dial/Client").text == "agent_ana"

@@ -184,3 +184,28 @@ def test_voicemail_without_a_recording_goes_to_a_person(twilio_post):
     root = twiml(twilio_post("/voice/voicemail?q=general&l=en", call_params()))
 
     assert destination(root) == ("dial", FALLBACK)
+
+
+def test_the_overflow_ladder_ends_at_the_fallback_line_then_a_voicemail_task(line, twilio_post):
+    staff_queues(line)
+    caller = queue_caller(twilio_post)  # in general, the last queue of every ladder
+    assert caller["_queue"] == "general"
+
+    out = hold(twilio_post, caller, waited=600)
+    fallback = leave(twilio_post, caller)
+    form = {k: v for k, v in caller.items() if not k.startswith("_")}
+    unanswered = twiml(
+        twilio_post(fallback.find("Dial").get("action"), {**form, "DialCallStatus": "busy"})
+    )
+    recorded = twiml(
+        twilio_post(
+            unanswered.find("Record").get("action"),
+            {**form, "RecordingUrl": "https://api.twilio.com/rec/RE1", "RecordingDuration": "9"},
+        )
+    )
+
+    assert out.find("Leave") is not None
+    assert destination(fallback) == ("dial", FALLBACK)
+    assert recorded.find("Hangup") is not None
+    task = db.session.scalars(select(Task)).one()
+    assert (task.kind, task.status) == ("voicemail", "open")
