@@ -12,6 +12,7 @@ import math
 import multiprocessing
 import os
 import re
+import resource
 import shutil
 import signal
 import socket
@@ -59,6 +60,7 @@ class LoadResult:
     p99_ms: float
     bad_status: int = 0
     socket_errors: int = 0
+    cpu_seconds: float = 0.0  # what the load generator itself spent (wrk only)
 
     @property
     def rps(self) -> float:
@@ -84,6 +86,13 @@ def send(port: int, request: HttpRequest, timeout: float = 30.0) -> HttpResponse
         connection.close()
 
 
+def _gunicorn_has_setting(name: str) -> bool:
+    """Whether the installed gunicorn knows setting ``name`` (flags differ by version)."""
+    from gunicorn.config import make_settings
+
+    return name in make_settings()
+
+
 class GunicornServer:
     """A gunicorn process serving ``app_spec`` on a free port; a context manager."""
 
@@ -105,6 +114,9 @@ class GunicornServer:
         self.command += ["--workers", str(workers), "--worker-class", worker_class]
         if pythonpath is not None:
             self.command += ["--pythonpath", str(pythonpath)]
+        if _gunicorn_has_setting("control_socket_disable"):
+            # gunicorn 27+ opens ~/.gunicorn/gunicorn.ctl; two servers at once would share it.
+            self.command.append("--no-control-socket")
         self.command.append(app_spec)
         self.env = {**os.environ, **(env or {})}
         self.process: subprocess.Popen[bytes] | None = None
@@ -146,6 +158,13 @@ class GunicornServer:
             os.killpg(self.process.pid, signal.SIGKILL)
             self.process.wait()
 
+    def send(self, request: HttpRequest, timeout: float = 30.0) -> HttpResponse:
+        """Send ``request`` once; a server that cannot answer is a ``BenchmarkError``."""
+        try:
+            return send(self.port, request, timeout)
+        except (OSError, http.client.HTTPException) as exc:
+            raise BenchmarkError(f"{self.name}: no answer ({exc!r})\n{self.log_tail()}") from exc
+
     def log_tail(self, lines: int = 30) -> str:
         """The end of the server's log, for error messages."""
         text = self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
@@ -176,22 +195,22 @@ def run_load(
 
 # --- wrk -------------------------------------------------------------------------------
 
-_WRK_DONE = """
-function done(summary, latency, requests)
+# The body of a Lua ``done(summary, latency, requests)`` that prints what run_wrk_script reads.
+WRK_REPORT_LUA = """
   local e = summary.errors
   io.write(string.format(
     "wrk-result requests=%.0f duration_us=%.0f p50_us=%.0f p99_us=%.0f "
       .. "status=%.0f connect=%.0f read=%.0f write=%.0f timeout=%.0f\\n",
     summary.requests, summary.duration, latency:percentile(50), latency:percentile(99),
     e.status, e.connect, e.read, e.write, e.timeout))
-end
 """
+_WRK_DONE = "function done(summary, latency, requests)" + WRK_REPORT_LUA + "end\n"
 _WRK_RESULT = re.compile(r"wrk-result ((?:\w+=\d+ ?)+)")
 
 
 def _lua_string(text: str) -> str:
     """A Lua long-bracket literal holding ``text`` verbatim."""
-    level = 1  # never "[[", which would read as a long string inside an index "[...]"
+    level = 0
     while f"]{'=' * level}]" in text:
         level += 1
     return f"[{'=' * level}[{text}]{'=' * level}]"
@@ -202,32 +221,60 @@ def wrk_script(request: HttpRequest) -> str:
     lines = [f"wrk.method = {_lua_string(request.method)}"]
     lines.append(f"wrk.body = {_lua_string(request.body.decode('latin-1'))}")
     for name, value in request.headers.items():
-        lines.append(f"wrk.headers[{_lua_string(name)}] = {_lua_string(value)}")
+        # The spaces matter: "[[" right after "headers" would open a long string.
+        lines.append(f"wrk.headers[ {_lua_string(name)} ] = {_lua_string(value)}")
     return "\n".join(lines) + "\n" + _WRK_DONE
 
 
 def run_wrk(port: int, request: HttpRequest, seconds: float, connections: int) -> LoadResult:
     """Load with one wrk thread, leaving the other cores to the servers."""
-    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
-        script.write(wrk_script(request))
+    result, _ = run_wrk_script(port, request.path, wrk_script(request), seconds, connections)
+    return result
+
+
+def run_wrk_script(
+    port: int,
+    path: str,
+    script: str,
+    seconds: float,
+    connections: int,
+    script_args: tuple[str, ...] = (),
+) -> tuple[LoadResult, str]:
+    """Run one wrk thread with the Lua ``script`` (whose ``done`` includes ``WRK_REPORT_LUA``).
+
+    Returns the figures and wrk's whole output, for scripts that print more lines.
+    """
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as file:
+        file.write(script)
     try:
         command = ["wrk", "-t1", f"-c{connections}", f"-d{max(1, round(seconds))}s"]
-        command += ["--timeout", "10s", "-s", script.name, f"http://127.0.0.1:{port}{request.path}"]
+        command += ["--timeout", "10s", "-s", file.name, f"http://127.0.0.1:{port}{path}"]
+        command += ["--", *script_args] if script_args else []
+        cpu_before = _children_cpu()
         done = subprocess.run(command, capture_output=True, text=True)
+        cpu = _children_cpu() - cpu_before
     finally:
-        os.unlink(script.name)
+        os.unlink(file.name)
     match = _WRK_RESULT.search(done.stdout)
     if done.returncode or match is None:
         raise BenchmarkError(f"wrk printed no result:\n{done.stdout}{done.stderr}")
     figures = {k: int(v) for k, v in (pair.split("=") for pair in match.group(1).split())}
-    return LoadResult(
+    result = LoadResult(
         requests=figures["requests"],
         seconds=figures["duration_us"] / 1e6,
         p50_ms=figures["p50_us"] / 1000,
         p99_ms=figures["p99_us"] / 1000,
         bad_status=figures["status"],
         socket_errors=sum(figures[k] for k in ("connect", "read", "write", "timeout")),
+        cpu_seconds=cpu,
     )
+    return result, done.stdout
+
+
+def _children_cpu() -> float:
+    """CPU seconds used by waited-for child processes so far (user and system)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 # --- the Python generator ----------------------------------------------------------------

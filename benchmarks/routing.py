@@ -43,7 +43,7 @@ sys.path.append(str(HERE))
 import redis  # noqa: E402
 from _routing_work import STORE_PREFIX, Task, init_client, preload, queue_name, run  # noqa: E402
 
-from routing.redis_store import OFFERED_KEY, WAITING_KEY  # noqa: E402
+from routing.redis_keys import OFFERED_KEY, WAITING_KEY  # noqa: E402
 
 TARGET = 0.3
 KINDS = ("enqueue", "assign")

@@ -38,7 +38,6 @@ from _load import (
     LoadResult,
     have_wrk,
     run_load,
-    send,
 )
 from twilio.request_validator import RequestValidator
 
@@ -147,9 +146,9 @@ def check_dial(name: str, response: HttpResponse) -> bytes:
 
 def verify_project(server: GunicornServer) -> bytes:
     """The project's TwiML, after proving that it refuses unsigned and forged webhooks."""
-    body = check_dial("project", send(server.port, signed_request()))
+    body = check_dial("project", server.send(signed_request()))
     for label, forged in (("unsigned", None), ("forged", "AAAAAAAAAAAAAAAAAAAAAAAAAAA=")):
-        status = send(server.port, webhook_request(forged)).status
+        status = server.send(webhook_request(forged)).status
         if status != 403:
             raise BenchmarkError(f"project: an {label} webhook got {status}, expected 403")
     return body
@@ -157,7 +156,7 @@ def verify_project(server: GunicornServer) -> bytes:
 
 def verify_bare(server: GunicornServer, expected: bytes) -> None:
     """The bare app must answer the very bytes the project answered."""
-    body = check_dial("bare", send(server.port, signed_request()))
+    body = check_dial("bare", server.send(signed_request()))
     if body != expected:
         raise BenchmarkError(f"bare: TwiML differs from the project's: {body!r}")
 

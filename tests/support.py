@@ -57,3 +57,18 @@ def call_params(**overrides: str) -> dict[str, str]:
     }
     params.update(overrides)
     return params
+
+
+def unused_port() -> int:
+    """A local port nothing listens on (for a store that is down, or a server to start)."""
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def signed_post(client: Any, path: str, params: dict[str, str]) -> Any:
+    """Post ``params`` to ``path`` with the signature Twilio would send."""
+    signature = sign(PUBLIC_BASE_URL + path, params)
+    return client.post(path, data=params, headers={"X-Twilio-Signature": signature})

@@ -2,25 +2,18 @@
 
 from __future__ import annotations
 
-import socket
 import xml.etree.ElementTree as ET
 
-from flask.testing import FlaskClient
-
 from app import create_app
-from tests.support import FALLBACK_NUMBER, PUBLIC_BASE_URL, app_settings, call_params, sign
-
-
-def closed_port() -> int:
-    """A local port with nothing listening on it."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def signed_post(client: FlaskClient, path: str, params: dict[str, str]):  # type: ignore[no-untyped-def]
-    signature = sign(PUBLIC_BASE_URL + path, params)
-    return client.post(path, data=params, headers={"X-Twilio-Signature": signature})
+from tests.support import (
+    FALLBACK_NUMBER,
+    PUBLIC_BASE_URL,
+    app_settings,
+    call_params,
+    sign,
+    signed_post,
+    unused_port,
+)
 
 
 def test_voice_fallback_apologizes_and_dials_the_human_line(twilio_post):
@@ -35,7 +28,7 @@ def test_voice_fallback_apologizes_and_dials_the_human_line(twilio_post):
 
 
 def test_voice_fallback_dials_a_human_with_database_and_redis_down():
-    port = closed_port()
+    port = unused_port()
     app = create_app(
         app_settings(
             DATABASE_URL=f"postgresql+psycopg://nobody@127.0.0.1:{port}/nothing",
@@ -51,7 +44,7 @@ def test_voice_fallback_dials_a_human_with_database_and_redis_down():
 
 
 def test_health_names_the_stores_that_are_down():
-    port = closed_port()
+    port = unused_port()
     app = create_app(
         app_settings(
             DATABASE_URL=f"postgresql+psycopg://nobody@127.0.0.1:{port}/nothing",

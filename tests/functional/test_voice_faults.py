@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shutil
-import socket
 from pathlib import Path
 
 import pytest
@@ -11,18 +10,7 @@ import pytest
 from app import create_app
 from ivr_flows import SHIPPED_FLOWS
 from tests.functional.voice import FALLBACK, MAIN_LINE, OPEN, destination, twiml
-from tests.support import PUBLIC_BASE_URL, app_settings, call_params, sign
-
-
-def closed_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def post(app, path: str, params: dict[str, str]):  # type: ignore[no-untyped-def]
-    signature = sign(PUBLIC_BASE_URL + path, params)
-    return app.test_client().post(path, data=params, headers={"X-Twilio-Signature": signature})
+from tests.support import app_settings, call_params, signed_post, unused_port
 
 
 def make_app(**settings):  # type: ignore[no-untyped-def]
@@ -32,12 +20,20 @@ def make_app(**settings):  # type: ignore[no-untyped-def]
 
 
 def test_menu_keeps_working_with_redis_down(database_url):
-    app = make_app(DATABASE_URL=database_url, REDIS_URL=f"redis://127.0.0.1:{closed_port()}/0")
+    app = make_app(DATABASE_URL=database_url, REDIS_URL=f"redis://127.0.0.1:{unused_port()}/0")
     params = call_params(To=MAIN_LINE)
 
-    first = twiml(post(app, "/voice/incoming", params))
-    second = twiml(post(app, first.find("Gather").get("action"), {**params, "Digits": "1"}))
-    third = twiml(post(app, second.find("Gather").get("action"), {**params, "Digits": "0"}))
+    first = twiml(signed_post(app.test_client(), "/voice/incoming", params))
+    second = twiml(
+        signed_post(
+            app.test_client(), first.find("Gather").get("action"), {**params, "Digits": "1"}
+        )
+    )
+    third = twiml(
+        signed_post(
+            app.test_client(), second.find("Gather").get("action"), {**params, "Digits": "0"}
+        )
+    )
 
     assert second.find("Gather") is not None  # the main menu, not the fallback line
     # Without Redis there is no live queue to wait in: a person on the fallback line instead.
@@ -45,10 +41,10 @@ def test_menu_keeps_working_with_redis_down(database_url):
 
 
 def test_incoming_call_dials_the_fallback_line_with_the_database_down(redis_client):
-    port = closed_port()
+    port = unused_port()
     app = make_app(DATABASE_URL=f"postgresql+psycopg://nobody@127.0.0.1:{port}/none")
 
-    root = twiml(post(app, "/voice/incoming", call_params(To=MAIN_LINE)))
+    root = twiml(signed_post(app.test_client(), "/voice/incoming", call_params(To=MAIN_LINE)))
 
     assert destination(root) == ("dial", FALLBACK)
     assert "sorry" in root.find("Say").text.lower()
@@ -57,10 +53,14 @@ def test_incoming_call_dials_the_fallback_line_with_the_database_down(redis_clie
 def test_database_lost_mid_call_still_ends_with_a_person(database_url, redis_client, tmp_path):
     app = make_app(DATABASE_URL=database_url)
     params = call_params(To=MAIN_LINE)
-    first = twiml(post(app, "/voice/incoming", params))
-    broken = make_app(DATABASE_URL=f"postgresql+psycopg://x@127.0.0.1:{closed_port()}/none")
+    first = twiml(signed_post(app.test_client(), "/voice/incoming", params))
+    broken = make_app(DATABASE_URL=f"postgresql+psycopg://x@127.0.0.1:{unused_port()}/none")
 
-    root = twiml(post(broken, first.find("Gather").get("action"), {**params, "Digits": "0"}))
+    root = twiml(
+        signed_post(
+            broken.test_client(), first.find("Gather").get("action"), {**params, "Digits": "0"}
+        )
+    )
 
     assert destination(root)[0] in {"queue", "dial"}
 
@@ -99,11 +99,11 @@ def test_a_broken_flow_file_is_never_served_and_the_last_good_version_stays(
 ):
     app = make_app(DATABASE_URL=database_url, FLOWS_DIR=str(flows_dir))
     app.extensions["ivr.flows"].check_interval = 0
-    good = twiml(post(app, "/voice/incoming", call_params(To=MAIN_LINE)))
+    good = twiml(signed_post(app.test_client(), "/voice/incoming", call_params(To=MAIN_LINE)))
     main = flows_dir / "main.yaml"
     main.write_text(main.read_text().replace("type: queue", "type: dead_end", 1))
 
-    after = twiml(post(app, "/voice/incoming", call_params(To=MAIN_LINE)))
+    after = twiml(signed_post(app.test_client(), "/voice/incoming", call_params(To=MAIN_LINE)))
 
     assert after.find("Gather") is not None
     assert after.find("Gather").find("Say").text == good.find("Gather").find("Say").text
@@ -119,6 +119,6 @@ def test_with_no_usable_flow_at_all_callers_reach_the_fallback_line(
     empty.mkdir()
     app = make_app(DATABASE_URL=database_url, FLOWS_DIR=str(empty))
 
-    root = twiml(post(app, "/voice/incoming", call_params(To=MAIN_LINE)))
+    root = twiml(signed_post(app.test_client(), "/voice/incoming", call_params(To=MAIN_LINE)))
 
     assert destination(root) == ("dial", FALLBACK)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -18,15 +17,16 @@ import pytest
 from rq import Queue
 
 from app.services import schema
-from tests.support import AUTH_TOKEN, FALLBACK_NUMBER, TEST_REDIS_URL, call_params, sign
+from tests.support import (
+    AUTH_TOKEN,
+    FALLBACK_NUMBER,
+    TEST_REDIS_URL,
+    call_params,
+    sign,
+    unused_port,
+)
 
 pytestmark = pytest.mark.slow
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def process_env(database_url: str, **extra: str) -> dict[str, str]:
@@ -63,7 +63,7 @@ def wait_for_file(path: Path, deadline: float) -> str:
 def test_serve_runs_the_web_app_and_a_worker(database_url, redis_client, tmp_path: Path):
     marker = tmp_path / "ran"
     Queue("default", connection=redis_client).enqueue(Path.write_text, marker, "done")
-    port = free_port()
+    port = unused_port()
     base = f"http://127.0.0.1:{port}"
     env = process_env(database_url, PUBLIC_BASE_URL=base)
     server = subprocess.Popen(
