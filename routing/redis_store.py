@@ -241,6 +241,16 @@ class RedisQueueStore:
         found = self._load_agents([_text(i) for i in ids])
         return sorted(found, key=lambda a: (a.idle_since is None, a.idle_since or a.since))
 
+    def agents_at_work(self, queue: str) -> int:
+        """How many agents serving ``queue`` are available, busy or wrapping up."""
+        self.expire_agents()
+        working = [Presence.AVAILABLE, Presence.BUSY, Presence.WRAP_UP]
+        with self._client.pipeline(transaction=False) as pipe:
+            pipe.smembers(self.key(QUEUE_AGENTS_KEY, queue))
+            pipe.sunion([self.key(AGENT_STATE_KEY, state.value) for state in working])
+            serving, at_work = pipe.execute()
+        return len(set(serving) & set(at_work))
+
     def _load_agents(self, ids: Sequence[str]) -> list[AgentPresence]:
         with self._client.pipeline(transaction=False) as pipe:
             for agent_id in ids:

@@ -255,6 +255,10 @@ class QueueStore(Protocol):
         """Logged-in agents serving any of ``queues``: available longest-idle first."""
         ...
 
+    def agents_at_work(self, queue: str) -> int:
+        """How many agents serving ``queue`` are available, busy or wrapping up."""
+        ...
+
     def expire_agents(self) -> list[str]:
         """Set agents whose heartbeat stopped offline; returns their ids."""
         ...

@@ -150,7 +150,7 @@ def _take_named(agent: AgentRow, contact_id: str) -> QueueEntry:
         language=str(payload.get("language", "en")),
         arrived_at=current.arrival,
     )
-    check_can_take(queueing.roster().get(str(agent.id)) or agent_profile(agent), contact)
+    check_can_take(queueing.with_presence(agent), contact)
     result = queueing.store().take(contact_id, str(agent.id))
     if result.status is TakeStatus.OFFERED and result.entry is not None:
         return result.entry

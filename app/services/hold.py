@@ -144,10 +144,9 @@ def overflow(queue_name: str, form: Mapping[str, str], language: str) -> str:
     call_sid = form.get("CallSid", "")
     removal = queueing.store().remove(call_sid, RemovalReason.OVERFLOWED)
     config = queueing.config_for(queue_name)
-    agents = queueing.roster()
     target, steps = (None, [])
     if config.overflow is not None:
-        target, steps = queueing.first_staffed(config.overflow, agents)
+        target, steps = queueing.first_staffed(config.overflow)
     if target is None or removal is None:
         return fallback_then_voicemail(language)
     entry = removal.entry

@@ -7,6 +7,7 @@ Redis holds the live order. A caller whose entry Redis lost is put back from the
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import replace
 from typing import Any
 
@@ -25,12 +26,14 @@ from app.services.routing_data import (
     queue_configs,
 )
 from routing import Agent, Contact, QueueConfig, Weights, prioritize, store_score
-from routing.model import Presence
 from routing.redis_store import RedisQueueStore
 from routing.sticky import sticky
 from routing.store import QueueEntry, Reservation
 
 log = logging.getLogger(__name__)
+
+# Queue settings change rarely; a few seconds of staleness saves a query per call.
+QUEUE_CONFIG_SECONDS = 10.0
 
 
 def store() -> RedisQueueStore:
@@ -47,48 +50,55 @@ def weights() -> Weights:
 
 def config_for(name: str) -> QueueConfig:
     """A queue's settings; a queue the database does not know gets the defaults."""
-    return queue_configs(db.session).get(name) or QueueConfig(name=name)
+    return cached_queue_configs().get(name) or QueueConfig(name=name)
 
 
-def roster() -> dict[str, Agent]:
-    """Every agent with their presence from the live store."""
-    rows = db.session.scalars(
-        select(AgentRow).options(selectinload(AgentRow.skills), selectinload(AgentRow.user))
-    ).all()
-    live = {presence.agent_id: presence for presence in store().agents()}
-    agents: dict[str, Agent] = {}
-    for row in rows:
-        profile = agent_profile(row)
-        presence = live.get(profile.id)
-        if presence is not None:
-            profile = replace(
-                profile, presence=presence.state, idle_since=presence.idle_since or 0.0
-            )
-        agents[profile.id] = profile
-    return agents
+def with_presence(row: AgentRow) -> Agent:
+    """An agent's routing profile with their live presence from the store."""
+    profile = agent_profile(row)
+    presence = store().presence(profile.id)
+    if presence is None:
+        return profile
+    return replace(profile, presence=presence.state, idle_since=presence.idle_since or 0.0)
 
 
-def staffed(queue: QueueConfig, agents: dict[str, Agent]) -> bool:
-    """Whether an agent who can serve ``queue`` is at work (available, busy or wrapping up)."""
-    from routing import is_staffed
+def last_agent_roster(history_agent_id: str | None) -> dict[str, Agent]:
+    """The caller's last agent with presence: all the sticky rule needs to know."""
+    if history_agent_id is None or not history_agent_id.isdigit():
+        return {}
+    row = db.session.get(
+        AgentRow,
+        int(history_agent_id),
+        options=[selectinload(AgentRow.skills), selectinload(AgentRow.user)],
+    )
+    return {history_agent_id: with_presence(row)} if row is not None else {}
 
-    return is_staffed(queue, agents.values())
 
-
-def first_staffed(name: str, agents: dict[str, Agent]) -> tuple[QueueConfig | None, list[str]]:
-    """The queue on ``name``'s overflow ladder that has agents, and the steps taken to it."""
-    configs = queue_configs(db.session)
+def first_staffed(name: str) -> tuple[QueueConfig | None, list[str]]:
+    """The queue on ``name``'s overflow ladder that has agents at work, and the steps to it."""
+    configs = cached_queue_configs()
     steps: list[str] = []
     seen: set[str] = set()
     current: str | None = name
     while current is not None and current not in seen:
         seen.add(current)
         queue = configs.get(current) or QueueConfig(name=current)
-        if staffed(queue, agents):
+        if working_agents(current) > 0:
             return queue, steps
-        steps.append(f"no agent logged in for {current}")
+        steps.append(f"no agent at work for {current}")
         current = queue.overflow
     return None, steps
+
+
+def cached_queue_configs() -> dict[str, QueueConfig]:
+    """Queue settings, re-read from the database at most every few seconds per process."""
+    cached = current_app.extensions.get("routing.queue_configs")
+    now = time.monotonic()
+    if cached is None or now - cached[0] > QUEUE_CONFIG_SECONDS:
+        cached = (now, queue_configs(db.session))
+        current_app.extensions["routing.queue_configs"] = cached
+    configs: dict[str, QueueConfig] = cached[1]
+    return configs
 
 
 def enqueue_call(
@@ -99,8 +109,7 @@ def enqueue_call(
     priority_hint: int,
 ) -> str | None:
     """Put the caller in the first staffed queue of the ladder; None means nobody is there."""
-    agents = roster()
-    queue, steps = first_staffed(queue_name, agents)
+    queue, steps = first_staffed(queue_name)
     if queue is None:
         _note(interaction, {"queue": queue_name, "trace": steps + ["to the fallback line"]})
         return None
@@ -118,7 +127,7 @@ def enqueue_call(
         customer=customer_value(customer),
         history=customer_history(db.session, interaction.customer_id, now, interaction.twilio_sid),
     )
-    put_in_line(interaction, contact, agents, steps)
+    put_in_line(interaction, contact, last_agent_roster(contact.history.last_agent_id), steps)
     return queue.name
 
 
@@ -149,8 +158,9 @@ def put_in_line(
         )
         .entry
     )
-    queue_row = db.session.scalars(select(QueueRow).where(QueueRow.name == contact.queue)).first()
-    interaction.queue_id = queue_row.id if queue_row else None
+    interaction.queue_id = db.session.scalar(
+        select(QueueRow.id).where(QueueRow.name == contact.queue)
+    )
     _note(
         interaction,
         {
@@ -200,8 +210,7 @@ def restore(interaction: Interaction) -> QueueEntry | None:
 
 def working_agents(queue: str) -> int:
     """Agents at work who serve ``queue``."""
-    at_work = {Presence.AVAILABLE, Presence.BUSY, Presence.WRAP_UP}
-    return sum(p.state in at_work for p in store().logged_in_agents([queue]))
+    return store().agents_at_work(queue)
 
 
 def redis_client() -> Any:

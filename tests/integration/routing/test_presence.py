@@ -102,3 +102,14 @@ def test_agents_are_listed_by_state(store: RedisQueueStore) -> None:
     assert store.agents(AWAY) == []
     assert [a.agent_id for a in store.agents()] == ["ann", "bob", "cy"]
     assert store.stats("support").agents == {"available": 1, "busy": 1, "wrap_up": 1}
+
+
+def test_agents_at_work_counts_only_working_agents_who_serve_the_queue(store):
+    store.set_presence("1", Presence.AVAILABLE, ["billing"])
+    store.set_presence("2", Presence.BUSY, ["billing", "sales"])
+    store.set_presence("3", Presence.AWAY, ["billing"])
+    store.set_presence("4", Presence.AVAILABLE, ["sales"])
+
+    assert store.agents_at_work("billing") == 2
+    assert store.agents_at_work("sales") == 2
+    assert store.agents_at_work("outage") == 0
