@@ -94,6 +94,22 @@ def app(database_url: str, redis_client: redis.Redis) -> Iterator[Flask]:
 
 
 @pytest.fixture
+def make_app() -> Iterator[Callable[..., Flask]]:
+    """Build more apps with other settings; their connections are closed after the test."""
+    made: list[Flask] = []
+
+    def make(**settings: Any) -> Flask:
+        app = create_app(app_settings(**settings))
+        made.append(app)
+        return app
+
+    yield make
+    for app in made:
+        app.extensions["db.engine"].dispose()
+        app.extensions["redis"].close()
+
+
+@pytest.fixture
 def client(app: Flask) -> FlaskClient:
     return app.test_client()
 

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-from app import create_app
 from tests.support import (
     FALLBACK_NUMBER,
     PUBLIC_BASE_URL,
-    app_settings,
     call_params,
     sign,
     signed_post,
@@ -27,13 +25,11 @@ def test_voice_fallback_apologizes_and_dials_the_human_line(twilio_post):
     assert root.find("Dial").text == FALLBACK_NUMBER
 
 
-def test_voice_fallback_dials_a_human_with_database_and_redis_down():
+def test_voice_fallback_dials_a_human_with_database_and_redis_down(make_app):
     port = unused_port()
-    app = create_app(
-        app_settings(
-            DATABASE_URL=f"postgresql+psycopg://nobody@127.0.0.1:{port}/nothing",
-            REDIS_URL=f"redis://127.0.0.1:{port}/0",
-        )
+    app = make_app(
+        DATABASE_URL=f"postgresql+psycopg://nobody@127.0.0.1:{port}/nothing",
+        REDIS_URL=f"redis://127.0.0.1:{port}/0",
     )
     client = app.test_client()
 
@@ -43,13 +39,11 @@ def test_voice_fallback_dials_a_human_with_database_and_redis_down():
     assert ET.fromstring(response.data).find("Dial").text == FALLBACK_NUMBER
 
 
-def test_health_names_the_stores_that_are_down():
+def test_health_names_the_stores_that_are_down(make_app):
     port = unused_port()
-    app = create_app(
-        app_settings(
-            DATABASE_URL=f"postgresql+psycopg://nobody@127.0.0.1:{port}/nothing",
-            REDIS_URL=f"redis://127.0.0.1:{port}/0",
-        )
+    app = make_app(
+        DATABASE_URL=f"postgresql+psycopg://nobody@127.0.0.1:{port}/nothing",
+        REDIS_URL=f"redis://127.0.0.1:{port}/0",
     )
 
     response = app.test_client().get("/healthz")

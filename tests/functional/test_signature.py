@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from app import create_app
-from tests.support import app_settings, call_params, sign
+from tests.support import call_params, sign
 
 
-def app_without_public_url(database_url):  # type: ignore[no-untyped-def]
-    return create_app(app_settings(DATABASE_URL=database_url, PUBLIC_BASE_URL=""))
+def app_without_public_url(make_app, database_url):  # type: ignore[no-untyped-def]
+    return make_app(DATABASE_URL=database_url, PUBLIC_BASE_URL="")
 
 
-def test_request_signed_for_the_https_url_passes_behind_a_tls_proxy(database_url):
-    client = app_without_public_url(database_url).test_client()
+def test_request_signed_for_the_https_url_passes_behind_a_tls_proxy(make_app, database_url):
+    client = app_without_public_url(make_app, database_url).test_client()
     params = call_params()
     signature = sign("https://support.example.org/voice/fallback", params)
 
@@ -25,8 +24,8 @@ def test_request_signed_for_the_https_url_passes_behind_a_tls_proxy(database_url
     assert response.status_code == 200
 
 
-def test_request_signed_for_https_fails_without_the_forwarded_proto(database_url):
-    client = app_without_public_url(database_url).test_client()
+def test_request_signed_for_https_fails_without_the_forwarded_proto(make_app, database_url):
+    client = app_without_public_url(make_app, database_url).test_client()
     params = call_params()
     signature = sign("https://support.example.org/voice/fallback", params)
 
@@ -65,11 +64,9 @@ def test_signature_with_the_port_twilio_sometimes_adds_passes(client):
     assert response.status_code == 200
 
 
-def test_signature_check_can_be_turned_off_for_local_development(database_url):
-    app = create_app(
-        app_settings(
-            DATABASE_URL=database_url, HELPLINE_ENV="development", TWILIO_VALIDATE_SIGNATURES=False
-        )
+def test_signature_check_can_be_turned_off_for_local_development(make_app, database_url):
+    app = make_app(
+        DATABASE_URL=database_url, HELPLINE_ENV="development", TWILIO_VALIDATE_SIGNATURES=False
     )
 
     response = app.test_client().post("/voice/fallback", data=call_params())

@@ -7,20 +7,25 @@ from pathlib import Path
 
 import pytest
 
-from app import create_app
 from ivr_flows import SHIPPED_FLOWS
 from tests.functional.voice import FALLBACK, MAIN_LINE, OPEN, destination, twiml
-from tests.support import app_settings, call_params, signed_post, unused_port
+from tests.support import call_params, signed_post, unused_port
 
 
-def make_app(**settings):  # type: ignore[no-untyped-def]
-    app = create_app(app_settings(**settings))
-    app.config["CLOCK"] = lambda: OPEN
-    return app
+@pytest.fixture
+def open_app(make_app):  # type: ignore[no-untyped-def]
+    """Apps whose clock says the main line is open."""
+
+    def make(**settings):  # type: ignore[no-untyped-def]
+        app = make_app(**settings)
+        app.config["CLOCK"] = lambda: OPEN
+        return app
+
+    return make
 
 
-def test_menu_keeps_working_with_redis_down(database_url):
-    app = make_app(DATABASE_URL=database_url, REDIS_URL=f"redis://127.0.0.1:{unused_port()}/0")
+def test_menu_keeps_working_with_redis_down(open_app, database_url):
+    app = open_app(DATABASE_URL=database_url, REDIS_URL=f"redis://127.0.0.1:{unused_port()}/0")
     params = call_params(To=MAIN_LINE)
 
     first = twiml(signed_post(app.test_client(), "/voice/incoming", params))
@@ -40,9 +45,9 @@ def test_menu_keeps_working_with_redis_down(database_url):
     assert destination(third) == ("dial", FALLBACK)
 
 
-def test_incoming_call_dials_the_fallback_line_with_the_database_down(redis_client):
+def test_incoming_call_dials_the_fallback_line_with_the_database_down(open_app, redis_client):
     port = unused_port()
-    app = make_app(DATABASE_URL=f"postgresql+psycopg://nobody@127.0.0.1:{port}/none")
+    app = open_app(DATABASE_URL=f"postgresql+psycopg://nobody@127.0.0.1:{port}/none")
 
     root = twiml(signed_post(app.test_client(), "/voice/incoming", call_params(To=MAIN_LINE)))
 
@@ -50,11 +55,13 @@ def test_incoming_call_dials_the_fallback_line_with_the_database_down(redis_clie
     assert "sorry" in root.find("Say").text.lower()
 
 
-def test_database_lost_mid_call_still_ends_with_a_person(database_url, redis_client, tmp_path):
-    app = make_app(DATABASE_URL=database_url)
+def test_database_lost_mid_call_still_ends_with_a_person(
+    open_app, database_url, redis_client, tmp_path
+):
+    app = open_app(DATABASE_URL=database_url)
     params = call_params(To=MAIN_LINE)
     first = twiml(signed_post(app.test_client(), "/voice/incoming", params))
-    broken = make_app(DATABASE_URL=f"postgresql+psycopg://x@127.0.0.1:{unused_port()}/none")
+    broken = open_app(DATABASE_URL=f"postgresql+psycopg://x@127.0.0.1:{unused_port()}/none")
 
     root = twiml(
         signed_post(
@@ -95,9 +102,9 @@ def flows_dir(tmp_path: Path) -> Path:
 
 
 def test_a_broken_flow_file_is_never_served_and_the_last_good_version_stays(
-    database_url, redis_client, flows_dir, caplog
+    open_app, database_url, redis_client, flows_dir, caplog
 ):
-    app = make_app(DATABASE_URL=database_url, FLOWS_DIR=str(flows_dir))
+    app = open_app(DATABASE_URL=database_url, FLOWS_DIR=str(flows_dir))
     app.extensions["ivr.flows"].check_interval = 0
     good = twiml(signed_post(app.test_client(), "/voice/incoming", call_params(To=MAIN_LINE)))
     main = flows_dir / "main.yaml"
@@ -113,11 +120,11 @@ def test_a_broken_flow_file_is_never_served_and_the_last_good_version_stays(
 
 
 def test_with_no_usable_flow_at_all_callers_reach_the_fallback_line(
-    database_url, redis_client, tmp_path
+    open_app, database_url, redis_client, tmp_path
 ):
     empty = tmp_path / "none"
     empty.mkdir()
-    app = make_app(DATABASE_URL=database_url, FLOWS_DIR=str(empty))
+    app = open_app(DATABASE_URL=database_url, FLOWS_DIR=str(empty))
 
     root = twiml(signed_post(app.test_client(), "/voice/incoming", call_params(To=MAIN_LINE)))
 

@@ -7,9 +7,8 @@ from urllib.parse import parse_qs
 import pytest
 import responses
 
-from app import create_app
 from app.twilio.gateway import TwilioNotConfigured, twilio_gateway
-from tests.support import ACCOUNT_SID, app_settings
+from tests.support import ACCOUNT_SID
 
 STUB = "http://127.0.0.1:8099"
 
@@ -42,8 +41,8 @@ def message_resource(sid: str, to: str, body: str) -> dict[str, object]:
     }
 
 
-def test_sms_goes_to_the_configured_api_base(database_url, twilio_api):
-    app = create_app(app_settings(DATABASE_URL=database_url, TWILIO_API_BASE=STUB))
+def test_sms_goes_to_the_configured_api_base(make_app, database_url, twilio_api):
+    app = make_app(DATABASE_URL=database_url, TWILIO_API_BASE=STUB)
     sid = "SM" + "b2" * 16
     twilio_api.add(
         responses.POST,
@@ -60,8 +59,8 @@ def test_sms_goes_to_the_configured_api_base(database_url, twilio_api):
     assert sent == {"To": ["+14155550123"], "From": ["+15558675310"], "Body": ["Power is back on."]}
 
 
-def test_sending_without_credentials_is_a_clear_error(database_url):
-    app = create_app(app_settings(DATABASE_URL=database_url, TWILIO_ACCOUNT_SID=""))
+def test_sending_without_credentials_is_a_clear_error(make_app, database_url):
+    app = make_app(DATABASE_URL=database_url, TWILIO_ACCOUNT_SID="")
 
     with app.app_context(), pytest.raises(TwilioNotConfigured, match="TWILIO_ACCOUNT_SID"):
         twilio_gateway.send_sms("+14155550123", "hi", "+15558675310")

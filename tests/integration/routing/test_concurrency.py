@@ -5,6 +5,7 @@ from __future__ import annotations
 import multiprocessing
 import random
 import threading
+import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 
@@ -30,9 +31,13 @@ def fill(store: RedisQueueStore, queues: tuple[str, ...] = ("support",)) -> list
     return ids
 
 
-def drain(agent_id: str, queues: list[str]) -> list[str]:
-    """Take contacts for one agent until none is left; runs in a thread or a process."""
+def drain(agent_id: str, queues: list[str], start_at: float = 0.0) -> list[str]:
+    """Take contacts for one agent until none is left; runs in a thread or a process.
+
+    ``start_at`` (epoch seconds) lines processes up, so slow starters still compete.
+    """
     client = redis.Redis.from_url(TEST_REDIS_URL)
+    time.sleep(max(0.0, start_at - time.time()))
     try:
         store = RedisQueueStore(client, prefix=PREFIX)
         taken = []
@@ -66,8 +71,9 @@ def test_several_processes_taking_at_once_get_every_contact_exactly_once(
     ids = fill(store)
     context = multiprocessing.get_context("spawn")
 
+    start_at = time.time() + 5  # spawned interpreters take a moment to come up
     with context.Pool(processes=4) as pool:
-        batches = pool.starmap(drain, [(f"agent-{n}", ["support"]) for n in range(8)])
+        batches = pool.starmap(drain, [(f"agent-{n}", ["support"], start_at) for n in range(4)])
 
     taken = [contact_id for batch in batches for contact_id in batch]
     assert sorted(taken) == ids
