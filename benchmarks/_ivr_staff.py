@@ -8,6 +8,8 @@ during opening hours would be, with the project's own demo and routing services.
 root first on ``sys.path``: ``benchmarks/routing.py`` would hide the ``routing`` package):
 it staffs the queues, prints the agent ids, then sends every agent's heartbeat until its
 standard input closes, since the store logs out an agent who is silent for 60 s.
+
+A helper of ``ivr.py``, which prints the figures against the bare-Flask baseline.
 """
 
 from __future__ import annotations

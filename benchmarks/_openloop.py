@@ -7,6 +7,8 @@ generator fell behind) counts against the figure instead of hiding (no coordinat
 omission). Each call's next request depends on its last answer, so a slot whose answer is
 still missing at its next turn waits for it, and that wait is in the next latency too.
 Raw HTTP/1.1 over a new TCP connection per request, as Twilio's webhooks arrive.
+
+A helper: ``ivr.py`` runs it against the project and the bare baseline alike.
 """
 
 from __future__ import annotations

@@ -6,6 +6,8 @@ request written well after another is sent after it (with ``connections`` in fli
 Each 200 answer must contain ``expect`` or it counts as wrong. When the list runs out wrk
 starts it again and counts a wrap: for an app that stores calls, replayed requests are no
 longer new calls, so the caller sizes the list to last the whole run.
+
+A helper: ``ivr.py`` runs it against the project and the bare baseline alike.
 """
 
 from __future__ import annotations
