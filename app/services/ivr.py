@@ -115,11 +115,9 @@ def _finish(
         )
     step = _place_callbacks(step, interaction, params)
     step = _put_in_line(step, interaction)
-    if interaction is not None:
-        _record(flow, step, interaction, answered)
+    _record(flow, step, interaction, answered)
     db.session.commit()
-    interaction_id = interaction.id if interaction is not None else None
-    token = encode_state({"s": step.state.to_dict(), "c": asdict(caller), "i": interaction_id})
+    token = encode_state({"s": step.state.to_dict(), "c": asdict(caller), "i": interaction.id})
     return render_actions(step.actions, call_urls(token, step.state.language))
 
 
@@ -139,9 +137,7 @@ def _put_in_line(step: Step, interaction: Interaction) -> Step:
     return replace(step, actions=tuple(actions))
 
 
-def _place_callbacks(
-    step: Step, interaction: Interaction | None, params: Mapping[str, str]
-) -> Step:
+def _place_callbacks(step: Step, interaction: Interaction, params: Mapping[str, str]) -> Step:
     """Turn each Callback into a task; a caller we cannot call back goes to a person now."""
     actions = []
     for action in step.actions:
