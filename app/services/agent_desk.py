@@ -14,7 +14,7 @@ from typing import Any
 from flask import current_app, request, url_for
 from sqlalchemy import select
 
-from app.extensions import db, redis_store
+from app.extensions import db
 from app.models import Agent as AgentRow
 from app.models import Interaction, Task, TaskStatus, User, utcnow
 from app.services import queueing
@@ -168,9 +168,9 @@ def _connect(agent: AgentRow, entry: QueueEntry) -> str:
         )
         return "calling the customer back"
     url = _absolute(url_for("voice.connect", agent=agent.id, c=entry.contact_id, q=entry.queue))
-    queue_sid = redis_store.client.get(f"helpline:twilio-queue:{entry.queue}")
+    queue_sid = queueing.twilio_queue(entry.queue)
     if queue_sid:
-        twilio_gateway.redirect_queue_member(queue_sid.decode(), entry.contact_id, url)
+        twilio_gateway.redirect_queue_member(queue_sid, entry.contact_id, url)
     else:
         twilio_gateway.redirect_call(entry.contact_id, url)
     return "connecting the caller"
@@ -184,7 +184,7 @@ def _absolute(path: str) -> str:
 def finish(agent: AgentRow, contact_id: str, wrap_up_code: str, notes: str) -> dict[str, Any]:
     """Wrap up: the outcome on the record, the handle time in the stats, available again."""
     entry = queueing.store().entry(contact_id)
-    interaction = _interaction_for(contact_id)
+    interaction = interaction_for_contact(contact_id)
     if interaction is None:
         raise DeskError("no such contact", 404)
     now = utcnow()
@@ -204,7 +204,8 @@ def finish(agent: AgentRow, contact_id: str, wrap_up_code: str, notes: str) -> d
     return {"contact_id": contact_id, "state": presence.state.value}
 
 
-def _interaction_for(contact_id: str) -> Interaction | None:
+def interaction_for_contact(contact_id: str) -> Interaction | None:
+    """The interaction behind a live call (its CallSid) or a callback task."""
     if contact_id.startswith("callback:"):
         task = db.session.get(Task, int(contact_id.split(":", 1)[1] or 0))
         if task is None or task.interaction_id is None:

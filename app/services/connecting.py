@@ -65,13 +65,7 @@ def after_ring(
         "Sorry, that agent is not available. You keep your place in line.",
         language=locale(language),
     )
-    response.enqueue(
-        queue,
-        wait_url=url_for("voice.hold_music", q=queue, l=language),
-        wait_url_method="POST",
-        action=url_for("voice.queue_exit", q=queue, l=language),
-        method="POST",
-    )
+    queueing.enqueue_twiml(response, queue, language)
     return str(response)
 
 
@@ -117,5 +111,5 @@ def _agent(agent_id: str) -> AgentRow | None:
 
 def _interaction(contact_id: str) -> Interaction | None:
     if contact_id.startswith("callback:"):
-        return agent_desk._interaction_for(contact_id)
+        return agent_desk.interaction_for_contact(contact_id)
     return calls.interaction_for(db.session, contact_id)

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from flask import current_app, url_for
 from twilio.twiml.voice_response import VoiceResponse
 
-from app.extensions import db
+from app.extensions import db, redis_store
 from app.services import calls, queueing, tasks
 from app.twilio.ivr_twiml import locale
 from app.twilio.twiml import dial_fallback
@@ -75,7 +75,7 @@ def waiting(queue_name: str, form: Mapping[str, str], language: str = "en") -> s
     """
     call_sid = form.get("CallSid", "")
     config = queueing.config_for(queue_name)
-    _remember_queue_sid(queue_name, form.get("QueueSid", ""))
+    queueing.remember_twilio_queue(queue_name, form.get("QueueSid", ""))
     entry = queueing.store().entry(call_sid)
     if entry is None:
         interaction = calls.interaction_for(db.session, call_sid)
@@ -167,13 +167,7 @@ def overflow(queue_name: str, form: Mapping[str, str], language: str) -> str:
     db.session.commit()
     response = VoiceResponse()
     response.say(_text(language, "overflow"), language=locale(language))
-    response.enqueue(
-        target.name,
-        wait_url=url_for("voice.hold_music", q=target.name, l=language),
-        wait_url_method="POST",
-        action=url_for("voice.queue_exit", q=target.name, l=language),
-        method="POST",
-    )
+    queueing.enqueue_twiml(response, target.name, language)
     return str(response)
 
 
@@ -237,21 +231,16 @@ def _choice_url(queue_name: str, language: str) -> str:
 
 
 def _leaving(call_sid: str, reason: str) -> None:
-    queueing.redis_client().set(LEAVING_KEY % call_sid, reason, ex=3600)
+    redis_store.client.set(LEAVING_KEY % call_sid, reason, ex=3600)
 
 
 def _leaving_reason(call_sid: str) -> str | None:
     try:
-        value = queueing.redis_client().get(LEAVING_KEY % call_sid)
+        value = redis_store.client.get(LEAVING_KEY % call_sid)
     except Exception as exc:  # without Redis, a person picks up instead
         log.warning("leaving reason unknown (%s)", type(exc).__name__)
         return None
     return value.decode() if isinstance(value, bytes) else value
-
-
-def _remember_queue_sid(queue_name: str, queue_sid: str) -> None:
-    if queue_sid:
-        queueing.redis_client().set(f"helpline:twilio-queue:{queue_name}", queue_sid, ex=86400)
 
 
 def _mark(call_sid: str, outcome: str) -> None:

@@ -11,9 +11,10 @@ import time
 from dataclasses import replace
 from typing import Any
 
-from flask import current_app
+from flask import current_app, url_for
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
+from twilio.twiml.voice_response import VoiceResponse
 
 from app.extensions import db, redis_store
 from app.models import Agent as AgentRow
@@ -34,6 +35,7 @@ log = logging.getLogger(__name__)
 
 # Queue settings change rarely; a few seconds of staleness saves a query per call.
 QUEUE_CONFIG_SECONDS = 10.0
+TWILIO_QUEUE_KEY = "helpline:twilio-queue:%s"  # queue name -> Twilio's QueueSid
 
 
 def store() -> RedisQueueStore:
@@ -213,6 +215,24 @@ def working_agents(queue: str) -> int:
     return store().agents_at_work(queue)
 
 
-def redis_client() -> Any:
-    """The Redis client (for the few flags the voice side keeps)."""
-    return redis_store.client
+def remember_twilio_queue(queue: str, queue_sid: str) -> None:
+    """Note Twilio's QueueSid for ``queue`` (sent with every hold request)."""
+    if queue_sid:
+        redis_store.client.set(TWILIO_QUEUE_KEY % queue, queue_sid, ex=86400)
+
+
+def twilio_queue(queue: str) -> str | None:
+    """Twilio's QueueSid for ``queue``, once a caller has waited in it."""
+    value = redis_store.client.get(TWILIO_QUEUE_KEY % queue)
+    return value.decode() if isinstance(value, bytes) else value
+
+
+def enqueue_twiml(response: VoiceResponse, queue: str, language: str) -> None:
+    """Put the caller (back) in Twilio's queue with our hold and exit URLs."""
+    response.enqueue(
+        queue,
+        wait_url=url_for("voice.hold_music", q=queue, l=language),
+        wait_url_method="POST",
+        action=url_for("voice.queue_exit", q=queue, l=language),
+        method="POST",
+    )
