@@ -24,8 +24,6 @@ from app.models import (
     Purpose,
     Tier,
 )
-from app.models.consent import ConsentIsAppendOnly
-from app.services.consent import change_consent, current_consent, record_consent
 from app.services.customer_import import import_customers
 
 DATA = Path(__file__).resolve().parent.parent / "data"
@@ -345,33 +343,3 @@ def test_rows_are_written_in_batches_and_duplicates_are_caught_across_batches(ap
     assert report.errors[0].line == 9
     assert sum(progress) == 8 and len(progress) >= 3
     assert stored()["+12025550001"]["name"] == "Person 1"
-
-
-def test_current_consent_is_the_latest_event_and_none_means_not_consented(app):
-    customer = Customer(phone="+12025550143", name="Ana")
-    db.session.add(customer)
-    db.session.flush()
-    sms, notices = Channel.SMS, Purpose.SERVICE_NOTICES
-
-    assert current_consent(db.session, customer.id, sms, notices) is False
-    record_consent(db.session, customer.id, sms, notices, True, ConsentSource.WEB)
-    assert current_consent(db.session, customer.id, sms, notices) is True
-    assert change_consent(db.session, customer.id, sms, notices, True, ConsentSource.AGENT) is None
-    assert change_consent(db.session, customer.id, sms, notices, False, ConsentSource.KEYWORD)
-    assert current_consent(db.session, customer.id, sms, notices) is False
-    assert current_consent(db.session, customer.id, Channel.VOICE, notices) is False
-
-
-def test_recorded_consent_cannot_be_rewritten(app):
-    customer = Customer(phone="+12025550143", name="Ana")
-    db.session.add(customer)
-    db.session.flush()
-    event = record_consent(
-        db.session, customer.id, Channel.SMS, Purpose.MARKETING, True, ConsentSource.WEB
-    )
-    db.session.commit()
-
-    event.opted_in = False
-    with pytest.raises(ConsentIsAppendOnly):
-        db.session.commit()
-    db.session.rollback()

@@ -5,14 +5,18 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
+
 from ivr_flows import (
     CallContext,
     Caller,
     CallerReply,
     Enqueue,
     Flow,
+    FlowError,
     Say,
     Step,
+    load_flow,
     resume,
     start,
 )
@@ -81,3 +85,17 @@ def queue_of(step: Step) -> str | None:
     """The queue the step puts the caller in, if any."""
     handover = step.handover
     return handover.queue if isinstance(handover, Enqueue) else None
+
+
+def problems_in(path: Path) -> list[str]:
+    """Every problem loading ``path`` reports, as ``file:line: message``."""
+    with pytest.raises(FlowError) as caught:
+        load_flow(path)
+    return [str(problem) for problem in caught.value.problems]
+
+
+def assert_reported(path: Path, marker: str, message: str, nth: int = 1) -> None:
+    """Loading ``path`` reports ``message`` at the line of the ``nth`` ``marker``."""
+    where = f"{path}:{line_of(path, marker, nth)}: "
+    found = problems_in(path)
+    assert any(text.startswith(where) and message in text for text in found), found
