@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import exists, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import bindparam, exists, insert, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from app.models import (
@@ -26,53 +26,94 @@ FINAL_STATUSES = {"completed", "busy", "failed", "no-answer", "canceled"}
 MAX_DETAIL = 200
 
 
-def find_customer(session: Session, phone: str) -> Customer | None:
-    """The customer whose phone number is ``phone`` (E.164), if any."""
+_CALLER_BY_PHONE = (
+    select(
+        Customer.id,
+        Customer.tier,
+        Customer.language,
+        Customer.region,
+        exists().where(Case.customer_id == Customer.id, Case.status == CaseStatus.OPEN),
+    )
+    .where(Customer.phone == bindparam("phone"))
+    .limit(1)
+)
+_INTERACTIONS = Interaction.__table__
+_INSERT_CALL_PLAIN = insert(_INTERACTIONS).returning(_INTERACTIONS.c.id)
+# Where the dialect can, a replayed or racing CallSid inserts nothing and finds its row.
+_INSERT_CALL = {
+    name: dialect.insert(_INTERACTIONS)
+    .on_conflict_do_nothing(index_elements=["twilio_sid"])
+    .returning(_INTERACTIONS.c.id)
+    for name, dialect in (("sqlite", sqlite), ("postgresql", postgresql))
+}
+_INSERT_STEP = insert(CallStep.__table__)
+_INTERACTION_BY_SID = select(Interaction.id).where(Interaction.twilio_sid == bindparam("sid"))
+
+
+def identify(session: Session, phone: str) -> tuple[int | None, Caller]:
+    """The customer calling from ``phone`` (E.164) and what a flow may know of them.
+
+    One indexed read: the IVR asks it on every new call.
+    """
+    phone = phone.strip()
     if not phone:
-        return None
-    return session.scalars(select(Customer).where(Customer.phone == phone.strip())).first()
-
-
-def caller_profile(session: Session, customer: Customer | None) -> Caller:
-    """What a flow's branches may know about the caller."""
-    if customer is None:
-        return Caller()
-    open_case = session.scalar(
-        select(exists().where(Case.customer_id == customer.id, Case.status == CaseStatus.OPEN))
-    )
-    return Caller(
+        return None, Caller()
+    row = session.connection().execute(_CALLER_BY_PHONE, {"phone": phone}).first()
+    if row is None:
+        return None, Caller()
+    customer_id, tier, language, region, has_open_case = row
+    caller = Caller(
         known=True,
-        tier=customer.tier.value,
-        language=customer.language,
-        region=customer.region,
-        has_open_case=bool(open_case),
+        tier=tier.value,
+        language=language,
+        region=region,
+        has_open_case=bool(has_open_case),
     )
+    return customer_id, caller
 
 
 def open_call(
-    session: Session, call_sid: str, from_number: str, to_number: str, flow_id: str
-) -> tuple[Interaction, Customer | None]:
-    """The interaction for ``call_sid``, created on its first webhook (replays find it)."""
-    existing = interaction_for(session, call_sid)
-    customer = find_customer(session, from_number)
-    if existing is not None:
-        return existing, customer
-    interaction = Interaction(
-        customer_id=customer.id if customer else None,
-        channel=InteractionChannel.VOICE,
-        direction=Direction.INBOUND,
-        twilio_sid=call_sid[:64] or None,
-        from_number=from_number[:32],
-        to_number=to_number[:32],
-        details={"flow": flow_id},
-    )
-    session.add(interaction)
-    try:
-        session.flush()
-    except IntegrityError:  # the same CallSid raced in on another process
-        session.rollback()
-        return interaction_for(session, call_sid) or interaction, customer
-    return interaction, customer
+    session: Session,
+    call_sid: str,
+    from_number: str,
+    to_number: str,
+    flow_id: str,
+    customer_id: int | None,
+) -> int:
+    """The id of the interaction for ``call_sid``, created on its first webhook.
+
+    A replay, or the same CallSid racing in on another process, finds the one row: the
+    insert does nothing on a conflict with the unique ``twilio_sid``.
+    """
+    sid = call_sid[:64] or None
+    values = {
+        "customer_id": customer_id,
+        "channel": InteractionChannel.VOICE,
+        "direction": Direction.INBOUND,
+        "twilio_sid": sid,
+        "from_number": from_number[:32],
+        "to_number": to_number[:32],
+        "details": {"flow": flow_id},
+    }
+    connection = session.connection()
+    statement = _INSERT_CALL.get(connection.dialect.name)
+    if sid is None or statement is None:
+        return int(connection.execute(_INSERT_CALL_PLAIN, values).scalar_one())
+    created = connection.execute(statement, values).scalar()
+    if created is not None:
+        return int(created)
+    existing = interaction_id_for(session, sid)
+    if existing is None:  # deleted between the conflict and the read: never expected
+        raise LookupError(f"the interaction of {sid} conflicted but cannot be read")
+    return existing
+
+
+def interaction_id_for(session: Session, call_sid: str) -> int | None:
+    """The id of the interaction recorded for a CallSid."""
+    if not call_sid:
+        return None
+    found = session.connection().execute(_INTERACTION_BY_SID, {"sid": call_sid[:64]}).scalar()
+    return int(found) if found is not None else None
 
 
 def interaction_for(session: Session, call_sid: str) -> Interaction | None:
@@ -86,21 +127,25 @@ def interaction_for(session: Session, call_sid: str) -> Interaction | None:
 
 def record_steps(
     session: Session,
-    interaction: Interaction,
+    interaction_id: int,
     flow_id: str,
     events: Iterable[tuple[str, str, str]],
 ) -> None:
-    """Append ``(node, event, detail)`` events to the call's IVR trail."""
-    session.add_all(
-        CallStep(
-            interaction_id=interaction.id,
-            flow_id=flow_id,
-            node_id=node[:64],
-            event=event[:16],
-            detail=detail[:MAX_DETAIL],
-        )
+    """Append ``(node, event, detail)`` events to the call's IVR trail, in one statement."""
+    now = utcnow()
+    rows = [
+        {
+            "interaction_id": interaction_id,
+            "flow_id": flow_id,
+            "node_id": node[:64],
+            "event": event[:16],
+            "detail": detail[:MAX_DETAIL],
+            "at": now,
+        }
         for node, event, detail in events
-    )
+    ]
+    if rows:
+        session.connection().execute(_INSERT_STEP, rows)
 
 
 def mark_outcome(interaction: Interaction, outcome: str, queue_name: str = "") -> None:

@@ -8,8 +8,9 @@ process and with Redis down; recording the steps is best effort once the call is
 from __future__ import annotations
 
 import logging
+import secrets
 from collections.abc import Mapping
-from dataclasses import asdict, replace
+from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 from flask import current_app, url_for
@@ -52,12 +53,10 @@ def registry() -> FlowRegistry:
 def answer_incoming(params: Mapping[str, str]) -> str:
     """A new call: find the caller and the flow for the number called, start the flow."""
     flow = registry().current().for_number(params.get("To", ""))
-    interaction, customer = calls.open_call(
-        db.session, params.get("CallSid", ""), params.get("From", ""), params.get("To", ""), flow.id
-    )
-    caller = calls.caller_profile(db.session, customer)
+    customer_id, caller = calls.identify(db.session, params.get("From", ""))
     step = start(flow, _context(caller))
-    return _finish(flow, step, caller, interaction, params, answered=None)
+    call = _Call(params, interaction_id=None, customer_id=customer_id)
+    return _finish(flow, step, caller, call, answered=None)
 
 
 def answer_step(token: str, params: Mapping[str, str]) -> str:
@@ -68,8 +67,11 @@ def answer_step(token: str, params: Mapping[str, str]) -> str:
     flow = registry().current().get(state.flow_id)
     reply = caller_reply(params)
     step = resume(flow, state, _context(caller), reply)
-    interaction = _interaction(params, payload.get("i"))
-    return _finish(flow, step, caller, interaction, params, answered=(state.node_id, reply))
+    interaction_id = payload.get("i")
+    if not isinstance(interaction_id, int):  # a token without its call: find it by CallSid
+        interaction_id = calls.interaction_id_for(db.session, params.get("CallSid", ""))
+    call = _Call(params, interaction_id=interaction_id, customer_id=None)
+    return _finish(flow, step, caller, call, answered=(state.node_id, reply))
 
 
 def caller_reply(params: Mapping[str, str]) -> CallerReply:
@@ -90,35 +92,86 @@ def _context(caller: Caller) -> CallContext:
     return CallContext(now=clock(), caller=caller, closed_switches=switches.closed_switches())
 
 
-def _interaction(params: Mapping[str, str], interaction_id: object) -> Interaction | None:
-    if isinstance(interaction_id, int):
-        return db.session.get(Interaction, interaction_id)
-    return calls.interaction_for(db.session, params.get("CallSid", ""))
+@dataclass(frozen=True)
+class _Call:
+    """The webhook's parameters and what is known of its interaction record."""
+
+    params: Mapping[str, str]
+    interaction_id: int | None
+    customer_id: int | None  # only needed when the record is still to be made
 
 
 def _finish(
     flow: Flow,
     step: Step,
     caller: Caller,
-    interaction: Interaction | None,
-    params: Mapping[str, str],
+    call: _Call,
     answered: tuple[str, CallerReply] | None,
 ) -> str:
-    """Carry out side effects (callbacks), record the step, commit, and render the TwiML."""
-    if interaction is None:  # a CallSid we never saw (lost record): start one now
-        interaction, _ = calls.open_call(
+    """Carry out side effects (callbacks, queueing), record the step, commit, render TwiML.
+
+    Everything is read before the first write, so a write transaction (which holds SQLite's
+    one write lock) lasts only for the inserts and the commit.
+    """
+    params = call.params
+    interaction_id = call.interaction_id
+    if interaction_id is None:  # a new call, or a CallSid we never saw (a lost record)
+        interaction_id = calls.open_call(
             db.session,
             params.get("CallSid", ""),
             params.get("From", ""),
             params.get("To", ""),
             flow.id,
+            call.customer_id,
         )
+    if _hands_over(step):
+        step = _hand_over(step, interaction_id, params)
+    _record(flow, step, interaction_id, answered)
+    db.session.commit()
+    token = encode_state({"s": step.state.to_dict(), "c": asdict(caller), "i": interaction_id})
+    return render_step(step.actions, token, step.state.language)
+
+
+# Stands for the state token in cached TwiML; random, so no prompt text can contain it.
+_TOKEN_MARK = f"state-{secrets.token_hex(12)}"
+_RENDERED_MAX = 4096
+
+
+def render_step(actions: tuple[Any, ...], token: str, language: str) -> str:
+    """The TwiML for ``actions``, with ``token`` in its action URLs.
+
+    The same actions always make the same document but for the token, so each is built with
+    the twilio SDK once per app and kept (a few thousand at most; prompts are few).
+    """
+    rendered: dict[tuple[Any, ...], str] = current_app.extensions.setdefault("ivr.rendered", {})
+    key = (actions, language)
+    document = rendered.get(key)
+    if document is None:
+        document = render_actions(actions, call_urls(_TOKEN_MARK, language))
+        if len(rendered) >= _RENDERED_MAX:
+            rendered.clear()
+        rendered[key] = document
+    return document.replace(_TOKEN_MARK, token)
+
+
+def _hands_over(step: Step) -> bool:
+    return step.handover is not None or any(
+        isinstance(action, Callback | Enqueue) for action in step.actions
+    )
+
+
+def _hand_over(step: Step, interaction_id: int, params: Mapping[str, str]) -> Step:
+    """Callbacks become tasks, queues take the caller, the record notes the outcome."""
+    interaction = db.session.get(Interaction, interaction_id)
+    if interaction is None:  # the record went away mid-call: the caller still gets a person
+        return replace(step, actions=(HumanFallback("the call's record is missing"),))
     step = _place_callbacks(step, interaction, params)
     step = _put_in_line(step, interaction)
-    _record(flow, step, interaction, answered)
-    db.session.commit()
-    token = encode_state({"s": step.state.to_dict(), "c": asdict(caller), "i": interaction.id})
-    return render_actions(step.actions, call_urls(token, step.state.language))
+    handover = step.handover
+    if handover is not None:
+        outcome, detail = _handover_outcome(handover)
+        calls.mark_outcome(interaction, outcome, detail if isinstance(handover, Enqueue) else "")
+    return step
 
 
 def _put_in_line(step: Step, interaction: Interaction) -> Step:
@@ -154,7 +207,7 @@ def _place_callbacks(step: Step, interaction: Interaction, params: Mapping[str, 
 def _record(
     flow: Flow,
     step: Step,
-    interaction: Interaction,
+    interaction_id: int,
     answered: tuple[str, CallerReply] | None,
 ) -> None:
     events: list[tuple[str, str, str]] = []
@@ -162,15 +215,13 @@ def _record(
         node, reply = answered
         events.append((node, *_reply_event(reply)))
     events += [(node, "node", "") for node in step.visited]
-    handover = step.handover
-    if handover is not None:
-        outcome, detail = _handover_outcome(handover)
+    if step.handover is not None:
+        outcome, detail = _handover_outcome(step.handover)
         events.append((step.state.node_id, "handover", f"{outcome} {detail}".strip()))
-        calls.mark_outcome(interaction, outcome, detail if isinstance(handover, Enqueue) else "")
     for action in step.actions:
         if isinstance(action, KbAnswer):
             events.append((step.state.node_id, "kb_question", action.question))
-    calls.record_steps(db.session, interaction, flow.id, events)
+    calls.record_steps(db.session, interaction_id, flow.id, events)
 
 
 def _reply_event(reply: CallerReply) -> tuple[str, str]:

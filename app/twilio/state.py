@@ -17,7 +17,11 @@ class TamperedState(ValueError):
 
 
 def _serializer() -> URLSafeSerializer:
-    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="ivr-state")
+    serializer: URLSafeSerializer | None = current_app.extensions.get("ivr.state_serializer")
+    if serializer is None:
+        serializer = URLSafeSerializer(current_app.config["SECRET_KEY"], salt="ivr-state")
+        current_app.extensions["ivr.state_serializer"] = serializer
+    return serializer
 
 
 def encode_state(state: dict[str, Any]) -> str:
