@@ -55,6 +55,9 @@ def load_settings(instance_path: str, environ: Mapping[str, str] | None = None) 
         "MAX_CONTENT_LENGTH": 1024 * 1024,
         # Seconds a health check or a fault-path store call may block before giving up.
         "STORE_TIMEOUT": float(env.get("STORE_TIMEOUT", "2")),
+        # SQLite only: seconds between WAL checkpoints on a background thread of each
+        # process; 0 leaves them to SQLite, inside commits (see app/sqlite_wal.py).
+        "SQLITE_CHECKPOINT_SECONDS": float(env.get("SQLITE_CHECKPOINT_SECONDS", "2")),
     }
 
 
