@@ -14,6 +14,7 @@ from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 from flask import current_app, url_for
+from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
 from app.models import Interaction, utcnow
@@ -116,18 +117,18 @@ def _finish(
     params = call.params
     interaction_id = call.interaction_id
     if interaction_id is None:  # a new call, or a CallSid we never saw (a lost record)
-        interaction_id = calls.open_call(
-            db.session,
-            params.get("CallSid", ""),
-            params.get("From", ""),
-            params.get("To", ""),
-            flow.id,
-            call.customer_id,
-        )
+        interaction_id = _open(flow, call)
     if _hands_over(step):
         step = _hand_over(step, interaction_id, params)
-    _record(flow, step, interaction_id, answered)
-    db.session.commit()
+    try:
+        _record(flow, step, interaction_id, answered)
+        db.session.commit()
+    except IntegrityError:  # the record in the token is gone (a database restored mid-call)
+        db.session.rollback()
+        log.warning("interaction %s is gone; recording the call anew", interaction_id)
+        interaction_id = _open(flow, call)
+        _record(flow, step, interaction_id, answered)
+        db.session.commit()
     token = encode_state({"s": step.state.to_dict(), "c": asdict(caller), "i": interaction_id})
     return render_step(step.actions, token, step.state.language)
 
@@ -152,6 +153,18 @@ def render_step(actions: tuple[Any, ...], token: str, language: str) -> str:
             rendered.clear()
         rendered[key] = document
     return document.replace(_TOKEN_MARK, token)
+
+
+def _open(flow: Flow, call: _Call) -> int:
+    params = call.params
+    return calls.open_call(
+        db.session,
+        params.get("CallSid", ""),
+        params.get("From", ""),
+        params.get("To", ""),
+        flow.id,
+        call.customer_id,
+    )
 
 
 def _hands_over(step: Step) -> bool:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
 from app.extensions import db
 from app.models import CallStep, Case, Customer, Interaction, Task, Tier
@@ -168,6 +168,23 @@ def test_unknown_call_sid_at_a_step_still_gets_an_answer(call):
     root = call.answer(Digits="0")
 
     assert destination(root)[0] == "queue"
+
+
+def test_a_call_whose_record_vanished_mid_call_keeps_its_menu_and_is_recorded_again(call):
+    call.start()
+    db.session.execute(delete(Interaction))
+    db.session.commit()
+
+    root = call.answer(Digits="1")  # English, at the language menu
+
+    assert "For billing" in spoken(root)  # the main menu, not the fallback line
+    assert root.find("Dial") is None
+    interaction = db.session.scalars(select(Interaction)).one()
+    assert interaction.twilio_sid == call.params["CallSid"]
+    events = db.session.scalars(
+        select(CallStep.event).where(CallStep.interaction_id == interaction.id)
+    ).all()
+    assert events[0] == "digits"
 
 
 def test_status_callback_closes_the_interaction_with_duration_and_outcome(call, twilio_post):
