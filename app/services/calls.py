@@ -148,6 +148,18 @@ def record_steps(
         session.connection().execute(_INSERT_STEP, rows)
 
 
+def navigation_only(session: Session) -> None:
+    """Let this transaction commit without waiting for the disk (PostgreSQL).
+
+    For menu steps only: a database crash may lose the last fraction of a second of them,
+    as SQLite's ``synchronous=NORMAL`` may, but never corrupts anything. Transactions that
+    promise a person (a callback task, a place in a queue) keep the full guarantee.
+    """
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        connection.exec_driver_sql("SET LOCAL synchronous_commit TO OFF")
+
+
 def mark_outcome(interaction: Interaction, outcome: str, queue_name: str = "") -> None:
     """Note how the IVR part of the call ended (human, self_service, fallback ...)."""
     interaction.outcome = outcome[:32]

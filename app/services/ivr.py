@@ -120,6 +120,8 @@ def _finish(
         interaction_id = _open(flow, call)
     if _hands_over(step):
         step = _hand_over(step, interaction_id, params)
+    else:
+        calls.navigation_only(db.session)
     try:
         _record(flow, step, interaction_id, answered)
         db.session.commit()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, event, func, select
 
 from app.extensions import db
 from app.models import CallStep, Case, Customer, Interaction, Task, Tier
@@ -234,6 +234,30 @@ def test_after_hours_caller_can_ask_for_a_callback_that_becomes_a_task(app, call
     task = db.session.scalars(select(Task)).one()
     assert (task.kind, task.queue, task.phone) == ("callback", "general", call.params["From"])
     assert "call you back" in spoken(root)
+
+
+def test_only_menu_steps_may_commit_without_waiting_for_the_disk(app, call):
+    app.config["CLOCK"] = lambda: CLOSED
+    statements: list[str] = []
+
+    def seen(_conn, _cursor, statement, *_rest) -> None:  # type: ignore[no-untyped-def]
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", seen)
+    try:
+        call.start()
+        call.answer(Digits="1")  # English: a menu step
+        menu_steps = list(statements)
+        statements.clear()
+        call.answer(Digits="1")  # a callback: a task that promises a person
+        callback_step = list(statements)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", seen)
+
+    relaxed = "SET LOCAL synchronous_commit TO OFF"
+    assert (relaxed in menu_steps) == (db.engine.dialect.name == "postgresql")
+    assert relaxed not in callback_step
+    assert db.session.scalars(select(Task)).one().kind == "callback"
 
 
 def test_after_hours_callback_from_a_withheld_number_goes_to_a_person_now(app, call):
