@@ -26,6 +26,14 @@ def _flag(value: str | None, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _seconds(env: Mapping[str, str], name: str, default: float) -> float:
+    value = env.get(name, "").strip()
+    try:
+        return float(value) if value else default
+    except ValueError:
+        raise ConfigError(f"{name} must be a number of seconds, not {value!r}") from None
+
+
 def load_settings(instance_path: str, environ: Mapping[str, str] | None = None) -> dict[str, Any]:
     """Read every setting from ``environ`` (``os.environ`` by default)."""
     env = os.environ if environ is None else environ
@@ -55,6 +63,9 @@ def load_settings(instance_path: str, environ: Mapping[str, str] | None = None) 
         "MAX_CONTENT_LENGTH": 1024 * 1024,
         # Seconds a health check or a fault-path store call may block before giving up.
         "STORE_TIMEOUT": float(env.get("STORE_TIMEOUT", "2")),
+        # Seconds an agent has to accept a contact offered to them before it goes to the
+        # next agent and they are set away.
+        "OFFER_TIMEOUT": _seconds(env, "OFFER_TIMEOUT", 20.0),
     }
 
 
@@ -65,6 +76,8 @@ def check_settings(settings: Mapping[str, Any]) -> None:
         raise ConfigError(
             f"HELPLINE_ENV must be one of {', '.join(ENVIRONMENTS)}, not {environment!r}"
         )
+    if not settings["OFFER_TIMEOUT"] > 0:
+        raise ConfigError(f"OFFER_TIMEOUT must be above 0 seconds, not {settings['OFFER_TIMEOUT']}")
     if environment != "production":
         return
     for name in REQUIRED_IN_PRODUCTION:
