@@ -1,4 +1,4 @@
-"""``/api``: log in, presence, the queue with its traces, take a contact, wrap up.
+"""``/api``: log in, presence, the queue with its traces, offers, take a contact, wrap up.
 
 Browsers log in with a session cookie; every state-changing request carries the CSRF token
 from ``GET /api/session`` in an ``X-CSRFToken`` header.
@@ -86,15 +86,23 @@ def heartbeat() -> JSON:
 @bp.get("/agent/queues")
 @login_required
 def queues() -> JSON:
-    """My queues, each with its waiting contacts in priority order and their traces."""
+    """My queues (waiting contacts in priority order, with traces) and my pending offer."""
     agent = agent_desk.agent_of(current_user.user)
-    return jsonify(queues=agent_desk.waiting_for(agent)), 200
+    return jsonify(queues=agent_desk.waiting_for(agent), offer=agent_desk.offer_for(agent)), 200
+
+
+@bp.get("/agent/offer")
+@login_required
+def offer() -> JSON:
+    """The contact offered to me, why me, and until when; ``null`` when none is."""
+    agent = agent_desk.agent_of(current_user.user)
+    return jsonify(offer=agent_desk.offer_for(agent)), 200
 
 
 @bp.post("/agent/accept")
 @login_required
 def accept() -> JSON:
-    """Take the best contact, or ``{"contact_id": ...}``; 409 if someone else has it."""
+    """Take my offer (else the best contact), or ``{"contact_id": ...}``; 409 if taken."""
     agent = agent_desk.agent_of(current_user.user)
     contact_id = _body().get("contact_id")
     offer = agent_desk.accept(agent, str(contact_id) if contact_id else None)
@@ -104,8 +112,17 @@ def accept() -> JSON:
         queue=entry.queue,
         kind=entry.payload.get("kind", "call"),
         trace=list(entry.payload.get("trace", [])),
+        offer_trace=list(entry.offer_trace),
         status=offer.connecting,
     ), 200
+
+
+@bp.post("/agent/decline")
+@login_required
+def decline() -> JSON:
+    """Decline my pending offer: it goes to the next best agent; I stay available."""
+    agent = agent_desk.agent_of(current_user.user)
+    return jsonify(agent_desk.decline(agent)), 200
 
 
 @bp.post("/agent/finish")

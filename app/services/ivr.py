@@ -16,7 +16,7 @@ from flask import current_app, url_for
 
 from app.extensions import db
 from app.models import Interaction, utcnow
-from app.services import calls, queueing, switches, tasks
+from app.services import calls, offers, queueing, switches, tasks
 from app.services.flow_registry import FlowRegistry
 from app.twilio.ivr_twiml import CallUrls, render_actions
 from app.twilio.state import decode_state, encode_state
@@ -117,6 +117,9 @@ def _finish(
     step = _put_in_line(step, interaction)
     _record(flow, step, interaction, answered)
     db.session.commit()
+    if any(isinstance(action, Enqueue) for action in step.actions):
+        # Once the record is safe: the best agent is offered the caller (best effort).
+        offers.contact_waiting(queueing.contact_id_of(interaction))
     token = encode_state({"s": step.state.to_dict(), "c": asdict(caller), "i": interaction.id})
     return render_actions(step.actions, call_urls(token, step.state.language))
 
