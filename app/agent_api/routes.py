@@ -1,7 +1,8 @@
 """``/api``: log in, presence, the queue with its traces, offers, take a contact, wrap up.
 
 Browsers log in with a session cookie; every state-changing request carries the CSRF token
-from ``GET /api/session`` in an ``X-CSRFToken`` header.
+from ``GET /api/session`` in an ``X-CSRFToken`` header. Every request also gives the offer
+sweep a chance to run (at most once per interval across all processes).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf.csrf import generate_csrf
 
 from app.auth import StaffUser
-from app.services import agent_desk
+from app.services import agent_desk, offer_sweeper
 from app.services.agent_desk import DeskError
 from routing import RoutingError
 
@@ -30,6 +31,13 @@ def _desk_error(error: DeskError) -> JSON:
 @bp.errorhandler(RoutingError)
 def _routing_error(error: RoutingError) -> JSON:
     return jsonify(error=str(error)), 403
+
+
+@bp.before_request
+def _sweep_offers() -> None:
+    # Heartbeats arrive every 20 s from every logged-in agent: missed offers are taken back
+    # even when no worker runs. Cheap when not due (one SET NX), and it never raises.
+    offer_sweeper.sweep_if_due()
 
 
 def _body() -> dict[str, Any]:
