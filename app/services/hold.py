@@ -12,6 +12,7 @@ import logging
 from collections.abc import Mapping
 
 from flask import current_app, url_for
+from redis.exceptions import RedisError
 from twilio.twiml.voice_response import VoiceResponse
 
 from app.extensions import db, redis_store
@@ -238,6 +239,24 @@ def after_fallback(form: Mapping[str, str], language: str) -> str:
     )
     response.say(_text(language, "goodbye"), language=locale(language))
     return str(response)
+
+
+def forget_ended_call(call_sid: str, status: str) -> None:
+    """A call ended: a contact the queue store still holds leaves it as abandoned.
+
+    Hanging up on hold is seen by the Enqueue action; hanging up after Twilio moved the
+    caller out of its queue (an agent's phone ringing) is seen only here. Without this, the
+    contact would be put back in line and offered to agents with nobody on the line.
+    """
+    if status not in calls.FINAL_STATUSES or not call_sid:
+        return
+    try:
+        removal = queueing.store().remove(call_sid, RemovalReason.ABANDONED)
+    except RedisError as exc:  # the record is closed either way; this is housekeeping
+        log.warning("could not take the ended call out of the queue (%s)", type(exc).__name__)
+        return
+    if removal is not None:
+        log.info("call ended while %s in %s", removal.entry.state.value, removal.entry.queue)
 
 
 def _choice_url(queue_name: str, language: str) -> str:

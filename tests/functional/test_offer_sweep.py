@@ -233,3 +233,18 @@ def test_sweeps_running_at_once_never_double_offer(app, center, clock):
     assert all(entry is not None for entry in pending)
     assert len({entry.contact_id for entry in pending}) == 8
     assert center.waiting_count("general") == 12
+
+
+def test_a_caller_who_hangs_up_while_being_connected_is_never_offered_again(
+    app, center, clock, twilio_post
+):
+    ana, ben, caller = two_agents_and_a_caller(app, clock, twilio_post)
+    center.accept(ana.id, ["general"])  # Twilio moved the caller out of its queue
+
+    twilio_post("/voice/status", {**caller, "CallStatus": "completed", "CallDuration": "40"})
+    path = f"/voice/connect-result?agent={ana.id}&c={caller['CallSid']}&q=general&l=en"
+    twilio_post(path, {**caller, "DialCallStatus": "no-answer"})
+
+    assert center.entry(caller["CallSid"]).state is EntryState.ABANDONED
+    assert ben.offer() is None
+    assert center.stats("general").abandoned == 1
