@@ -14,7 +14,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf.csrf import generate_csrf
 
 from app.auth import StaffUser
-from app.services import agent_desk, offer_sweeper
+from app.services import agent_desk, offer_sweeper, wrap_up
 from app.services.agent_desk import DeskError
 from routing import RoutingError
 
@@ -139,7 +139,7 @@ def finish() -> JSON:
     """Wrap up ``{"contact_id", "wrap_up_code", "notes"}``; the agent is available again."""
     body = _body()
     agent = agent_desk.agent_of(current_user.user)
-    result = agent_desk.finish(
+    result = wrap_up.finish(
         agent,
         str(body.get("contact_id", "")),
         str(body.get("wrap_up_code", "")),

@@ -3,7 +3,8 @@
 Routing offers each contact to the best agent (``app.services.offers``); the agent sees the
 offer, accepts or declines it. Accepting takes the pending offer (or, with none, the best
 contact waiting: the pull of old) atomically in Redis, then asks Twilio to bring the caller
-to the agent. If Twilio cannot, the caller keeps their place in line.
+to the agent. If Twilio cannot, the caller keeps their place in line. Wrapping up is in
+``app.services.wrap_up``.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Agent as AgentRow
-from app.models import Interaction, Task, TaskStatus, User, utcnow
+from app.models import User
 from app.services import offers, queueing
 from app.services.routing_data import agent_profile, contact_of, queue_configs
 from app.twilio.gateway import twilio_gateway
@@ -216,49 +217,3 @@ def _connect(agent: AgentRow, entry: QueueEntry) -> str:
 def _absolute(path: str) -> str:
     base = current_app.config["PUBLIC_BASE_URL"] or request.host_url.rstrip("/")
     return base + path
-
-
-def finish(agent: AgentRow, contact_id: str, wrap_up_code: str, notes: str) -> dict[str, Any]:
-    """Wrap up: the outcome on the record, the handle time in the stats, available again."""
-    entry = queueing.store().entry(contact_id)
-    interaction = interaction_for_contact(contact_id)
-    if interaction is None:
-        raise DeskError("no such contact", 404)
-    now = utcnow()
-    interaction.agent_id = agent.id
-    interaction.wrap_up_code = wrap_up_code[:32]
-    interaction.notes = notes[:10_000]
-    interaction.outcome = interaction.outcome if interaction.outcome == "answered" else "handled"
-    interaction.ended_at = interaction.ended_at or now
-    answered_at = float((interaction.details or {}).get("answered_at", now.timestamp()))
-    if entry is not None:
-        queueing.store().record_handle_time(entry.queue, max(0.0, now.timestamp() - answered_at))
-    _close_task(contact_id, agent.id)
-    db.session.commit()
-    presence = queueing.store().set_presence(
-        str(agent.id), Presence.AVAILABLE, served_queues(agent)
-    )
-    offers.agent_free(str(agent.id))
-    return {"contact_id": contact_id, "state": presence.state.value}
-
-
-def interaction_for_contact(contact_id: str) -> Interaction | None:
-    """The interaction behind a live call (its CallSid) or a callback task."""
-    if contact_id.startswith("callback:"):
-        task = db.session.get(Task, int(contact_id.split(":", 1)[1] or 0))
-        if task is None or task.interaction_id is None:
-            return None
-        return db.session.get(Interaction, task.interaction_id)
-    return db.session.scalars(
-        select(Interaction).where(Interaction.twilio_sid == contact_id)
-    ).first()
-
-
-def _close_task(contact_id: str, agent_id: int) -> None:
-    if not contact_id.startswith("callback:"):
-        return
-    task = db.session.get(Task, int(contact_id.split(":", 1)[1]))
-    if task is not None and task.status is TaskStatus.OPEN:
-        task.status = TaskStatus.DONE
-        task.closed_at = utcnow()
-        task.closed_by_agent_id = agent_id

@@ -11,7 +11,7 @@ from twilio.twiml.voice_response import Dial, VoiceResponse
 from app.extensions import db
 from app.models import Agent as AgentRow
 from app.models import Interaction, utcnow
-from app.services import agent_desk, calls, offers, queueing
+from app.services import agent_desk, calls, offers, queueing, wrap_up
 from app.twilio.ivr_twiml import locale
 from routing.model import Presence
 
@@ -117,5 +117,5 @@ def _agent(agent_id: str) -> AgentRow | None:
 
 def _interaction(contact_id: str) -> Interaction | None:
     if contact_id.startswith("callback:"):
-        return agent_desk.interaction_for_contact(contact_id)
+        return wrap_up.interaction_for_contact(contact_id)
     return calls.interaction_for(db.session, contact_id)
