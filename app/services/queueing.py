@@ -117,13 +117,14 @@ def enqueue_call(
     customer = (
         db.session.get(Customer, interaction.customer_id) if interaction.customer_id else None
     )
-    now = datetime.fromtimestamp(store().now(), UTC)  # routing's one clock: the store's
+    arrived_at = store().now()  # routing's one clock: the store's
+    now = datetime.fromtimestamp(arrived_at, UTC)
     contact = Contact(
         id=contact_id_of(interaction),
         queue=queue.name,
         skills=tuple(dict.fromkeys((*queue.skills, *skills))),
         language=language,
-        arrived_at=now.timestamp(),
+        arrived_at=arrived_at,
         priority_hint=priority_hint,
         customer=customer_value(customer),
         history=customer_history(db.session, interaction.customer_id, now, interaction.twilio_sid),
