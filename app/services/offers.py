@@ -83,7 +83,7 @@ def offer_to_best(
         candidates = [agent for agent in roster.values() if agent.id not in skip]
         decision = choose_agent(contact, candidates, store.now(), queueing.weights())
         if decision.agent is None:
-            log.info("%s waits: %s", contact.id, "; ".join(decision.trace))
+            log.debug("%s waits: %s", contact.id, "; ".join(decision.trace))
             return None
         chosen = decision.agent
         result = store.offer(contact.id, chosen.id, [*why, *decision.trace])
@@ -118,18 +118,21 @@ def offer_agent(agent_id: str) -> QueueEntry | None:
 
 
 def offer_waiting() -> int:
-    """Offer waiting contacts to free agents, queue by queue: what events may have missed."""
+    """Offer waiting contacts to free agents, in serving order: what events may have missed."""
     store = queueing.store()
-    offered = 0
-    for queue in store.queue_names():
-        if store.waiting_count(queue) == 0:
-            continue
-        roster = load_roster([queue])
-        for entry in store.waiting(queue, limit=LOOKAHEAD):
-            if not any(agent.has_capacity for agent in roster.values()):
-                break
-            offered += offer_to_best(entry, roster) is not None
-    return offered
+    free = [agent for agent in store.agents(Presence.AVAILABLE) if agent.offer is None]
+    queues = sorted({queue for agent in free for queue in agent.queues})
+    rosters: dict[str, dict[str, Agent]] = {}
+    offered: set[str] = set()  # agents this sweep offered a contact to
+    for entry in waiting_in(queues):
+        if len(offered) == len(free):
+            break
+        if entry.queue not in rosters:
+            rosters[entry.queue] = load_roster([entry.queue])
+        done = offer_to_best(entry, rosters[entry.queue], excluding=offered)
+        if done is not None and done.agent_id is not None:
+            offered.add(done.agent_id)
+    return len(offered)
 
 
 def withdraw(agent_id: str, name: str) -> QueueEntry | None:

@@ -11,7 +11,16 @@ import redis
 
 from app.extensions import db
 from app.models import Agent as AgentRow
-from app.models import Customer, Direction, Interaction, InteractionChannel, Tier, User, utcnow
+from app.models import (
+    AgentSkill,
+    Customer,
+    Direction,
+    Interaction,
+    InteractionChannel,
+    Tier,
+    User,
+    utcnow,
+)
 from app.services import offer_sweeper, offers
 from routing.model import Presence
 from routing.store import EntryState
@@ -248,3 +257,22 @@ def test_a_caller_who_hangs_up_while_being_connected_is_never_offered_again(
     assert center.entry(caller["CallSid"]).state is EntryState.ABANDONED
     assert ben.offer() is None
     assert center.stats("general").abandoned == 1
+
+
+def test_the_sweep_offers_the_best_contact_across_an_agents_queues(app, center, clock):
+    agent = AgentRow(
+        user=User(name="Ana Torres", email="ana@example.com", password_hash="x"),
+        skills=[AgentSkill(skill="billing", proficiency=4)],
+    )
+    db.session.add(agent)
+    db.session.commit()
+    center.enqueue("CA-general", "general", score=1.0, arrival=clock.now - 60)
+    center.enqueue(
+        "CA-billing", "billing", score=90.0, arrival=clock.now, payload={"skills": ["billing"]}
+    )
+    center.set_presence(str(agent.id), Presence.AVAILABLE, ["billing", "general"])
+
+    swept = offer_sweeper.sweep()
+
+    assert swept.offered == 1
+    assert center.pending_offer(str(agent.id)).contact_id == "CA-billing"
