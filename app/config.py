@@ -26,6 +26,14 @@ def _flag(value: str | None, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _seconds(env: Mapping[str, str], name: str, default: float) -> float:
+    value = env.get(name, "").strip()
+    try:
+        return float(value) if value else default
+    except ValueError:
+        raise ConfigError(f"{name} must be a number of seconds, not {value!r}") from None
+
+
 def load_settings(instance_path: str, environ: Mapping[str, str] | None = None) -> dict[str, Any]:
     """Read every setting from ``environ`` (``os.environ`` by default)."""
     env = os.environ if environ is None else environ
@@ -57,7 +65,10 @@ def load_settings(instance_path: str, environ: Mapping[str, str] | None = None) 
         "STORE_TIMEOUT": float(env.get("STORE_TIMEOUT", "2")),
         # SQLite only: seconds between WAL checkpoints on a background thread of each
         # process; 0 leaves them to SQLite, inside commits (see app/sqlite_wal.py).
-        "SQLITE_CHECKPOINT_SECONDS": float(env.get("SQLITE_CHECKPOINT_SECONDS", "2")),
+        "SQLITE_CHECKPOINT_SECONDS": _seconds(env, "SQLITE_CHECKPOINT_SECONDS", 2.0),
+        # Seconds an agent has to accept a contact offered to them before it goes to the
+        # next agent and they are set away.
+        "OFFER_TIMEOUT": _seconds(env, "OFFER_TIMEOUT", 20.0),
     }
 
 
@@ -68,6 +79,8 @@ def check_settings(settings: Mapping[str, Any]) -> None:
         raise ConfigError(
             f"HELPLINE_ENV must be one of {', '.join(ENVIRONMENTS)}, not {environment!r}"
         )
+    if not settings["OFFER_TIMEOUT"] > 0:
+        raise ConfigError(f"OFFER_TIMEOUT must be above 0 seconds, not {settings['OFFER_TIMEOUT']}")
     if environment != "production":
         return
     for name in REQUIRED_IN_PRODUCTION:

@@ -38,6 +38,8 @@ def not_free(agent: Agent) -> str | None:
     """Why the agent cannot be offered a call right now (presence, capacity), or None."""
     if agent.presence is not Presence.AVAILABLE:
         return _PRESENCE_WORDS[agent.presence]
+    if agent.offer_pending:
+        return "considering an offer"
     if not agent.has_capacity:
         return "on a call"
     return None

@@ -106,6 +106,8 @@ class Agent:
     # Epoch seconds since the agent last became available (end of wrap-up, login).
     idle_since: float = 0.0
     voice_calls: int = 0
+    # A contact is offered to the agent, not accepted yet: their one voice line is spoken for.
+    offer_pending: bool = False
 
     def __post_init__(self) -> None:
         for skill, level in self.skills.items():
@@ -120,7 +122,8 @@ class Agent:
     @property
     def has_capacity(self) -> bool:
         """Whether the agent can be offered a voice call right now."""
-        return self.presence is Presence.AVAILABLE and self.voice_calls < VOICE_CAPACITY
+        free_line = self.voice_calls < VOICE_CAPACITY and not self.offer_pending
+        return self.presence is Presence.AVAILABLE and free_line
 
     def proficiency(self, skill: str) -> int:
         """The agent's level in ``skill``; 0 when the agent lacks it."""

@@ -23,8 +23,8 @@ RESERVED_KEY = "queue:%s:reserved"  # ZSET contact -> end of its sticky reservat
 QUEUE_AGENTS_KEY = "queue:%s:agents"  # SET logged-in agents serving the queue
 STATS_KEY = "stats:%s:%s"  # HASH counters of a queue for one epoch hour
 CONTACT_KEY = "contact:%s"  # HASH the entry (a tombstone for an hour once it left)
-OFFERED_KEY = "offered"  # ZSET contact -> offered at: offers awaiting an answer
-AGENT_KEY = "agent:%s"  # HASH an agent's presence
+OFFERED_KEY = "offered"  # ZSET contact -> offered at: pending offers (not accepted yet)
+AGENT_KEY = "agent:%s"  # HASH an agent's presence (and ``offer``, their pending offer)
 AGENT_STATE_KEY = "agents:%s"  # SET agents in a presence state
 SEEN_KEY = "agents:seen"  # ZSET logged-in agent -> last heartbeat
 QUEUES_KEY = "queues"  # SET queue names seen
@@ -36,14 +36,15 @@ ORDER_WIDTH = 16
 # The fields of a contact hash that scripts return, in this order (HMGET).
 ENTRY_FIELDS = (
     "id", "queue", "score", "arrival", "payload", "state", "agent", "offered_at",
-    "res_agent", "res_until",
+    "res_agent", "res_until", "accepted_at", "declined", "offer_trace",
 )  # fmt: skip
 TOMBSTONE_SECONDS = 3600
 STATS_WINDOW_HOURS = 24
 STATS_SECONDS = (STATS_WINDOW_HOURS + 1) * 3600
 SCRIPTS = (
-    "enqueue", "take_next", "take", "return_offered", "answer", "remove",
-    "position", "list_waiting", "presence", "heartbeat", "expire_agents",
+    "enqueue", "take_next", "take", "offer", "accept", "decline", "take_back",
+    "return_offered", "answer", "remove", "position", "list_waiting", "presence",
+    "heartbeat", "expire_agents",
 )  # fmt: skip
 # Counters of a stats bucket, named as the QueueStats fields they add up to.
 COUNTS = (
@@ -107,9 +108,16 @@ def _entry(fields: Mapping[str, str], now: float) -> QueueEntry:
         payload=json.loads(fields["payload"]),
         state=EntryState(fields["state"]),
         agent_id=fields.get("agent"),
-        offered_at=float(fields["offered_at"]) if "offered_at" in fields else None,
+        offered_at=_seconds(fields.get("offered_at")),
         reservation=Reservation(fields["res_agent"], until) if reserved else None,
+        accepted_at=_seconds(fields.get("accepted_at")),
+        declined=tuple(json.loads(fields.get("declined", "[]"))),
+        offer_trace=tuple(json.loads(fields.get("offer_trace", "[]"))),
     )
+
+
+def _seconds(value: str | None) -> float | None:
+    return float(value) if value is not None else None
 
 
 def _presence(fields: Mapping[str, str]) -> AgentPresence:
@@ -121,4 +129,5 @@ def _presence(fields: Mapping[str, str]) -> AgentPresence:
         last_seen=float(fields["seen"]),
         queues=tuple(json.loads(fields["queues"])),
         idle_since=float(idle) if idle is not None else None,
+        offer=fields.get("offer"),
     )

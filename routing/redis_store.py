@@ -1,7 +1,8 @@
 """The queue store on Redis: every state change is one registered Lua script.
 
 The key layout, the scripts' sources and the decoding of their replies are in
-``routing.redis_keys``.
+``routing.redis_keys``; the offer lifecycle (take, return, answer) is in
+``routing.redis_offers``, which this store builds on.
 
 Statistics are counted in one hash per queue and epoch hour, which expires by itself a
 day later: ``stats()`` sums the buckets of the last ``hours`` clock hours (the current,
@@ -13,25 +14,18 @@ from __future__ import annotations
 
 import json
 import math
-import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
-
-import redis
-from redis.commands.core import Script
 
 from routing.model import Presence
 from routing.redis_keys import (
     AGENT_KEY,
     AGENT_STATE_KEY,
     ARRIVALS_KEY,
-    CONTACT_KEY,
     COUNTS,
-    OFFERED_KEY,
     QUEUE_AGENTS_KEY,
     QUEUES_KEY,
-    SCRIPTS,
     STATS_KEY,
     STATS_SECONDS,
     STATS_WINDOW_HOURS,
@@ -42,52 +36,23 @@ from routing.redis_keys import (
     _presence,
     _row,
     _text,
-    lua_source,
     order_member,
 )
+from routing.redis_offers import RedisOffers
 from routing.store import (
     AgentPresence,
-    Answered,
     Enqueued,
-    EntryState,
     Position,
     QueueEntry,
     QueueStats,
     Removal,
     RemovalReason,
     Reservation,
-    TakeResult,
-    TakeStatus,
 )
 
 
-class RedisQueueStore:
+class RedisQueueStore(RedisOffers):
     """The ``QueueStore`` on one Redis; safe to share between threads and processes."""
-
-    def __init__(
-        self,
-        client: redis.Redis[Any],
-        prefix: str = "helpline:",
-        *,
-        clock: Callable[[], float] = time.time,
-        heartbeat_timeout: float = 60.0,
-        service_level_seconds: float = 20.0,
-    ) -> None:
-        self._client = client
-        self._prefix = prefix
-        self._clock = clock
-        self.heartbeat_timeout = heartbeat_timeout
-        self.service_level_seconds = service_level_seconds
-        # register_script talks to Redis only on first use (EVALSHA, then SCRIPT LOAD).
-        self._scripts = {name: client.register_script(lua_source(name)) for name in SCRIPTS}
-
-    def key(self, template: str, *parts: str) -> str:
-        """The full Redis key for ``template`` (one of the ``*_KEY`` constants)."""
-        return self._prefix + template % parts
-
-    def _run(self, name: str, *args: Any, client: Any = None) -> Any:
-        script: Script = self._scripts[name]
-        return script(args=[self._prefix, *args], client=client)
 
     # --- contacts ----------------------------------------------------------------------
 
@@ -124,11 +89,6 @@ class RedisQueueStore:
             "1" if replace else "0", repr(self._clock()),
         ]  # fmt: skip
 
-    def entry(self, contact_id: str) -> QueueEntry | None:
-        """The contact's entry (live, or a tombstone for an hour after it left)."""
-        fields = _fields(self._client.hgetall(self.key(CONTACT_KEY, contact_id)))
-        return _entry(fields, self._clock()) if fields else None
-
     def position(self, contact_id: str) -> Position | None:
         """The place of a waiting contact in priority order; None if not waiting."""
         found = self._run("position", contact_id)
@@ -144,42 +104,6 @@ class RedisQueueStore:
             return []
         now = self._clock()
         return [_entry(_row(row), now) for row in self._run("list_waiting", queue, offset, limit)]
-
-    def take_next(self, agent_id: str, queues: Sequence[str]) -> QueueEntry | None:
-        """Offer the best waiting contact of ``queues`` this agent may take, if any."""
-        if not queues:
-            return None
-        now = self._clock()
-        row = self._run("take_next", agent_id, repr(now), *queues)
-        return _entry(_row(row), now) if row else None
-
-    def take(self, contact_id: str, agent_id: str) -> TakeResult:
-        """Offer one specific contact to an agent, or say why not."""
-        now = self._clock()
-        reply = self._run("take", contact_id, agent_id, repr(now))
-        status = TakeStatus(_text(reply[0]))
-        entry = _entry(_row(reply[1]), now) if len(reply) > 1 else None
-        return TakeResult(status, entry)
-
-    def return_offered(self, contact_id: str, agent_id: str | None = None) -> bool:
-        """Put an offered contact back in its place (same score, same arrival)."""
-        return bool(self._run("return_offered", contact_id, agent_id or "", repr(self._clock())))
-
-    def stale_offers(self, older_than: float) -> list[QueueEntry]:
-        """Entries offered more than ``older_than`` seconds ago and still unanswered."""
-        now = self._clock()
-        ids = self._client.zrangebyscore(self.key(OFFERED_KEY), "-inf", now - older_than)
-        entries = [self.entry(_text(contact_id)) for contact_id in ids]
-        return [e for e in entries if e is not None and e.state is EntryState.OFFERED]
-
-    def answer(self, contact_id: str, agent_id: str) -> Answered | None:
-        """Record that the agent answered the contact offered to them."""
-        threshold = self.service_level_seconds
-        reply = self._run("answer", contact_id, agent_id, repr(self._clock()), repr(threshold))
-        if reply is None:
-            return None
-        speed = float(_text(reply[0]))
-        return Answered(_entry(_row(reply[1]), self._clock()), speed, speed <= threshold)
 
     def remove(self, contact_id: str, reason: RemovalReason) -> Removal | None:
         """Take a waiting or offered contact out for ``reason``; None if not live."""

@@ -4,6 +4,10 @@ The store keeps live state only; the database stays the record. Entries are opaq
 store orders them by the policy's score (higher first, ties by earlier arrival) and keeps
 the app's payload as is. Every state change is atomic, so a contact is always exactly one
 of: waiting in one queue, offered to one agent, or gone with a reason.
+
+An offer is pending until the agent accepts it (``accepted_at`` set) and may then be taken
+back (missed or declined); an agent has at most one pending offer, and only an available
+agent is offered anything (``offer``). Routing decides who; the store only makes it safe.
 """
 
 from __future__ import annotations
@@ -36,13 +40,17 @@ class RemovalReason(StrEnum):
 
 
 class TakeStatus(StrEnum):
-    """The outcome of taking a specific contact; only ``OFFERED`` hands it over."""
+    """The outcome of offering or accepting a contact; ``OFFERED`` and ``ACCEPTED`` hand it over."""
 
     OFFERED = "offered"
+    ACCEPTED = "accepted"  # offered and accepted at once: being connected
     TAKEN = "taken"  # offered to or answered by someone else: the API answers 409
     RESERVED = "reserved"  # sticky: waiting for another agent until the reservation ends
     GONE = "gone"  # the caller hung up, overflowed or was cancelled
     NOT_FOUND = "not_found"
+    EMPTY = "empty"  # none named, and nothing waiting that the agent may take
+    UNAVAILABLE = "unavailable"  # the agent is not available
+    HOLDING = "holding"  # the agent already has another offer pending
 
 
 @dataclass(frozen=True)
@@ -66,6 +74,16 @@ class QueueEntry:
     agent_id: str | None = None  # set while offered
     offered_at: float | None = None
     reservation: Reservation | None = None
+    accepted_at: float | None = None  # set once the agent accepted the offer
+    # Agents who declined the contact while it waited in this queue: not offered it again.
+    declined: tuple[str, ...] = ()
+    # Why this agent was offered the contact: routing's trace, kept with the offer.
+    offer_trace: tuple[str, ...] = ()
+
+    @property
+    def pending(self) -> bool:
+        """Whether the contact is offered and the agent has not accepted it yet."""
+        return self.state is EntryState.OFFERED and self.accepted_at is None
 
 
 @dataclass(frozen=True)
@@ -93,8 +111,8 @@ class TakeResult:
 
     @property
     def ok(self) -> bool:
-        """Whether the contact is now offered to the asking agent."""
-        return self.status is TakeStatus.OFFERED
+        """Whether the contact is now offered to (or accepted by) the asking agent."""
+        return self.status in (TakeStatus.OFFERED, TakeStatus.ACCEPTED)
 
 
 @dataclass(frozen=True)
@@ -124,6 +142,7 @@ class AgentPresence:
     last_seen: float
     queues: tuple[str, ...] = ()
     idle_since: float | None = None
+    offer: str | None = None  # the contact offered to the agent and not accepted yet
 
 
 @dataclass(frozen=True)
@@ -209,12 +228,44 @@ class QueueStore(Protocol):
         """Offer one specific contact to an agent, or say why not."""
         ...
 
+    def offer(self, contact_id: str, agent_id: str, trace: Sequence[str] = ()) -> TakeResult:
+        """Offer a waiting contact to an available agent with no offer pending, or say why not."""
+        ...
+
+    def accept(
+        self,
+        agent_id: str,
+        queues: Sequence[str],
+        contact_id: str | None = None,
+        trace: Sequence[str] = (),
+    ) -> TakeResult:
+        """The agent accepts: their pending offer, else ``contact_id``, else the best waiting."""
+        ...
+
+    def pending_offer(self, agent_id: str) -> QueueEntry | None:
+        """The contact offered to the agent and not accepted yet, if any."""
+        ...
+
+    def decline(self, contact_id: str, agent_id: str) -> bool:
+        """The agent declines their pending offer: back in its place, never offered them again."""
+        ...
+
+    def take_back(
+        self, contact_id: str, agent_id: str, offered_by: float, away: Presence | None = None
+    ) -> bool:
+        """Return a pending offer made by ``offered_by``; an available agent is set ``away``."""
+        ...
+
     def return_offered(self, contact_id: str, agent_id: str | None = None) -> bool:
         """Put an offered contact back in its place (same score, same arrival)."""
         ...
 
     def stale_offers(self, older_than: float) -> list[QueueEntry]:
-        """Entries offered more than ``older_than`` seconds ago and still unanswered."""
+        """Pending offers (not accepted) made more than ``older_than`` seconds ago."""
+        ...
+
+    def now(self) -> float:
+        """The store's clock (epoch seconds): offers, idle times and waits are measured on it."""
         ...
 
     def answer(self, contact_id: str, agent_id: str) -> Answered | None:

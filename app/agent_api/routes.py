@@ -1,7 +1,8 @@
-"""``/api``: log in, presence, the queue with its traces, take a contact, wrap up.
+"""``/api``: log in, presence, the queue with its traces, offers, take a contact, wrap up.
 
 Browsers log in with a session cookie; every state-changing request carries the CSRF token
-from ``GET /api/session`` in an ``X-CSRFToken`` header.
+from ``GET /api/session`` in an ``X-CSRFToken`` header. Every request also gives the offer
+sweep a chance to run (at most once per interval across all processes).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf.csrf import generate_csrf
 
 from app.auth import StaffUser
-from app.services import agent_desk
+from app.services import agent_desk, offer_sweeper, wrap_up
 from app.services.agent_desk import DeskError
 from routing import RoutingError
 
@@ -30,6 +31,13 @@ def _desk_error(error: DeskError) -> JSON:
 @bp.errorhandler(RoutingError)
 def _routing_error(error: RoutingError) -> JSON:
     return jsonify(error=str(error)), 403
+
+
+@bp.before_request
+def _sweep_offers() -> None:
+    # Heartbeats arrive every 20 s from every logged-in agent: missed offers are taken back
+    # even when no worker runs. Cheap when not due (one SET NX), and it never raises.
+    offer_sweeper.sweep_if_due()
 
 
 def _body() -> dict[str, Any]:
@@ -86,15 +94,23 @@ def heartbeat() -> JSON:
 @bp.get("/agent/queues")
 @login_required
 def queues() -> JSON:
-    """My queues, each with its waiting contacts in priority order and their traces."""
+    """My queues (waiting contacts in priority order, with traces) and my pending offer."""
     agent = agent_desk.agent_of(current_user.user)
-    return jsonify(queues=agent_desk.waiting_for(agent)), 200
+    return jsonify(queues=agent_desk.waiting_for(agent), offer=agent_desk.offer_for(agent)), 200
+
+
+@bp.get("/agent/offer")
+@login_required
+def offer() -> JSON:
+    """The contact offered to me, why me, and until when; ``null`` when none is."""
+    agent = agent_desk.agent_of(current_user.user)
+    return jsonify(offer=agent_desk.offer_for(agent)), 200
 
 
 @bp.post("/agent/accept")
 @login_required
 def accept() -> JSON:
-    """Take the best contact, or ``{"contact_id": ...}``; 409 if someone else has it."""
+    """Take my offer (else the best contact), or ``{"contact_id": ...}``; 409 if taken."""
     agent = agent_desk.agent_of(current_user.user)
     contact_id = _body().get("contact_id")
     offer = agent_desk.accept(agent, str(contact_id) if contact_id else None)
@@ -104,8 +120,17 @@ def accept() -> JSON:
         queue=entry.queue,
         kind=entry.payload.get("kind", "call"),
         trace=list(entry.payload.get("trace", [])),
+        offer_trace=list(entry.offer_trace),
         status=offer.connecting,
     ), 200
+
+
+@bp.post("/agent/decline")
+@login_required
+def decline() -> JSON:
+    """Decline my pending offer: it goes to the next best agent; I stay available."""
+    agent = agent_desk.agent_of(current_user.user)
+    return jsonify(agent_desk.decline(agent)), 200
 
 
 @bp.post("/agent/finish")
@@ -114,7 +139,7 @@ def finish() -> JSON:
     """Wrap up ``{"contact_id", "wrap_up_code", "notes"}``; the agent is available again."""
     body = _body()
     agent = agent_desk.agent_of(current_user.user)
-    result = agent_desk.finish(
+    result = wrap_up.finish(
         agent,
         str(body.get("contact_id", "")),
         str(body.get("wrap_up_code", "")),

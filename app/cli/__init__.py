@@ -23,6 +23,7 @@ def register_commands(group: AppGroup) -> None:
     from app.cli.database import db_cli
     from app.cli.demo import demo_command
     from app.cli.flows import flows_cli
+    from app.cli.offers import offers_cli
     from app.cli.queues import queues_command
     from app.cli.serve import serve_command, worker_command
     from app.cli.simulate import simulate_command
@@ -35,6 +36,7 @@ def register_commands(group: AppGroup) -> None:
         db_cli,
         demo_command,
         flows_cli,
+        offers_cli,
         queues_command,
         serve_command,
         simulate_command,

@@ -13,19 +13,45 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from app.extensions import redis_store
+from app.services import offer_sweeper
 
 log = logging.getLogger(__name__)
 
 
 @click.command("worker")
 @click.option("--burst", is_flag=True, help="Work until the queues are empty, then exit.")
+@click.option("--no-sweeper", is_flag=True, help="Do not run the offer sweep beside the worker.")
 @with_appcontext
-def worker_command(burst: bool) -> None:
-    """Run an RQ worker for the app's queues."""
+def worker_command(burst: bool, no_sweeper: bool) -> None:
+    """Run an RQ worker for the app's queues, and the offer sweep beside it."""
     from rq import Worker
 
     queues = [redis_store.queue(name) for name in redis_store.QUEUE_NAMES]
-    Worker(queues, connection=redis_store.client).work(burst=burst, with_scheduler=True)
+    sweeper = None if burst or no_sweeper else _start_sweeper()
+    try:
+        Worker(queues, connection=redis_store.client).work(burst=burst, with_scheduler=True)
+    finally:
+        if sweeper is not None:
+            _stop(sweeper)
+
+
+def _start_sweeper() -> subprocess.Popen[bytes]:
+    """The offer sweep in its own process: RQ forks job processes, so no thread beside it.
+
+    It lives as long as this worker (it watches its parent), and several workers' sweeps
+    share one rate limit in Redis.
+    """
+    every = str(offer_sweeper.EVERY_SECONDS)
+    return subprocess.Popen([sys.executable, "-m", "app.cli", "offers", "sweep", "--every", every])
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
 @click.command("serve")

@@ -1,13 +1,15 @@
 """What an agent does: log in, say whether they are available, see the queue, take a call.
 
-Taking a call offers it atomically in Redis (nobody else can take it), then asks Twilio to
-bring the caller to the agent. If Twilio cannot, the caller keeps their place in line.
+Routing offers each contact to the best agent (``app.services.offers``); the agent sees the
+offer, accepts or declines it. Accepting takes the pending offer (or, with none, the best
+contact waiting: the pull of old) atomically in Redis, then asks Twilio to bring the caller
+to the agent. If Twilio cannot, the caller keeps their place in line. Wrapping up is in
+``app.services.wrap_up``.
 """
 
 from __future__ import annotations
 
 import logging
-import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,13 +18,13 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Agent as AgentRow
-from app.models import Interaction, Task, TaskStatus, User, utcnow
-from app.services import queueing
-from app.services.routing_data import agent_profile, queue_configs
+from app.models import User
+from app.services import offers, queueing
+from app.services.routing_data import agent_profile, contact_of, queue_configs
 from app.twilio.gateway import twilio_gateway
-from routing import Contact, Priority, check_can_take, explain, queues_for
+from routing import NotEligible, Priority, cannot_take, explain, queues_for
 from routing.model import Presence
-from routing.store import QueueEntry, TakeStatus
+from routing.store import QueueEntry, TakeResult, TakeStatus
 
 log = logging.getLogger(__name__)
 
@@ -70,6 +72,10 @@ def set_presence(agent: AgentRow, state: str) -> dict[str, Any]:
     except ValueError:
         raise DeskError(f"unknown presence {state!r}", 400) from None
     live = queueing.store().set_presence(str(agent.id), presence, served_queues(agent))
+    if presence is Presence.AVAILABLE:
+        offers.agent_free(str(agent.id))
+    else:
+        offers.agent_left(str(agent.id), agent.name)
     return {"state": live.state.value, "queues": list(live.queues)}
 
 
@@ -80,7 +86,7 @@ def heartbeat(agent: AgentRow) -> bool:
 
 def waiting_for(agent: AgentRow, limit: int = 50) -> list[dict[str, Any]]:
     """Each served queue with its contacts in priority order, each with its trace."""
-    now = time.time()
+    now = queueing.store().now()
     rules = queueing.weights()
     return [
         {
@@ -109,54 +115,86 @@ def _describe(entry: QueueEntry, now: float, rules: Any) -> dict[str, Any]:
     }
 
 
+def offer_for(agent: AgentRow) -> dict[str, Any] | None:
+    """The contact offered to the agent, with both traces and the deadline to accept it."""
+    store = queueing.store()
+    entry = store.pending_offer(str(agent.id))
+    if entry is None or entry.offered_at is None:
+        return None
+    now = store.now()
+    deadline = entry.offered_at + float(current_app.config["OFFER_TIMEOUT"])
+    return {
+        **_describe(entry, now, queueing.weights()),
+        "offer_trace": list(entry.offer_trace),
+        "offered_at": entry.offered_at,
+        "deadline": deadline,
+        "seconds_left": max(0, round(deadline - now)),
+    }
+
+
+def decline(agent: AgentRow) -> dict[str, Any]:
+    """Decline the pending offer: it goes to the next best agent; the agent stays available."""
+    entry = offers.decline(str(agent.id), agent.name)
+    if entry is None:
+        raise DeskError("no offer is waiting for you", 404)
+    return {"contact_id": entry.contact_id, "declined": True}
+
+
 def accept(agent: AgentRow, contact_id: str | None = None) -> Offer:
-    """Take the best contact (or a named one) and start connecting it to the agent."""
+    """Take the pending offer (else a named contact, else the best) and connect it."""
     agent_id = str(agent.id)
-    presence = queueing.store().presence(agent_id)
-    if presence is None or presence.state is not Presence.AVAILABLE:
-        raise DeskError("set yourself available before taking a contact", 409)
-    entry = _take_named(agent, contact_id) if contact_id else _take_next(agent)
+    if contact_id:
+        _check_skills(agent, contact_id)
+    why = "chose it from the queue" if contact_id else "took the next in the queue"
+    queues = served_queues(agent)
+    result = queueing.store().accept(agent_id, queues, contact_id, [f"{agent.name} {why}"])
+    entry = _accepted(result)
     try:
         connecting = _connect(agent, entry)
     except Exception:
-        queueing.store().return_offered(entry.contact_id, agent_id)
+        _put_back(agent, entry)
         log.exception(
             "could not connect %s to agent %s; it keeps its place", entry.contact_id, agent_id
         )
         raise DeskError(
             "Twilio could not connect the call; it keeps its place in line", 502
         ) from None
-    queueing.store().set_presence(agent_id, Presence.BUSY, served_queues(agent))
     return Offer(entry, connecting)
 
 
-def _take_next(agent: AgentRow) -> QueueEntry:
-    entry = queueing.store().take_next(str(agent.id), served_queues(agent))
-    if entry is None:
-        raise DeskError("nobody is waiting in your queues", 404)
-    return entry
-
-
-def _take_named(agent: AgentRow, contact_id: str) -> QueueEntry:
+def _check_skills(agent: AgentRow, contact_id: str) -> None:
+    """404 for an unknown contact; NotEligible (403) without its skills or language."""
     current = queueing.store().entry(contact_id)
     if current is None:
         raise DeskError("no such contact", 404)
-    payload = current.payload
-    contact = Contact(
-        id=contact_id,
-        kind="callback" if contact_id.startswith("callback:") else "call",
-        queue=current.queue,
-        skills=tuple(payload.get("skills", ())),
-        language=str(payload.get("language", "en")),
-        arrived_at=current.arrival,
-    )
-    check_can_take(queueing.with_presence(agent), contact)
-    result = queueing.store().take(contact_id, str(agent.id))
-    if result.status is TakeStatus.OFFERED and result.entry is not None:
+    reason = cannot_take(agent_profile(agent), contact_of(current))
+    if reason is not None:
+        raise NotEligible(agent.name, contact_id, reason)
+
+
+def _accepted(result: TakeResult) -> QueueEntry:
+    """The accepted entry, or the DeskError that says why there is none."""
+    if result.ok and result.entry is not None:
         return result.entry
-    if result.status is TakeStatus.NOT_FOUND:
+    status = result.status
+    if status is TakeStatus.UNAVAILABLE:
+        raise DeskError("set yourself available before taking a contact", 409)
+    if status is TakeStatus.HOLDING:
+        raise DeskError("a contact is offered to you: accept or decline it first", 409)
+    if status is TakeStatus.EMPTY:
+        raise DeskError("nobody is waiting in your queues", 404)
+    if status is TakeStatus.NOT_FOUND:
         raise DeskError("no such contact", 404)
-    raise DeskError(f"that contact is {result.status.value}: someone else has it", 409)
+    raise DeskError(f"that contact is {status.value}: someone else has it", 409)
+
+
+def _put_back(agent: AgentRow, entry: QueueEntry) -> None:
+    """Twilio failed: the caller keeps their place, the agent is free, others may take it."""
+    agent_id = str(agent.id)
+    queueing.store().return_offered(entry.contact_id, agent_id)
+    queueing.store().set_presence(agent_id, Presence.AVAILABLE, served_queues(agent))
+    why = f"Twilio could not connect it to {agent.name}"
+    offers.contact_waiting(entry.contact_id, (why,), excluding={agent_id})
 
 
 def _connect(agent: AgentRow, entry: QueueEntry) -> str:
@@ -179,48 +217,3 @@ def _connect(agent: AgentRow, entry: QueueEntry) -> str:
 def _absolute(path: str) -> str:
     base = current_app.config["PUBLIC_BASE_URL"] or request.host_url.rstrip("/")
     return base + path
-
-
-def finish(agent: AgentRow, contact_id: str, wrap_up_code: str, notes: str) -> dict[str, Any]:
-    """Wrap up: the outcome on the record, the handle time in the stats, available again."""
-    entry = queueing.store().entry(contact_id)
-    interaction = interaction_for_contact(contact_id)
-    if interaction is None:
-        raise DeskError("no such contact", 404)
-    now = utcnow()
-    interaction.agent_id = agent.id
-    interaction.wrap_up_code = wrap_up_code[:32]
-    interaction.notes = notes[:10_000]
-    interaction.outcome = interaction.outcome if interaction.outcome == "answered" else "handled"
-    interaction.ended_at = interaction.ended_at or now
-    answered_at = float((interaction.details or {}).get("answered_at", now.timestamp()))
-    if entry is not None:
-        queueing.store().record_handle_time(entry.queue, max(0.0, now.timestamp() - answered_at))
-    _close_task(contact_id, agent.id)
-    db.session.commit()
-    presence = queueing.store().set_presence(
-        str(agent.id), Presence.AVAILABLE, served_queues(agent)
-    )
-    return {"contact_id": contact_id, "state": presence.state.value}
-
-
-def interaction_for_contact(contact_id: str) -> Interaction | None:
-    """The interaction behind a live call (its CallSid) or a callback task."""
-    if contact_id.startswith("callback:"):
-        task = db.session.get(Task, int(contact_id.split(":", 1)[1] or 0))
-        if task is None or task.interaction_id is None:
-            return None
-        return db.session.get(Interaction, task.interaction_id)
-    return db.session.scalars(
-        select(Interaction).where(Interaction.twilio_sid == contact_id)
-    ).first()
-
-
-def _close_task(contact_id: str, agent_id: int) -> None:
-    if not contact_id.startswith("callback:"):
-        return
-    task = db.session.get(Task, int(contact_id.split(":", 1)[1]))
-    if task is not None and task.status is TaskStatus.OPEN:
-        task.status = TaskStatus.DONE
-        task.closed_at = utcnow()
-        task.closed_by_agent_id = agent_id

@@ -11,7 +11,7 @@ from twilio.twiml.voice_response import Dial, VoiceResponse
 from app.extensions import db
 from app.models import Agent as AgentRow
 from app.models import Interaction, utcnow
-from app.services import agent_desk, calls, queueing
+from app.services import agent_desk, calls, offers, queueing, wrap_up
 from app.twilio.ivr_twiml import locale
 from routing.model import Presence
 
@@ -42,6 +42,9 @@ def agent_answered(agent_id: str, contact_id: str) -> str:
         details["answered_at"] = utcnow().timestamp()
         if answered is not None:
             details["speed_of_answer"] = round(answered.speed_of_answer, 1)
+            # Why this agent got the call, kept with the record next to the priority trace.
+            why = list(answered.entry.offer_trace)
+            details["routing"] = {**details.get("routing", {}), "offer_trace": why}
         interaction.details = details
         db.session.commit()
     response = VoiceResponse()
@@ -60,6 +63,8 @@ def after_ring(
     if agent is not None:  # a missed offer: the agent is set away until they come back
         queueing.store().set_presence(agent_id, Presence.AWAY, agent_desk.served_queues(agent))
     log.warning("agent %s did not answer; %s goes back to its place", agent_id, contact_id)
+    name = agent.name if agent is not None else f"agent {agent_id}"
+    offers.contact_waiting(contact_id, (f"{name} did not answer the call: set away",))
     response = VoiceResponse()
     response.say(
         "Sorry, that agent is not available. You keep your place in line.",
@@ -89,6 +94,7 @@ def after_callback(agent_id: str, contact_id: str, form: Mapping[str, str]) -> s
     if form.get("DialCallStatus") not in {"completed", "answered"}:
         queueing.store().return_offered(contact_id, agent_id)
         response.say("Sorry, we could not connect you. We will call you back shortly.")
+        offers.contact_waiting(contact_id, excluding={agent_id})
     return str(response)
 
 
@@ -111,5 +117,5 @@ def _agent(agent_id: str) -> AgentRow | None:
 
 def _interaction(contact_id: str) -> Interaction | None:
     if contact_id.startswith("callback:"):
-        return agent_desk.interaction_for_contact(contact_id)
+        return wrap_up.interaction_for_contact(contact_id)
     return calls.interaction_for(db.session, contact_id)

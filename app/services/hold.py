@@ -12,14 +12,15 @@ import logging
 from collections.abc import Mapping
 
 from flask import current_app, url_for
+from redis.exceptions import RedisError
 from twilio.twiml.voice_response import VoiceResponse
 
 from app.extensions import db, redis_store
-from app.services import calls, queueing, tasks
+from app.services import calls, offers, queueing, tasks
 from app.twilio.ivr_twiml import locale
 from app.twilio.twiml import dial_fallback
 from ivr_flows import Callback
-from routing.store import RemovalReason
+from routing.store import QueueEntry, RemovalReason
 
 log = logging.getLogger(__name__)
 
@@ -65,6 +66,9 @@ def _text(language: str, key: str, **values: object) -> str:
 LEAVING_KEY = "helpline:leaving:%s"  # why a caller is leaving the queue: overflow or callback
 CALLBACK_OFFER_SECONDS = 180  # offer to keep the caller's place by callback above this wait
 DEFAULT_HANDLE_SECONDS = 240.0
+# An agent accepted the caller and Twilio is moving them: no overflow meanwhile. Past this,
+# something failed on the way, and the overflow ladder applies again.
+CONNECTING_SECONDS = 30.0
 
 
 def waiting(queue_name: str, form: Mapping[str, str], language: str = "en") -> str:
@@ -82,7 +86,8 @@ def waiting(queue_name: str, form: Mapping[str, str], language: str = "en") -> s
         entry = queueing.restore(interaction) if interaction is not None else None
     agents = queueing.working_agents(queue_name)
     response = VoiceResponse()
-    if _int(form.get("QueueTime")) >= config.max_wait_seconds or agents == 0:
+    too_long = _int(form.get("QueueTime")) >= config.max_wait_seconds or agents == 0
+    if too_long and not _connecting(entry):
         _leaving(call_sid, "overflow")
         response.say(_text(language, "too_long"), language=locale(language))
         response.leave()
@@ -101,6 +106,13 @@ def waiting(queue_name: str, form: Mapping[str, str], language: str = "en") -> s
         gather.say(_text(language, "offer_callback"), language=locale(language))
     response.play(current_app.config["HOLD_MUSIC_URL"])
     return str(response)
+
+
+def _connecting(entry: QueueEntry | None) -> bool:
+    """Whether an agent accepted the caller moments ago (a pending offer still waits)."""
+    if entry is None or entry.accepted_at is None:
+        return False
+    return queueing.store().now() - entry.accepted_at < CONNECTING_SECONDS
 
 
 def estimated_wait(queue_name: str, position: int, agents: int) -> float:
@@ -165,6 +177,7 @@ def overflow(queue_name: str, form: Mapping[str, str], language: str) -> str:
         },
     )
     db.session.commit()
+    offers.contact_waiting(call_sid, (f"overflow from {queue_name} to {target.name}",))
     response = VoiceResponse()
     response.say(_text(language, "overflow"), language=locale(language))
     queueing.enqueue_twiml(response, target.name, language)
@@ -194,6 +207,8 @@ def keep_place_by_callback(queue_name: str, form: Mapping[str, str], language: s
     if interaction is not None:
         calls.mark_outcome(interaction, "callback", queue_name)
     db.session.commit()
+    if removal is not None:
+        offers.contact_waiting(f"callback:{task.id}")
     response = VoiceResponse()
     response.say(_text(language, "callback_kept"), language=locale(language))
     response.hangup()
@@ -224,6 +239,24 @@ def after_fallback(form: Mapping[str, str], language: str) -> str:
     )
     response.say(_text(language, "goodbye"), language=locale(language))
     return str(response)
+
+
+def forget_ended_call(call_sid: str, status: str) -> None:
+    """A call ended: a contact the queue store still holds leaves it as abandoned.
+
+    Hanging up on hold is seen by the Enqueue action; hanging up after Twilio moved the
+    caller out of its queue (an agent's phone ringing) is seen only here. Without this, the
+    contact would be put back in line and offered to agents with nobody on the line.
+    """
+    if status not in calls.FINAL_STATUSES or not call_sid:
+        return
+    try:
+        removal = queueing.store().remove(call_sid, RemovalReason.ABANDONED)
+    except RedisError as exc:  # the record is closed either way; this is housekeeping
+        log.warning("could not take the ended call out of the queue (%s)", type(exc).__name__)
+        return
+    if removal is not None:
+        log.info("call ended while %s in %s", removal.entry.state.value, removal.entry.queue)
 
 
 def _choice_url(queue_name: str, language: str) -> str:

@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
 from app.models import Interaction, utcnow
-from app.services import calls, queueing, switches, tasks
+from app.services import calls, offers, queueing, switches, tasks
 from app.services.flow_registry import FlowRegistry
 from app.twilio.ivr_twiml import CallUrls, render_actions
 from app.twilio.state import decode_state, encode_state
@@ -118,8 +118,9 @@ def _finish(
     interaction_id = call.interaction_id
     if interaction_id is None:  # a new call, or a CallSid we never saw (a lost record)
         interaction_id = _open(flow, call)
+    waiting: str | None = None  # the contact id of a caller put in a queue
     if _hands_over(step):
-        step = _hand_over(step, interaction_id, params)
+        step, waiting = _hand_over(step, interaction_id, params)
     else:
         calls.navigation_only(db.session)
     try:
@@ -131,6 +132,8 @@ def _finish(
         interaction_id = _open(flow, call)
         _record(flow, step, interaction_id, answered)
         db.session.commit()
+    if waiting is not None:  # once the record is safe: offer the caller to the best agent
+        offers.contact_waiting(waiting)
     token = encode_state({"s": step.state.to_dict(), "c": asdict(caller), "i": interaction_id})
     return render_step(step.actions, token, step.state.language)
 
@@ -175,18 +178,24 @@ def _hands_over(step: Step) -> bool:
     )
 
 
-def _hand_over(step: Step, interaction_id: int, params: Mapping[str, str]) -> Step:
-    """Callbacks become tasks, queues take the caller, the record notes the outcome."""
+def _hand_over(
+    step: Step, interaction_id: int, params: Mapping[str, str]
+) -> tuple[Step, str | None]:
+    """Callbacks become tasks, queues take the caller, the record notes the outcome.
+
+    Also returns the contact id of a caller now waiting in a queue, to offer to an agent.
+    """
     interaction = db.session.get(Interaction, interaction_id)
     if interaction is None:  # the record went away mid-call: the caller still gets a person
-        return replace(step, actions=(HumanFallback("the call's record is missing"),))
+        return replace(step, actions=(HumanFallback("the call's record is missing"),)), None
     step = _place_callbacks(step, interaction, params)
     step = _put_in_line(step, interaction)
     handover = step.handover
     if handover is not None:
         outcome, detail = _handover_outcome(handover)
         calls.mark_outcome(interaction, outcome, detail if isinstance(handover, Enqueue) else "")
-    return step
+    queued = any(isinstance(action, Enqueue) for action in step.actions)
+    return step, queueing.contact_id_of(interaction) if queued else None
 
 
 def _put_in_line(step: Step, interaction: Interaction) -> Step:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 import time
-from dataclasses import replace
+from datetime import UTC, datetime
 from typing import Any
 
 from flask import current_app, url_for
@@ -18,12 +18,13 @@ from twilio.twiml.voice_response import VoiceResponse
 
 from app.extensions import db, redis_store
 from app.models import Agent as AgentRow
-from app.models import Customer, Interaction, utcnow
+from app.models import Customer, Interaction
 from app.models import Queue as QueueRow
 from app.services.routing_data import (
     agent_profile,
     customer_history,
     customer_value,
+    live_agent,
     queue_configs,
 )
 from routing import Agent, Contact, QueueConfig, Weights, prioritize, store_score
@@ -59,9 +60,7 @@ def with_presence(row: AgentRow) -> Agent:
     """An agent's routing profile with their live presence from the store."""
     profile = agent_profile(row)
     presence = store().presence(profile.id)
-    if presence is None:
-        return profile
-    return replace(profile, presence=presence.state, idle_since=presence.idle_since or 0.0)
+    return live_agent(profile, presence) if presence is not None else profile
 
 
 def last_agent_roster(history_agent_id: str | None) -> dict[str, Agent]:
@@ -118,19 +117,25 @@ def enqueue_call(
     customer = (
         db.session.get(Customer, interaction.customer_id) if interaction.customer_id else None
     )
-    now = utcnow()
+    arrived_at = store().now()  # routing's one clock: the store's
+    now = datetime.fromtimestamp(arrived_at, UTC)
     contact = Contact(
-        id=interaction.twilio_sid or f"interaction:{interaction.id}",
+        id=contact_id_of(interaction),
         queue=queue.name,
         skills=tuple(dict.fromkeys((*queue.skills, *skills))),
         language=language,
-        arrived_at=now.timestamp(),
+        arrived_at=arrived_at,
         priority_hint=priority_hint,
         customer=customer_value(customer),
         history=customer_history(db.session, interaction.customer_id, now, interaction.twilio_sid),
     )
     put_in_line(interaction, contact, last_agent_roster(contact.history.last_agent_id), steps)
     return queue.name
+
+
+def contact_id_of(interaction: Interaction) -> str:
+    """The id a call waits under in the queue store: its CallSid."""
+    return interaction.twilio_sid or f"interaction:{interaction.id}"
 
 
 def put_in_line(
@@ -186,6 +191,9 @@ def _payload(interaction: Interaction, contact: Contact, trace: list[str]) -> di
         "skills": list(contact.skills),
         "from": interaction.from_number,
         "trace": trace,
+        # What the sticky rule needs when routing looks at this contact again.
+        "last_agent_id": contact.history.last_agent_id,
+        "last_contact_at": contact.history.last_contact_at,
     }
 
 

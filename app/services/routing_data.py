@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
@@ -10,7 +11,8 @@ from sqlalchemy.orm import Session
 from app.models import Agent as AgentRow
 from app.models import Case, CaseStatus, Customer, Interaction
 from app.models import Queue as QueueRow
-from routing.model import Agent, CustomerValue, History, QueueConfig
+from routing.model import CALLBACK_PREFIX, Agent, Contact, CustomerValue, History, QueueConfig
+from routing.store import AgentPresence, QueueEntry
 
 
 def customer_value(customer: Customer | None) -> CustomerValue:
@@ -71,4 +73,32 @@ def agent_profile(row: AgentRow) -> Agent:
         name=row.user.name,
         skills={skill.skill: skill.proficiency for skill in row.skills},
         languages=tuple(row.languages or ("en",)),
+    )
+
+
+def live_agent(profile: Agent, presence: AgentPresence) -> Agent:
+    """The agent's profile with their live presence: state, idle time, a pending offer."""
+    return replace(
+        profile,
+        presence=presence.state,
+        idle_since=presence.idle_since or 0.0,
+        offer_pending=presence.offer is not None,
+    )
+
+
+def contact_of(entry: QueueEntry) -> Contact:
+    """A waiting entry as routing sees it: skills, language, arrival, and its last agent."""
+    payload = entry.payload
+    last_at = payload.get("last_contact_at")
+    return Contact(
+        id=entry.contact_id,
+        kind="callback" if entry.contact_id.startswith(CALLBACK_PREFIX) else "call",
+        queue=entry.queue,
+        skills=tuple(payload.get("skills", ())),
+        language=str(payload.get("language", "en")),
+        arrived_at=entry.arrival,
+        history=History(
+            last_agent_id=payload.get("last_agent_id"),
+            last_contact_at=float(last_at) if last_at is not None else None,
+        ),
     )

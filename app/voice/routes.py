@@ -50,6 +50,7 @@ def status() -> TwiML:
         form.get("CallDuration", ""),
     )
     db.session.commit()
+    hold.forget_ended_call(form.get("CallSid", ""), form.get("CallStatus", ""))
     return twiml_response("<Response/>")
 
 

@@ -34,16 +34,109 @@ local function unwait(cid, queue, member, reserved)
 end
 
 -- Waiting -> offered to `agent`: the only way out of a queue other than removal. The
--- offered index keeps it findable, so an unanswered offer can always be returned.
-local function offer(cid, agent, now)
+-- offered index keeps a pending offer findable, so it can always be taken back. The agent
+-- (if logged in) notes it as their pending offer; `trace` (JSON) says why them.
+local function offer(cid, agent, now, trace)
   local ck = key(CONTACT_KEY, cid)
   local place = redis.call("HMGET", ck, "queue", "member", "res_agent")
   unwait(cid, place[1], place[2], place[3])
   -- A sticky hold ends with the offer: if this agent misses it, the pool widens.
   if place[3] then redis.call("HDEL", ck, "res_agent", "res_until") end
   redis.call("HSET", ck, "state", "offered", "agent", agent, "offered_at", now)
+  if trace and trace ~= "" then redis.call("HSET", ck, "offer_trace", trace) end
   redis.call("ZADD", key(OFFERED_KEY), now, cid)
+  local ak = key(AGENT_KEY, agent)
+  if redis.call("EXISTS", ak) == 1 then redis.call("HSET", ak, "offer", cid) end
   return entry(cid)
+end
+
+-- Why `cid` cannot be offered to `agent` now ("taken", "reserved"...), or nil if it can.
+local function untakeable(cid, agent, now)
+  local f = redis.call("HMGET", key(CONTACT_KEY, cid), "state", "queue", "res_agent")
+  if not f[1] then return "not_found" end
+  if f[1] == "offered" or f[1] == "answered" then return "taken" end
+  if f[1] ~= "waiting" then return "gone" end
+  local until_ = redis.call("ZSCORE", key(RESERVED_KEY, f[2]), cid)
+  if until_ and tonumber(until_) > tonumber(now) and f[3] ~= agent then return "reserved" end
+  return nil
+end
+
+-- The contact offered to `agent` and not accepted yet, or nil. The agent hash names it,
+-- the contact's own fields decide: a stale name never blocks the agent.
+local function pending_offer(agent)
+  local cid = redis.call("HGET", key(AGENT_KEY, agent), "offer")
+  if not cid then return nil end
+  local f = redis.call("HMGET", key(CONTACT_KEY, cid), "state", "agent", "accepted_at")
+  if f[1] == "offered" and f[2] == agent and not f[3] then return cid end
+  return nil
+end
+
+-- Why `agent` may not be offered a contact now ("unavailable", "holding"), or nil.
+local function occupied(agent)
+  if redis.call("HGET", key(AGENT_KEY, agent), "state") ~= "available" then
+    return "unavailable"
+  end
+  if pending_offer(agent) then return "holding" end
+  return nil
+end
+
+-- The agent no longer has `cid` pending (accepted, answered, returned, removed).
+local function release(cid, agent)
+  if not agent then return end
+  local ak = key(AGENT_KEY, agent)
+  if redis.call("HGET", ak, "offer") == cid then redis.call("HDEL", ak, "offer") end
+end
+
+-- Offered -> waiting again, exactly where it was: same score, same order member, so it
+-- waits in front of everyone who arrived after it with the same score.
+local function put_back(cid, now)
+  local ck = key(CONTACT_KEY, cid)
+  local f = redis.call("HMGET", ck, "queue", "member", "score", "arrival", "agent")
+  redis.call("ZREM", key(OFFERED_KEY), cid)
+  redis.call("ZADD", key(WAITING_KEY, f[1]), -tonumber(f[3]), f[2])
+  redis.call("ZADD", key(ARRIVALS_KEY, f[1]), f[4], cid)
+  release(cid, f[5])
+  redis.call("HDEL", ck, "agent", "offered_at", "accepted_at", "offer_trace")
+  redis.call("HSET", ck, "state", "waiting")
+  count(f[1], now, "returned")
+end
+
+-- The first contact of `queue` this agent may take: {member, -score, contact} or nil.
+-- Only reserved contacts are skipped, so at most (reservations + 1) are looked at.
+local function head(queue, agent, now)
+  local waiting, reserved = key(WAITING_KEY, queue), key(RESERVED_KEY, queue)
+  local holds = redis.call("ZCARD", reserved)
+  if holds > 0 then  -- drop ended reservations first
+    redis.call("ZREMRANGEBYSCORE", reserved, "-inf", now)
+    holds = redis.call("ZCARD", reserved)
+  end
+  local size, start = (holds == 0) and 1 or 32, 0
+  while true do
+    local page = redis.call("ZRANGE", waiting, start, start + size - 1, "WITHSCORES")
+    if #page == 0 then return nil end
+    for i = 1, #page, 2 do
+      local cid = string.sub(page[i], ORDER_WIDTH + 2)
+      if holds == 0 or not redis.call("ZSCORE", reserved, cid)
+          or redis.call("HGET", key(CONTACT_KEY, cid), "res_agent") == agent then
+        return {page[i], tonumber(page[i + 1]), cid}
+      end
+    end
+    start = start + size
+  end
+end
+
+-- The best contact across `queues` (ARGV from index `first`) this agent may take: higher
+-- score first, then earlier arrival, then contact id (the sorted set holds -score, its
+-- member starts with the arrival), skipping contacts reserved for another agent.
+local function best_for(agent, now, first)
+  local best
+  for i = first, #ARGV do
+    local c = head(ARGV[i], agent, now)
+    if c and (not best or c[2] < best[2] or (c[2] == best[2] and c[1] < best[1])) then
+      best = c
+    end
+  end
+  return best and best[3]
 end
 
 -- Set an agent's presence, keeping the per-state sets, the per-queue sets of logged-in

@@ -7,6 +7,7 @@ local f = redis.call("HMGET", ck, "state", "queue", "arrival", "agent")
 if f[1] ~= "offered" or f[4] ~= agent then return nil end
 local speed = math.max(0, now - tonumber(f[3]))
 redis.call("ZREM", key(OFFERED_KEY), cid)
+release(cid, agent)
 redis.call("HSET", ck, "state", "answered")
 redis.call("EXPIRE", ck, TOMBSTONE_SECONDS)
 count(f[2], ARGV[4], "answered")

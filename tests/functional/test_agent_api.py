@@ -96,7 +96,7 @@ def test_logged_out_requests_get_401(client):
 
 
 def test_agent_sees_waiting_callers_in_priority_order_with_their_traces(desk, twilio_post):
-    desk.call("PUT", "/api/agent/presence", state="available")
+    desk.call("PUT", "/api/agent/presence", state="wrap_up")  # at work, so nobody is offered
     caller = queued_caller(twilio_post)
 
     body = desk.call("GET", "/api/agent/queues").get_json()
@@ -129,9 +129,10 @@ def test_accepting_redirects_the_caller_out_of_twilios_queue_to_ring_the_agent(
 
 
 def test_a_call_already_taken_gets_409(desk, twilio_post, twilio_api, app):
-    desk.call("PUT", "/api/agent/presence", state="available")
+    desk.call("PUT", "/api/agent/presence", state="wrap_up")
     caller = queued_caller(twilio_post)
     app.extensions["routing.store"].take(caller["CallSid"], "someone-else")
+    desk.call("PUT", "/api/agent/presence", state="available")
 
     response = desk.call("POST", "/api/agent/accept", contact_id=caller["CallSid"])
 
@@ -216,7 +217,7 @@ def test_queue_metrics_show_waiting_answered_and_agents(desk, twilio_post, twili
 
 
 def test_agent_without_the_skill_cannot_take_a_call_from_that_queue(desk, twilio_post, app):
-    desk.call("PUT", "/api/agent/presence", state="available")
+    desk.call("PUT", "/api/agent/presence", state="wrap_up")
     caller = queued_caller(twilio_post)
     entry = app.extensions["routing.store"].entry(caller["CallSid"])
     app.extensions["routing.store"].enqueue(
@@ -227,6 +228,7 @@ def test_agent_without_the_skill_cannot_take_a_call_from_that_queue(desk, twilio
         payload={**entry.payload, "skills": ["mandarin"]},
         replace=True,
     )
+    desk.call("PUT", "/api/agent/presence", state="available")
 
     response = desk.call("POST", "/api/agent/accept", contact_id=caller["CallSid"])
 

@@ -58,7 +58,7 @@ def add_customer(phone: str, tier: Tier) -> None:
 
 
 def test_position_is_in_priority_order_not_arrival_order(line, twilio_post):
-    staff_queues(line)
+    staff_queues(line, presence="busy")  # at work, not free: both callers wait
     add_customer("+14155550101", Tier.BRONZE)
     add_customer("+14155550102", Tier.SILVER)
     first = queue_caller(twilio_post, "+14155550101")

@@ -17,6 +17,9 @@ import pytest
 from rq import Queue
 
 from app.services import schema
+from routing.model import Presence
+from routing.redis_store import RedisQueueStore
+from routing.store import EntryState
 from tests.support import (
     AUTH_TOKEN,
     FALLBACK_NUMBER,
@@ -124,3 +127,29 @@ def test_db_upgrade_creates_the_schema_on_a_new_database(tmp_path: Path):
     assert result.returncode == 0, result.stderr
     assert "Database is at head" in result.stdout
     schema.upgrade(url)  # already at head: a second run is a no-op, not an error
+
+
+def test_the_worker_sweeps_missed_offers_beside_it(database_url, redis_client):
+    a_minute_ago = RedisQueueStore(redis_client, clock=lambda: time.time() - 60)
+    a_minute_ago.set_presence("7", Presence.AVAILABLE, ["general"])
+    a_minute_ago.enqueue("CA-missed", "general", score=1.0, arrival=time.time() - 70)
+    assert a_minute_ago.offer("CA-missed", "7").ok
+    store = RedisQueueStore(redis_client)
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "app.cli", "worker"],
+        env=process_env(database_url, OFFER_TIMEOUT="20"),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while store.entry("CA-missed").pending and time.monotonic() < deadline:
+            time.sleep(0.2)
+    finally:
+        worker.send_signal(signal.SIGTERM)
+        output, _ = worker.communicate(timeout=30)
+
+    assert store.entry("CA-missed").state is EntryState.WAITING, output
+    assert store.presence("7").state is Presence.AWAY
+    assert worker.returncode == 0, output

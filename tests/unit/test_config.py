@@ -48,6 +48,17 @@ def test_unknown_environment_is_refused(tmp_path):
         check_settings(load_settings(str(tmp_path), environ={"HELPLINE_ENV": "prod"}))
 
 
+def test_offers_wait_20_seconds_for_an_answer_unless_told_otherwise(tmp_path):
+    assert load_settings(str(tmp_path), environ={})["OFFER_TIMEOUT"] == 20.0
+    assert load_settings(str(tmp_path), environ={"OFFER_TIMEOUT": "45"})["OFFER_TIMEOUT"] == 45.0
+
+
+@pytest.mark.parametrize(("value", "message"), [("soon", "a number of seconds"), ("0", "above 0")])
+def test_an_offer_timeout_that_is_not_a_positive_number_is_refused(tmp_path, value, message):
+    with pytest.raises(ConfigError, match=f"OFFER_TIMEOUT must be {message}"):
+        check_settings(load_settings(str(tmp_path), environ={"OFFER_TIMEOUT": value}))
+
+
 def test_public_base_url_loses_its_trailing_slash(tmp_path):
     environ = {"PUBLIC_BASE_URL": "https://example.com/"}
 

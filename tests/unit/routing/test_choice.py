@@ -47,7 +47,32 @@ def test_higher_proficiency_beats_longer_idle(weights: Weights) -> None:
     decision = choose_agent(contact(skills=("billing",)), [learner, expert], NOW, weights)
 
     assert decision.agent == expert
-    assert decision.trace == ("best of 2 eligible: Ana (proficiency 5, idle 10 s)",)
+    assert decision.trace == ("best of 2 eligible: Ana (billing 5/5, idle 10 s)",)
+
+
+def test_the_trace_names_each_skill_level_and_a_language_other_than_english(
+    weights: Weights,
+) -> None:
+    ana = agent(skills={"billing": 3, "tech": 4}, languages=("en", "es"), idle_since=NOW - 340)
+    caller = contact(skills=("billing", "tech"), language="es")
+
+    decision = choose_agent(caller, [ana], NOW, weights)
+
+    assert decision.trace == (
+        "best of 1 eligible: Ana (billing 3/5, tech 4/5, idle 340 s, speaks es)",
+    )
+
+
+def test_an_agent_considering_another_offer_is_not_offered_a_second(weights: Weights) -> None:
+    considering = replace(agent("a1", "Ana", idle_since=NOW - 900), offer_pending=True)
+    free = agent("a2", "Ben", idle_since=NOW - 5)
+
+    decision = choose_agent(contact(), [considering, free], NOW, weights)
+
+    assert decision.agent == free
+    assert decision.trace == (
+        "best of 1 eligible: Ben (idle 5 s); not eligible: 1 considering an offer",
+    )
 
 
 def test_proficiency_is_summed_over_every_required_skill() -> None:

@@ -1,0 +1,73 @@
+"""The offer sweep: missed offers taken back, and waiting contacts offered to free agents.
+
+An offer not accepted within ``OFFER_TIMEOUT`` seconds goes back to its place (same score,
+same arrival), its agent is set away (``routing.choice.after_missed_offer``) and the next
+best agent is offered it. The same sweep then offers waiting contacts that no event
+offered (a sticky hold that ended, a failure while offering).
+
+The sweep runs in two places: a loop beside every ``helpline worker`` (``run``), and on the
+agent API's requests and heartbeats (``sweep_if_due``). A Redis key with a time to live
+lets one process sweep per interval; two sweeps at once would do no harm anyway, since each
+offer is taken back by one atomic script that only the first caller wins.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from flask import current_app
+from redis.exceptions import RedisError
+from sqlalchemy.exc import SQLAlchemyError
+
+from app.extensions import db, redis_store
+from app.services import offers, queueing
+
+log = logging.getLogger(__name__)
+
+SWEEP_KEY = "helpline:offers:swept"  # set while a sweep is recent: its TTL is the interval
+EVERY_SECONDS = 2.0
+
+
+@dataclass(frozen=True)
+class Sweep:
+    """What one sweep did."""
+
+    taken_back: int  # missed offers put back, their agents set away
+    offered: int  # waiting contacts offered to free agents besides the re-offers
+
+
+def sweep() -> Sweep:
+    """Take back offers older than ``OFFER_TIMEOUT``, then offer what still waits."""
+    timeout = float(current_app.config["OFFER_TIMEOUT"])
+    stale = queueing.store().stale_offers(timeout)
+    taken_back = sum(offers.take_back_missed(entry, timeout) for entry in stale)
+    return Sweep(taken_back=taken_back, offered=offers.offer_waiting())
+
+
+def sweep_if_due(every: float = EVERY_SECONDS) -> Sweep | None:
+    """Sweep unless some process did in the last ``every`` seconds; never raises on a fault."""
+    try:
+        if not redis_store.client.set(SWEEP_KEY, "1", nx=True, px=max(1, int(every * 1000))):
+            return None
+        return sweep()
+    except (RedisError, SQLAlchemyError) as exc:
+        db.session.rollback()
+        log.warning("offer sweep failed (%s); the next one will retry", type(exc).__name__)
+        return None
+
+
+def run(every: float = EVERY_SECONDS, keep_going: Callable[[], bool] | None = None) -> None:
+    """Sweep every ``every`` seconds while ``keep_going()`` (by default: the parent lives)."""
+    parent = os.getppid()
+    alive = keep_going or (lambda: os.getppid() == parent)
+    log.info("offer sweep every %g s", every)
+    while alive():
+        done = sweep_if_due(every)
+        db.session.close()  # a fresh view of the database on the next round
+        if done is not None and (done.taken_back or done.offered):
+            log.info("offer sweep: %d taken back, %d offered", done.taken_back, done.offered)
+        time.sleep(every)

@@ -1,0 +1,27 @@
+-- The agent accepts: their pending offer, else the contact named, else the best waiting in
+-- their queues (the pull fallback). In the same step the offer stops being pending (no
+-- sweep takes it back) and the agent becomes busy: nothing else is offered to them.
+-- ARGV: prefix, agent, now, contact ("" = none named), trace JSON, queue...
+-- Returns {status} or {"accepted", entry}.
+local agent, now, named = ARGV[2], ARGV[3], ARGV[4]
+if redis.call("HGET", key(AGENT_KEY, agent), "state") ~= "available" then
+  return {"unavailable"}
+end
+local cid = pending_offer(agent)
+if cid and named ~= "" and named ~= cid then return {"holding"} end
+if not cid then
+  if named ~= "" then
+    local refused = untakeable(named, agent, now)
+    if refused then return {refused} end
+    cid = named
+  else
+    cid = best_for(agent, now, 6)
+    if not cid then return {"empty"} end
+  end
+  offer(cid, agent, now, ARGV[5])
+end
+redis.call("ZREM", key(OFFERED_KEY), cid)
+redis.call("HSET", key(CONTACT_KEY, cid), "accepted_at", now)
+release(cid, agent)
+set_presence(agent, "busy", now, false)
+return {"accepted", entry(cid)}

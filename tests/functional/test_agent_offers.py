@@ -1,0 +1,223 @@
+"""Routing pushes each caller to the best agent: skills, proficiency, idle time, sticky."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import Customer, Direction, Interaction, InteractionChannel, Tier, utcnow
+from routing.model import Presence
+from routing.store import EntryState
+from tests.functional.desks import TO_BILLING, call_in, hire, wait
+
+
+def test_the_longest_idle_agent_is_offered_the_caller_not_the_first_to_ask(
+    app, center, clock, twilio_post
+):
+    ana, ben = hire(app, "Ana Torres"), hire(app, "Ben Carter")
+    ana.available()
+    wait(clock, 100, ana)
+    ben.available()
+    wait(clock, 5, ana, ben)
+
+    caller = call_in(twilio_post)
+    ben_asks = ben.call("POST", "/api/agent/accept")
+
+    assert ben_asks.status_code == 404  # nothing waits: the caller is offered to Ana
+    offer = ana.offer()
+    assert offer is not None and offer["contact_id"] == caller["CallSid"]
+    assert offer["offer_trace"] == ["best of 2 eligible: Ana Torres (idle 105 s)"]
+    assert offer["deadline"] == offer["offered_at"] + 20
+    assert offer["seconds_left"] == 20
+    assert any(line.startswith("waited") for line in offer["trace"])
+    assert ben.offer() is None
+
+
+def test_an_agent_without_the_skill_is_never_offered_the_caller(app, center, clock, twilio_post):
+    ben = hire(app, "Ben Carter", {"tech_support": 5})
+    ana = hire(app, "Ana Torres", {"billing": 2})
+    ben.available()
+    wait(clock, 300, ben)
+    ana.available()
+
+    caller = call_in(twilio_post, TO_BILLING)
+    ana.call("POST", "/api/agent/decline")
+
+    assert ben.offer() is None
+    assert center.entry(caller["CallSid"]).state is EntryState.WAITING
+
+
+def test_higher_proficiency_wins_over_longer_idle(app, center, clock, twilio_post):
+    learner = hire(app, "Ana Torres", {"billing": 2})
+    expert = hire(app, "Chloe Nguyen", {"billing": 5})
+    learner.available()
+    wait(clock, 600, learner)
+    expert.available()
+
+    call_in(twilio_post, TO_BILLING)
+
+    assert learner.offer() is None
+    offer = expert.offer()
+    assert offer is not None
+    assert offer["offer_trace"] == ["best of 2 eligible: Chloe Nguyen (billing 5/5, idle 0 s)"]
+
+
+def test_a_returning_caller_is_offered_to_their_last_agent_when_free(
+    app, center, clock, twilio_post
+):
+    ana, ben = hire(app, "Ana Torres"), hire(app, "Ben Carter")
+    customer = Customer(phone="+14155550177", name="Returning", tier=Tier.SILVER, language="en")
+    db.session.add(customer)
+    db.session.flush()
+    db.session.add(
+        Interaction(
+            customer_id=customer.id,
+            channel=InteractionChannel.VOICE,
+            direction=Direction.INBOUND,
+            agent_id=int(ana.id),
+            started_at=utcnow() - timedelta(days=1),
+        )
+    )
+    db.session.commit()
+    ben.available()
+    wait(clock, 300, ben)
+    ana.available()
+
+    call_in(twilio_post, From="+14155550177")
+
+    assert ben.offer() is None
+    offer = ana.offer()
+    assert offer is not None
+    assert offer["offer_trace"][-1] == "offer to Ana Torres"
+    assert offer["offer_trace"][0].startswith("last agent Ana Torres (1 day ago)")
+
+
+def test_an_agent_who_becomes_available_is_offered_the_next_caller(app, center, clock, twilio_post):
+    ana = hire(app, "Ana Torres")
+    ana.call("PUT", "/api/agent/presence", state="wrap_up")
+    caller = call_in(twilio_post)
+
+    ana.available()
+
+    offer = ana.offer()
+    assert offer is not None and offer["contact_id"] == caller["CallSid"]
+    assert offer["offer_trace"] == [
+        "Ana Torres is available",
+        f"take {caller['CallSid']} from general: next in priority order",
+    ]
+
+
+def test_an_agent_has_one_offer_at_a_time_and_the_next_caller_waits(
+    app, center, clock, twilio_post
+):
+    ana = hire(app, "Ana Torres")
+    ana.available()
+
+    first = call_in(twilio_post)
+    second = call_in(twilio_post)
+
+    assert ana.offer()["contact_id"] == first["CallSid"]
+    assert center.entry(second["CallSid"]).state is EntryState.WAITING
+    queues = ana.call("GET", "/api/agent/queues").get_json()
+    assert queues["offer"]["contact_id"] == first["CallSid"]
+
+
+def test_declining_offers_the_caller_to_the_next_best_and_keeps_the_agent_available(
+    app, center, clock, twilio_post
+):
+    ana, ben = hire(app, "Ana Torres"), hire(app, "Ben Carter")
+    ana.available()
+    wait(clock, 60, ana)
+    ben.available()
+    caller = call_in(twilio_post)
+
+    declined = ana.call("POST", "/api/agent/decline")
+
+    assert declined.status_code == 200
+    assert declined.get_json() == {"contact_id": caller["CallSid"], "declined": True}
+    assert center.presence(ana.id).state is Presence.AVAILABLE
+    assert ana.offer() is None
+    offer = ben.offer()
+    assert offer is not None and offer["contact_id"] == caller["CallSid"]
+    assert offer["offer_trace"][0] == "declined by Ana Torres: offered to the next best"
+    assert ana.call("POST", "/api/agent/decline").status_code == 404
+
+
+def test_going_away_with_an_offer_pending_passes_it_to_the_next_best(
+    app, center, clock, twilio_post
+):
+    ana, ben = hire(app, "Ana Torres"), hire(app, "Ben Carter")
+    ana.available()
+    wait(clock, 60, ana)
+    ben.available()
+    caller = call_in(twilio_post)
+
+    ana.call("PUT", "/api/agent/presence", state="away")
+
+    offer = ben.offer()
+    assert offer is not None and offer["contact_id"] == caller["CallSid"]
+    assert offer["offer_trace"][0] == "Ana Torres left before answering an offer"
+
+
+def test_accepting_another_caller_while_an_offer_is_pending_is_refused(
+    app, center, clock, twilio_post
+):
+    ana = hire(app, "Ana Torres")
+    ana.available()
+    call_in(twilio_post)
+    other = call_in(twilio_post)
+
+    response = ana.call("POST", "/api/agent/accept", contact_id=other["CallSid"])
+
+    assert response.status_code == 409
+    assert "accept or decline it first" in response.get_json()["error"]
+
+
+def test_with_no_offer_pending_accept_still_takes_the_best_waiting_caller(
+    app, center, clock, twilio_post, twilio_api
+):
+    ana = hire(app, "Ana Torres")
+    ana.call("PUT", "/api/agent/presence", state="wrap_up")
+    caller = call_in(twilio_post)
+    center.set_presence(ana.id, Presence.AVAILABLE)  # no event: nothing was offered
+    twilio_api.add(
+        "POST",
+        f"https://api.twilio.com/2010-04-01/Accounts/{caller['AccountSid']}/Calls/{caller['CallSid']}.json",
+        json={"sid": caller["CallSid"], "status": "in-progress"},
+    )
+
+    response = ana.call("POST", "/api/agent/accept")
+
+    assert response.status_code == 200, response.get_json()
+    body = response.get_json()
+    assert body["contact_id"] == caller["CallSid"]
+    assert body["offer_trace"] == ["Ana Torres took the next in the queue"]
+    assert center.presence(ana.id).state is Presence.BUSY
+
+
+def test_the_answered_call_keeps_why_its_agent_was_chosen(
+    app, center, clock, twilio_post, twilio_api
+):
+    ana = hire(app, "Ana Torres")
+    ana.available()
+    caller = call_in(twilio_post)
+    twilio_api.add(
+        "POST",
+        f"https://api.twilio.com/2010-04-01/Accounts/{caller['AccountSid']}/Calls/{caller['CallSid']}.json",
+        json={"sid": caller["CallSid"], "status": "in-progress"},
+    )
+
+    accepted = ana.call("POST", "/api/agent/accept")
+    twilio_post(f"/voice/whisper?agent={ana.id}&c={caller['CallSid']}", caller)
+
+    assert accepted.get_json()["offer_trace"] == ["best of 1 eligible: Ana Torres (idle 0 s)"]
+    interaction = db.session.scalars(
+        select(Interaction).where(Interaction.twilio_sid == caller["CallSid"])
+    ).one()
+    db.session.refresh(interaction)
+    assert interaction.details["routing"]["offer_trace"] == [
+        "best of 1 eligible: Ana Torres (idle 0 s)"
+    ]
+    assert interaction.agent_id == int(ana.id)
