@@ -44,7 +44,7 @@ STATS_SECONDS = (STATS_WINDOW_HOURS + 1) * 3600
 SCRIPTS = (
     "enqueue", "take_next", "take", "offer", "accept", "decline", "take_back",
     "return_offered", "answer", "remove", "position", "list_waiting", "presence",
-    "heartbeat", "expire_agents",
+    "heartbeat", "expire_agents", "free_agents", "agents_at_work",
 )  # fmt: skip
 # Counters of a stats bucket, named as the QueueStats fields they add up to.
 COUNTS = (

@@ -165,15 +165,17 @@ class RedisQueueStore(RedisOffers):
         found = self._load_agents([_text(i) for i in ids])
         return sorted(found, key=lambda a: (a.idle_since is None, a.idle_since or a.since))
 
+    def free_agents(self, queues: Sequence[str], also: Sequence[str] = ()) -> list[AgentPresence]:
+        """Agents of ``queues`` who may be offered a contact now (available, alive, no offer
+        pending), then the agents in ``also`` if logged in: one round trip for each offer."""
+        now, timeout = repr(self._clock()), repr(self.heartbeat_timeout)
+        rows = self._run("free_agents", now, timeout, len(queues), *queues, *also)
+        return [_presence(_fields(row)) for row in rows if row]
+
     def agents_at_work(self, queue: str) -> int:
-        """How many agents serving ``queue`` are available, busy or wrapping up."""
-        self.expire_agents()
-        working = [Presence.AVAILABLE, Presence.BUSY, Presence.WRAP_UP]
-        with self._client.pipeline(transaction=False) as pipe:
-            pipe.smembers(self.key(QUEUE_AGENTS_KEY, queue))
-            pipe.sunion([self.key(AGENT_STATE_KEY, state.value) for state in working])
-            serving, at_work = pipe.execute()
-        return len(set(serving) & set(at_work))
+        """How many agents serving ``queue`` are available, busy or wrapping up (and alive)."""
+        now, timeout = repr(self._clock()), repr(self.heartbeat_timeout)
+        return int(self._run("agents_at_work", queue, now, timeout))
 
     def _load_agents(self, ids: Sequence[str]) -> list[AgentPresence]:
         with self._client.pipeline(transaction=False) as pipe:

@@ -306,6 +306,10 @@ class QueueStore(Protocol):
         """Logged-in agents serving any of ``queues``: available longest-idle first."""
         ...
 
+    def free_agents(self, queues: Sequence[str], also: Sequence[str] = ()) -> list[AgentPresence]:
+        """Agents of ``queues`` who may be offered a contact now, then ``also`` if logged in."""
+        ...
+
     def agents_at_work(self, queue: str) -> int:
         """How many agents serving ``queue`` are available, busy or wrapping up."""
         ...

@@ -15,10 +15,12 @@ waiting in Twilio's queue and on the hold/overflow ladder, and the next sweep tr
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import replace
 from typing import TypeVar
 
+from flask import current_app
 from redis.exceptions import RedisError
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
@@ -30,10 +32,12 @@ from app.services import queueing
 from app.services.routing_data import agent_profile, contact_of, live_agent
 from routing import Agent, after_missed_offer, choose_agent, choose_contact
 from routing.model import Presence
-from routing.store import EntryState, QueueEntry, TakeStatus
+from routing.store import AgentPresence, EntryState, QueueEntry, TakeStatus
 
 log = logging.getLogger(__name__)
 
+# Seconds an agent's skills and languages are kept per process (supervisors' edits show then).
+PROFILE_SECONDS = 10.0
 # Waiting contacts per queue that routing looks at for a freed agent or in a sweep.
 LOOKAHEAD = 20
 # The agent was taken or left meanwhile: the next best is tried, not the same one again.
@@ -63,10 +67,15 @@ def offer_contact(
     contact_id: str, why: Sequence[str] = (), excluding: Collection[str] = ()
 ) -> QueueEntry | None:
     """Offer a waiting contact to the agent ``choose_agent`` picks; the entry, if offered."""
-    entry = queueing.store().entry(contact_id)
+    store = queueing.store()
+    entry = store.entry(contact_id)
     if entry is None or entry.state is not EntryState.WAITING:
         return None
-    return offer_to_best(entry, load_roster([entry.queue]), why, excluding)
+    last_agent = entry.payload.get("last_agent_id")
+    live = store.free_agents([entry.queue], also=[str(last_agent)] if last_agent else [])
+    if not any(_free(presence) for presence in live):
+        return None  # nobody can take it now: the next agent to become free is offered it
+    return offer_to_best(entry, _roster(live), why, excluding)
 
 
 def offer_to_best(
@@ -170,10 +179,41 @@ def take_back_missed(entry: QueueEntry, timeout: float) -> bool:
 
 
 def load_roster(queues: Sequence[str]) -> dict[str, Agent]:
-    """The logged-in agents of ``queues`` as routing sees them, by id (one query)."""
-    live = {presence.agent_id: presence for presence in queueing.store().logged_in_agents(queues)}
-    rows = _agent_rows(int(agent_id) for agent_id in live if agent_id.isdigit())
-    return {str(row.id): live_agent(agent_profile(row), live[str(row.id)]) for row in rows}
+    """The logged-in agents of ``queues`` as routing sees them, by id."""
+    return _roster(queueing.store().logged_in_agents(queues))
+
+
+def _roster(live: Iterable[AgentPresence]) -> dict[str, Agent]:
+    presences = {presence.agent_id: presence for presence in live}
+    profiles = agent_profiles(presences)
+    return {
+        agent_id: live_agent(profiles[agent_id], presence)
+        for agent_id, presence in presences.items()
+        if agent_id in profiles
+    }
+
+
+def agent_profiles(agent_ids: Iterable[str]) -> dict[str, Agent]:
+    """Agents' skills and languages by id, re-read from the database every few seconds.
+
+    Every enqueue offers its contact, so reading every agent of the queue with their skills
+    each time would cost more than the rest of the webhook.
+    """
+    cached = current_app.extensions.get("routing.agent_profiles")
+    now = time.monotonic()
+    if cached is None or now - cached[0] > PROFILE_SECONDS:
+        cached = (now, {})
+        current_app.extensions["routing.agent_profiles"] = cached
+    profiles: dict[str, Agent] = cached[1]
+    wanted = set(agent_ids)
+    missing = [int(agent_id) for agent_id in wanted - profiles.keys() if agent_id.isdigit()]
+    for row in _agent_rows(missing):
+        profiles[str(row.id)] = agent_profile(row)
+    return {agent_id: profiles[agent_id] for agent_id in wanted if agent_id in profiles}
+
+
+def _free(presence: AgentPresence) -> bool:
+    return presence.state is Presence.AVAILABLE and presence.offer is None
 
 
 def waiting_in(queues: Sequence[str]) -> list[QueueEntry]:

@@ -18,7 +18,7 @@ from twilio.twiml.voice_response import VoiceResponse
 
 from app.extensions import db, redis_store
 from app.models import Agent as AgentRow
-from app.models import Customer, Interaction
+from app.models import Interaction
 from app.models import Queue as QueueRow
 from app.services.routing_data import (
     agent_profile,
@@ -114,9 +114,6 @@ def enqueue_call(
     if queue is None:
         _note(interaction, {"queue": queue_name, "trace": steps + ["to the fallback line"]})
         return None
-    customer = (
-        db.session.get(Customer, interaction.customer_id) if interaction.customer_id else None
-    )
     arrived_at = store().now()  # routing's one clock: the store's
     now = datetime.fromtimestamp(arrived_at, UTC)
     contact = Contact(
@@ -126,7 +123,7 @@ def enqueue_call(
         language=language,
         arrived_at=arrived_at,
         priority_hint=priority_hint,
-        customer=customer_value(customer),
+        customer=customer_value(db.session, interaction.customer_id),
         history=customer_history(db.session, interaction.customer_id, now, interaction.twilio_sid),
     )
     put_in_line(interaction, contact, last_agent_roster(contact.history.last_agent_id), steps)

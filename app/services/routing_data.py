@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from app.models import Agent as AgentRow
@@ -14,12 +14,27 @@ from app.models import Queue as QueueRow
 from routing.model import CALLBACK_PREFIX, Agent, Contact, CustomerValue, History, QueueConfig
 from routing.store import AgentPresence, QueueEntry
 
+_VALUE = select(Customer.tier, Customer.lifetime_value).where(Customer.id == bindparam("id"))
+_RECENT = (
+    select(Interaction.started_at, Interaction.outcome, Interaction.agent_id)
+    .where(Interaction.customer_id == bindparam("customer"))
+    .where(Interaction.started_at >= bindparam("since"))
+    .where(Interaction.twilio_sid.is_distinct_from(bindparam("sid")))
+    .order_by(Interaction.started_at.desc())
+)
+_OPEN_CASES = select(Case.id).where(
+    Case.customer_id == bindparam("customer"), Case.status == CaseStatus.OPEN
+)
 
-def customer_value(customer: Customer | None) -> CustomerValue:
+
+def customer_value(session: Session, customer_id: int | None) -> CustomerValue:
     """The caller's tier and lifetime value; an unknown caller has neither."""
-    if customer is None:
+    if customer_id is None:
         return CustomerValue()
-    return CustomerValue(tier=customer.tier.value, lifetime_value=float(customer.lifetime_value))
+    row = session.connection().execute(_VALUE, {"id": customer_id}).first()
+    if row is None:
+        return CustomerValue()
+    return CustomerValue(tier=row.tier.value, lifetime_value=float(row.lifetime_value))
 
 
 def customer_history(
@@ -28,16 +43,12 @@ def customer_history(
     """Earlier contacts in the last 7 days, open cases, the last outcome and agent."""
     if customer_id is None:
         return History()
+    connection = session.connection()
     week_ago = now - timedelta(days=7)
-    rows = session.execute(
-        select(Interaction.started_at, Interaction.outcome, Interaction.agent_id)
-        .where(Interaction.customer_id == customer_id, Interaction.started_at >= week_ago)
-        .where(Interaction.twilio_sid.is_distinct_from(exclude_sid))
-        .order_by(Interaction.started_at.desc())
+    rows = connection.execute(
+        _RECENT, {"customer": customer_id, "since": week_ago, "sid": exclude_sid}
     ).all()
-    open_cases = session.scalars(
-        select(Case.id).where(Case.customer_id == customer_id, Case.status == CaseStatus.OPEN)
-    ).all()
+    open_cases = connection.execute(_OPEN_CASES, {"customer": customer_id}).scalars().all()
     day_ago = now - timedelta(days=1)
     with_agent = next((row for row in rows if row.agent_id is not None), None)
     return History(

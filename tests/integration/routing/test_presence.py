@@ -113,3 +113,37 @@ def test_agents_at_work_counts_only_working_agents_who_serve_the_queue(store):
     assert store.agents_at_work("billing") == 2
     assert store.agents_at_work("sales") == 2
     assert store.agents_at_work("outage") == 0
+
+
+def test_free_agents_are_the_available_ones_with_no_offer_and_a_live_heartbeat(
+    store: RedisQueueStore, clock: FakeClock
+) -> None:
+    store.set_presence("ann", AVAILABLE, ["billing"])
+    store.set_presence("bob", AVAILABLE, ["billing"])
+    store.set_presence("cy", BUSY, ["billing"])
+    store.set_presence("dee", AVAILABLE, ["sales"])
+    store.set_presence("eve", AVAILABLE, ["billing"])
+    store.enqueue("call-1", "billing", score=10.0, arrival=START)
+    assert store.offer("call-1", "bob").ok
+    clock.advance(20)
+    for agent in ("ann", "bob", "cy", "dee"):
+        store.heartbeat(agent)
+    clock.advance(15)  # eve's heartbeat is 35 s old: past the 30 s timeout, not yet expired
+
+    free = store.free_agents(["billing"])
+    with_last_agent = store.free_agents(["billing"], also=["cy", "nobody"])
+
+    assert [a.agent_id for a in free] == ["ann"]
+    assert [(a.agent_id, a.state) for a in with_last_agent] == [("ann", AVAILABLE), ("cy", BUSY)]
+
+
+def test_an_agent_whose_heartbeat_stopped_is_not_at_work_even_before_expiry(
+    store: RedisQueueStore, clock: FakeClock
+) -> None:
+    store.set_presence("1", Presence.AVAILABLE, ["billing"])
+    store.set_presence("2", Presence.BUSY, ["billing"])
+    clock.advance(20)
+    store.heartbeat("2")
+    clock.advance(15)  # agent 1 silent for 35 s, past the 30 s timeout
+
+    assert store.agents_at_work("billing") == 1
