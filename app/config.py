@@ -63,9 +63,6 @@ def load_settings(instance_path: str, environ: Mapping[str, str] | None = None) 
         "MAX_CONTENT_LENGTH": 1024 * 1024,
         # Seconds a health check or a fault-path store call may block before giving up.
         "STORE_TIMEOUT": float(env.get("STORE_TIMEOUT", "2")),
-        # SQLite only: seconds between WAL checkpoints on a background thread of each
-        # process; 0 leaves them to SQLite, inside commits (see app/sqlite_wal.py).
-        "SQLITE_CHECKPOINT_SECONDS": _seconds(env, "SQLITE_CHECKPOINT_SECONDS", 2.0),
         # Seconds an agent has to accept a contact offered to them before it goes to the
         # next agent and they are set away.
         "OFFER_TIMEOUT": _seconds(env, "OFFER_TIMEOUT", 20.0),

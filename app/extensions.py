@@ -16,23 +16,15 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.sqlite_wal import SAFETY_PAGES, WalCheckpointer
 
-
-def make_engine(url: str, timeout: float = 2.0, checkpoint_seconds: float = 0.0) -> Engine:
-    """An engine for ``url`` that fails fast when the server is unreachable.
-
-    For a SQLite file, ``checkpoint_seconds`` > 0 moves WAL checkpoints to a thread of each
-    process (see ``app.sqlite_wal``); 0 leaves them to SQLite, inside commits.
-    """
+def make_engine(url: str, timeout: float = 2.0) -> Engine:
+    """An engine for ``url`` that fails fast when the server is unreachable."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
-        engine = create_engine(url, connect_args={"timeout": 15})
-        event.listen(engine, "connect", _sqlite_pragmas)
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-            if checkpoint_seconds > 0:
-                _checkpoint_in_background(engine, parsed.database, checkpoint_seconds)
+        engine = create_engine(url, connect_args={"timeout": 15})
+        event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     return create_engine(
         url,
@@ -52,26 +44,11 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def _checkpoint_in_background(engine: Engine, path: str, interval: float) -> None:
-    checkpointer = WalCheckpointer(path, interval)
-
-    def on_connect(dbapi_connection: Any, _record: Any) -> None:
-        dbapi_connection.execute(f"PRAGMA wal_autocheckpoint={SAFETY_PAGES}")
-        checkpointer.ensure_running()
-
-    event.listen(engine, "connect", on_connect)
-    event.listen(engine, "engine_disposed", lambda _engine: checkpointer.stop())
-
-
 class Database:
     """The SQLAlchemy engine of an app and a session per request, job or command."""
 
     def init_app(self, app: Flask) -> None:
-        engine = make_engine(
-            app.config["DATABASE_URL"],
-            app.config["STORE_TIMEOUT"],
-            app.config["SQLITE_CHECKPOINT_SECONDS"],
-        )
+        engine = make_engine(app.config["DATABASE_URL"], app.config["STORE_TIMEOUT"])
         app.extensions["db.engine"] = engine
         app.extensions["db.sessionmaker"] = sessionmaker(engine, expire_on_commit=False)
         app.teardown_appcontext(self._close_session)

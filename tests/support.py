@@ -28,8 +28,6 @@ def app_settings(**overrides: Any) -> dict[str, Any]:
         "PUBLIC_BASE_URL": PUBLIC_BASE_URL,
         "FALLBACK_NUMBER": FALLBACK_NUMBER,
         "STORE_TIMEOUT": 1.0,
-        # Hundreds of test databases would each get a checkpoint thread per process.
-        "SQLITE_CHECKPOINT_SECONDS": 0,
     }
     settings.update(overrides)
     return settings
