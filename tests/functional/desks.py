@@ -4,13 +4,24 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from flask import Flask
 from flask.testing import FlaskClient
 
 from app.extensions import db
-from app.models import Agent, AgentSkill, User
+from app.models import (
+    Agent,
+    AgentSkill,
+    Customer,
+    Direction,
+    Interaction,
+    InteractionChannel,
+    Tier,
+    User,
+    utcnow,
+)
 from app.services.demo_staff import ensure_queues
 from routing.redis_store import RedisQueueStore
 from tests.functional.voice import MAIN_LINE, OPEN, destination, twiml
@@ -107,6 +118,24 @@ def hire(
     response = desk.call("POST", "/api/session", email=user.email, password="secret")
     assert response.status_code == 200, response.get_json()
     return desk
+
+
+def returning_customer(phone: str, last_agent: Desk, days_ago: float) -> Customer:
+    """A silver customer whose last call, ``days_ago`` days back, was taken by ``last_agent``."""
+    customer = Customer(phone=phone, name="Returning", tier=Tier.SILVER, language="en")
+    db.session.add(customer)
+    db.session.flush()
+    db.session.add(
+        Interaction(
+            customer_id=customer.id,
+            channel=InteractionChannel.VOICE,
+            direction=Direction.INBOUND,
+            agent_id=int(last_agent.id),
+            started_at=utcnow() - timedelta(days=days_ago),
+        )
+    )
+    db.session.commit()
+    return customer
 
 
 def call_in(twilio_post, keys: tuple[str, ...] = TO_GENERAL, **params: str) -> dict[str, str]:  # type: ignore[no-untyped-def]

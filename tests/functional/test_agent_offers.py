@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import Customer, Direction, Interaction, InteractionChannel, Tier, utcnow
+from app.models import Interaction
 from routing.model import Presence
 from routing.store import EntryState
-from tests.functional.desks import TO_BILLING, call_in, hire, wait
+from tests.functional.desks import TO_BILLING, call_in, hire, returning_customer, wait
 
 
 def test_the_longest_idle_agent_is_offered_the_caller_not_the_first_to_ask(
@@ -68,19 +66,7 @@ def test_a_returning_caller_is_offered_to_their_last_agent_when_free(
     app, center, clock, twilio_post
 ):
     ana, ben = hire(app, "Ana Torres"), hire(app, "Ben Carter")
-    customer = Customer(phone="+14155550177", name="Returning", tier=Tier.SILVER, language="en")
-    db.session.add(customer)
-    db.session.flush()
-    db.session.add(
-        Interaction(
-            customer_id=customer.id,
-            channel=InteractionChannel.VOICE,
-            direction=Direction.INBOUND,
-            agent_id=int(ana.id),
-            started_at=utcnow() - timedelta(days=1),
-        )
-    )
-    db.session.commit()
+    returning_customer("+14155550177", last_agent=ana, days_ago=1)
     ben.available()
     wait(clock, 300, ben)
     ana.available()

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import threading
 from concurrent.futures import ThreadPoolExecutor
-from datetime import timedelta
 
 import redis
 
@@ -13,18 +12,12 @@ from app.extensions import db
 from app.models import Agent as AgentRow
 from app.models import (
     AgentSkill,
-    Customer,
-    Direction,
-    Interaction,
-    InteractionChannel,
-    Tier,
     User,
-    utcnow,
 )
 from app.services import offer_sweeper, offers
 from routing.model import Presence
 from routing.store import EntryState
-from tests.functional.desks import call_in, hire, wait
+from tests.functional.desks import call_in, hire, returning_customer, wait
 from tests.functional.voice import spoken, twiml
 
 QUEUE_SID = "QU" + "1" * 32
@@ -167,19 +160,7 @@ def test_the_sweep_offers_a_caller_once_the_wait_for_their_last_agent_is_over(
     app, center, clock, twilio_post
 ):
     ana, ben = hire(app, "Ana Torres"), hire(app, "Ben Carter")
-    customer = Customer(phone="+14155550177", name="Returning", tier=Tier.SILVER, language="en")
-    db.session.add(customer)
-    db.session.flush()
-    db.session.add(
-        Interaction(
-            customer_id=customer.id,
-            channel=InteractionChannel.VOICE,
-            direction=Direction.INBOUND,
-            agent_id=int(ana.id),
-            started_at=utcnow() - timedelta(days=2),
-        )
-    )
-    db.session.commit()
+    returning_customer("+14155550177", last_agent=ana, days_ago=2)
     ana.call("PUT", "/api/agent/presence", state="wrap_up")
     ben.available()
     caller = call_in(twilio_post, From="+14155550177")
