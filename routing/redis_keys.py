@@ -24,6 +24,7 @@ QUEUE_AGENTS_KEY = "queue:%s:agents"  # SET logged-in agents serving the queue
 STATS_KEY = "stats:%s:%s"  # HASH counters of a queue for one epoch hour
 CONTACT_KEY = "contact:%s"  # HASH the entry (a tombstone for an hour once it left)
 OFFERED_KEY = "offered"  # ZSET contact -> offered at: pending offers (not accepted yet)
+QUEUE_OFFERED_KEY = "queue:%s:offered"  # ZSET contact -> arrival: a queue's pending offers
 AGENT_KEY = "agent:%s"  # HASH an agent's presence (and ``offer``, their pending offer)
 AGENT_STATE_KEY = "agents:%s"  # SET agents in a presence state
 SEEN_KEY = "agents:seen"  # ZSET logged-in agent -> last heartbeat

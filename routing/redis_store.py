@@ -25,6 +25,7 @@ from routing.redis_keys import (
     ARRIVALS_KEY,
     COUNTS,
     QUEUE_AGENTS_KEY,
+    QUEUE_OFFERED_KEY,
     QUEUES_KEY,
     STATS_KEY,
     STATS_SECONDS,
@@ -206,11 +207,16 @@ class RedisQueueStore(RedisOffers):
         now = self._clock()
         hour = int(now // 3600)
         with self._client.pipeline(transaction=True) as pipe:
-            pipe.zcard(self.key(WAITING_KEY, queue))
-            pipe.zrange(self.key(ARRIVALS_KEY, queue), 0, 0, withscores=True)
+            # Callers offered to an agent who has not answered yet still wait.
+            for index in (WAITING_KEY, QUEUE_OFFERED_KEY):
+                pipe.zcard(self.key(index, queue))
+            for index in (ARRIVALS_KEY, QUEUE_OFFERED_KEY):
+                pipe.zrange(self.key(index, queue), 0, 0, withscores=True)
             for h in range(hour - hours + 1, hour + 1):
                 pipe.hgetall(self._bucket(queue, h))
-            waiting, oldest, *buckets = pipe.execute()
+            in_line, offered, first_in_line, first_offered, *buckets = pipe.execute()
+        waiting = int(in_line) + int(offered)
+        oldest = [float(first[0][1]) for first in (first_in_line, first_offered) if first]
         sums = dict.fromkeys(COUNTS + TOTALS, 0.0)
         for bucket in buckets:
             for name, value in _fields(bucket).items():
@@ -219,8 +225,8 @@ class RedisQueueStore(RedisOffers):
         counters: dict[str, Any] = {k: round(v) if k in COUNTS else v for k, v in sums.items()}
         return QueueStats(
             queue=queue,
-            waiting=int(waiting),
-            longest_wait=max(0.0, now - float(oldest[0][1])) if oldest else 0.0,
+            waiting=waiting,
+            longest_wait=max(0.0, now - min(oldest)) if oldest else 0.0,
             window_hours=hours,
             service_level_seconds=self.service_level_seconds,
             agents=self._agent_counts(queue),

@@ -38,16 +38,25 @@ end
 -- (if logged in) notes it as their pending offer; `trace` (JSON) says why them.
 local function offer(cid, agent, now, trace)
   local ck = key(CONTACT_KEY, cid)
-  local place = redis.call("HMGET", ck, "queue", "member", "res_agent")
+  local place = redis.call("HMGET", ck, "queue", "member", "res_agent", "arrival")
   unwait(cid, place[1], place[2], place[3])
   -- A sticky hold ends with the offer: if this agent misses it, the pool widens.
   if place[3] then redis.call("HDEL", ck, "res_agent", "res_until") end
   redis.call("HSET", ck, "state", "offered", "agent", agent, "offered_at", now)
   if trace and trace ~= "" then redis.call("HSET", ck, "offer_trace", trace) end
   redis.call("ZADD", key(OFFERED_KEY), now, cid)
+  -- Still waiting for the caller until answered: the queue's figures count it.
+  redis.call("ZADD", key(QUEUE_OFFERED_KEY, place[1]), place[4], cid)
   local ak = key(AGENT_KEY, agent)
   if redis.call("EXISTS", ak) == 1 then redis.call("HSET", ak, "offer", cid) end
   return entry(cid)
+end
+
+-- A pending offer ends (accepted, answered, put back, removed): out of both offer indexes.
+local function unoffer(cid)
+  redis.call("ZREM", key(OFFERED_KEY), cid)
+  local queue = redis.call("HGET", key(CONTACT_KEY, cid), "queue")
+  if queue then redis.call("ZREM", key(QUEUE_OFFERED_KEY, queue), cid) end
 end
 
 -- Why `cid` cannot be offered to `agent` now ("taken", "reserved"...), or nil if it can.
@@ -92,7 +101,7 @@ end
 local function put_back(cid, now)
   local ck = key(CONTACT_KEY, cid)
   local f = redis.call("HMGET", ck, "queue", "member", "score", "arrival", "agent")
-  redis.call("ZREM", key(OFFERED_KEY), cid)
+  unoffer(cid)
   redis.call("ZADD", key(WAITING_KEY, f[1]), -tonumber(f[3]), f[2])
   redis.call("ZADD", key(ARRIVALS_KEY, f[1]), f[4], cid)
   release(cid, f[5])

@@ -20,7 +20,7 @@ if not cid then
   end
   offer(cid, agent, now, ARGV[5])
 end
-redis.call("ZREM", key(OFFERED_KEY), cid)
+unoffer(cid)
 redis.call("HSET", key(CONTACT_KEY, cid), "accepted_at", now)
 release(cid, agent)
 set_presence(agent, "busy", now, false)

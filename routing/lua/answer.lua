@@ -6,7 +6,7 @@ local ck = key(CONTACT_KEY, cid)
 local f = redis.call("HMGET", ck, "state", "queue", "arrival", "agent")
 if f[1] ~= "offered" or f[4] ~= agent then return nil end
 local speed = math.max(0, now - tonumber(f[3]))
-redis.call("ZREM", key(OFFERED_KEY), cid)
+unoffer(cid)
 release(cid, agent)
 redis.call("HSET", ck, "state", "answered")
 redis.call("EXPIRE", ck, TOMBSTONE_SECONDS)

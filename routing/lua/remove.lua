@@ -7,7 +7,7 @@ local f = redis.call("HMGET", ck, "state", "queue", "member", "res_agent")
 if f[1] == "waiting" then
   unwait(cid, f[2], f[3], f[4])
 elseif f[1] == "offered" then
-  redis.call("ZREM", key(OFFERED_KEY), cid)
+  unoffer(cid)
   release(cid, redis.call("HGET", ck, "agent"))
 else
   return nil

@@ -79,6 +79,37 @@ def test_longest_wait_is_from_the_oldest_waiting_arrival(
     assert (stats.waiting, stats.longest_wait) == (2, 95.0)
 
 
+def test_a_caller_offered_to_an_agent_still_counts_as_waiting_until_answered(
+    store: RedisQueueStore, clock: FakeClock
+) -> None:
+    store.set_presence("ann", Presence.AVAILABLE, ["support"])
+    store.enqueue("old", "support", score=1.0, arrival=START - 95)
+    store.enqueue("new", "support", score=1.0, arrival=START - 10)
+    assert store.offer("old", "ann").ok
+
+    offered = store.stats("support")
+    store.accept("ann", ["support"])
+    store.answer("old", "ann")
+    answered = store.stats("support")
+
+    assert (offered.waiting, offered.longest_wait) == (2, 95.0)
+    assert (answered.waiting, answered.longest_wait) == (1, 10.0)
+
+
+def test_a_caller_whose_offer_is_taken_back_is_counted_once(
+    store: RedisQueueStore, clock: FakeClock
+) -> None:
+    store.set_presence("ann", Presence.AVAILABLE, ["support"])
+    store.enqueue("old", "support", score=1.0, arrival=START - 95)
+    assert store.offer("old", "ann").ok
+    clock.advance(30)
+
+    assert store.take_back("old", "ann", START)
+    stats = store.stats("support")
+
+    assert (stats.waiting, stats.longest_wait) == (1, 125.0)
+
+
 def test_an_empty_queue_has_no_rates(store: RedisQueueStore) -> None:
     stats = store.stats("quiet")
 
