@@ -173,6 +173,8 @@ def put_in_line(
             "score": score,
             "arrived_at": contact.arrived_at,
             "base": priority.base,
+            # All routing needs to put the caller back as they were if Redis loses them.
+            "payload": payload,
         },
     )
     return entry
@@ -208,7 +210,8 @@ def restore(interaction: Interaction) -> QueueEntry | None:
         queue=routing["queue"],
         score=float(routing["score"]),
         arrival=float(routing["arrived_at"]),
-        payload={"kind": "call", "interaction_id": interaction.id, "trace": routing["trace"]},
+        payload=routing.get("payload")
+        or {"kind": "call", "interaction_id": interaction.id, "trace": routing["trace"]},
     )
     store().rebuild([entry])
     log.warning("restored caller in %s from the record", entry.queue)

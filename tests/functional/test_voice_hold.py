@@ -156,7 +156,8 @@ def test_caller_who_hangs_up_on_hold_is_removed_and_counted_abandoned(line, twil
 
 def test_caller_is_put_back_in_line_when_redis_lost_the_queue(line, twilio_post, redis_client):
     staff_queues(line)
-    caller = queue_caller(twilio_post)
+    add_customer("+14155550123", Tier.SILVER)
+    caller = queue_caller(twilio_post, "+14155550123")
     # Redis restarted and lost the waiting callers; the agents have logged in again.
     for pattern in ("helpline:queue:*:waiting", "helpline:queue:*:arrivals", "helpline:contact:*"):
         for key in redis_client.keys(pattern):
@@ -165,7 +166,10 @@ def test_caller_is_put_back_in_line_when_redis_lost_the_queue(line, twilio_post,
     root = hold(twilio_post, caller)
 
     assert "number 1 in line" in spoken(root)
-    assert store(line).entry(caller["CallSid"]).queue == "general"
+    restored = store(line).entry(caller["CallSid"])
+    assert restored.queue == "general"
+    # Routing still knows what the caller needs: no agent without the language gets them.
+    assert (restored.payload["language"], restored.payload["tier"]) == ("en", "silver")
 
 
 def test_conversation_that_ended_is_not_dialed_again(twilio_post):
