@@ -17,50 +17,17 @@ from twilio.twiml.voice_response import VoiceResponse
 
 from app.extensions import db, redis_store
 from app.services import calls, offers, queueing, tasks
+from app.services.hold_messages import say_text
+from app.services.last_resort import fallback_then_voicemail, whole_number
 from app.twilio.ivr_twiml import locale
-from app.twilio.twiml import dial_fallback
 from ivr_flows import Callback
 from routing.store import QueueEntry, RemovalReason
 
 log = logging.getLogger(__name__)
 
 
-MESSAGES = {
-    "en": {
-        "position": "Thank you for waiting. You are number {position} in line.",
-        "too_long": "We're sorry for the wait. Connecting you to the next available person.",
-        "thanks_message": "Thank you. We have your message and will call you back.",
-        "goodbye": "Thank you for calling. Goodbye.",
-        "estimate": "Your estimated wait is about {minutes} minutes.",
-        "offer_callback": "To keep your place in line and have us call you back, press 1.",
-        "callback_kept": "Thank you. You keep your place in line, and we will call you back "
-        "at the number you are calling from.",
-        "overflow": "We're connecting you with another team who can help.",
-        "to_fallback": "Please hold while we connect you to a person.",
-        "leave_message": "Sorry, nobody could answer. Please leave your name, number and a "
-        "short message after the tone, and we will call you back.",
-    },
-    "es": {
-        "position": "Gracias por esperar. Usted es el número {position} en la fila.",
-        "too_long": "Disculpe la espera. Le comunicamos con la próxima persona disponible.",
-        "thanks_message": "Gracias. Recibimos su mensaje y le llamaremos.",
-        "goodbye": "Gracias por llamar. Adiós.",
-        "estimate": "Su tiempo de espera estimado es de unos {minutes} minutos.",
-        "offer_callback": "Para conservar su lugar en la fila y que le llamemos, oprima 1.",
-        "callback_kept": "Gracias. Conserva su lugar en la fila y le llamaremos al número "
-        "desde el que llama.",
-        "overflow": "Le comunicamos con otro equipo que le puede ayudar.",
-        "to_fallback": "Por favor espere mientras le comunicamos con una persona.",
-        "leave_message": "Disculpe, nadie pudo contestar. Deje su nombre, número y un breve "
-        "mensaje después del tono, y le llamaremos.",
-    },
-}
 # Twilio's QueueResult values that mean a person already spoke with the caller.
 SPOKE_WITH_A_PERSON = {"bridged", "bridging-in-process", "redirected-from-bridged"}
-
-
-def _text(language: str, key: str, **values: object) -> str:
-    return MESSAGES.get(language, MESSAGES["en"])[key].format(**values)
 
 
 LEAVING_KEY = "helpline:leaving:%s"  # why a caller is leaving the queue: overflow or callback
@@ -86,24 +53,24 @@ def waiting(queue_name: str, form: Mapping[str, str], language: str = "en") -> s
         entry = queueing.restore(interaction) if interaction is not None else None
     agents = queueing.working_agents(queue_name)
     response = VoiceResponse()
-    too_long = _int(form.get("QueueTime")) >= config.max_wait_seconds or agents == 0
+    too_long = whole_number(form.get("QueueTime")) >= config.max_wait_seconds or agents == 0
     if too_long and not _connecting(entry):
         _leaving(call_sid, "overflow")
-        response.say(_text(language, "too_long"), language=locale(language))
+        response.say(say_text(language, "too_long"), language=locale(language))
         response.leave()
         return str(response)
     place = queueing.store().position(call_sid)
-    position = place.position if place else _int(form.get("QueuePosition")) or 1
+    position = place.position if place else whole_number(form.get("QueuePosition")) or 1
     wait = estimated_wait(queue_name, position, agents)
-    response.say(_text(language, "position", position=position), language=locale(language))
+    response.say(say_text(language, "position", position=position), language=locale(language))
     response.say(
-        _text(language, "estimate", minutes=max(1, round(wait / 60))), language=locale(language)
+        say_text(language, "estimate", minutes=max(1, round(wait / 60))), language=locale(language)
     )
     if wait >= CALLBACK_OFFER_SECONDS:
         gather = response.gather(
             input="dtmf", num_digits=1, timeout=3, action=_choice_url(queue_name, language)
         )
-        gather.say(_text(language, "offer_callback"), language=locale(language))
+        gather.say(say_text(language, "offer_callback"), language=locale(language))
     response.play(current_app.config["HOLD_MUSIC_URL"])
     return str(response)
 
@@ -179,7 +146,7 @@ def overflow(queue_name: str, form: Mapping[str, str], language: str) -> str:
     db.session.commit()
     offers.contact_waiting(call_sid, (f"overflow from {queue_name} to {target.name}",))
     response = VoiceResponse()
-    response.say(_text(language, "overflow"), language=locale(language))
+    response.say(say_text(language, "overflow"), language=locale(language))
     queueing.enqueue_twiml(response, target.name, language)
     return str(response)
 
@@ -210,34 +177,8 @@ def keep_place_by_callback(queue_name: str, form: Mapping[str, str], language: s
     if removal is not None:
         offers.contact_waiting(f"callback:{task.id}")
     response = VoiceResponse()
-    response.say(_text(language, "callback_kept"), language=locale(language))
+    response.say(say_text(language, "callback_kept"), language=locale(language))
     response.hangup()
-    return str(response)
-
-
-def fallback_then_voicemail(language: str) -> str:
-    """Dial the 24/7 line; if nobody answers there, the caller leaves a message."""
-    response = VoiceResponse()
-    response.say(_text(language, "to_fallback"), language=locale(language))
-    dial = response.dial(action=url_for("voice.fallback_result", l=language), method="POST")
-    dial.number(current_app.config["FALLBACK_NUMBER"])
-    return str(response)
-
-
-def after_fallback(form: Mapping[str, str], language: str) -> str:
-    """Nobody answered the fallback line: record a message that becomes a callback task."""
-    if form.get("DialCallStatus") in {"completed", "answered"}:
-        return str(VoiceResponse())
-    response = VoiceResponse()
-    response.say(_text(language, "leave_message"), language=locale(language))
-    response.record(
-        action=url_for("voice.voicemail", q="general", l=language),
-        method="POST",
-        max_length=180,
-        play_beep=True,
-        finish_on_key="#",
-    )
-    response.say(_text(language, "goodbye"), language=locale(language))
     return str(response)
 
 
@@ -280,42 +221,3 @@ def _mark(call_sid: str, outcome: str) -> None:
     interaction = calls.interaction_for(db.session, call_sid)
     if interaction is not None:
         calls.mark_outcome(interaction, outcome)
-
-
-def after_dial(form: Mapping[str, str]) -> str:
-    """After a transfer: done if someone answered, else the fallback line."""
-    if form.get("DialCallStatus") in {"completed", "answered"}:
-        return str(VoiceResponse())
-    return dial_fallback(current_app.config["FALLBACK_NUMBER"])
-
-
-def voicemail_left(queue_name: str, language: str, form: Mapping[str, str]) -> str:
-    """A recorded message becomes a callback task; without a recording, a person now."""
-    recording = form.get("RecordingUrl", "")
-    if not recording:
-        return dial_fallback(current_app.config["FALLBACK_NUMBER"])
-    interaction = calls.interaction_for(db.session, form.get("CallSid", ""))
-    tasks.create_voicemail(
-        db.session,
-        queue=queue_name or "general",
-        language=language,
-        number=form.get("From", ""),
-        recording_url=recording[:500],
-        seconds=_int(form.get("RecordingDuration")),
-        interaction=interaction,
-        call_sid=form.get("CallSid") or None,
-    )
-    if interaction is not None:
-        calls.mark_outcome(interaction, "voicemail", queue_name)
-    db.session.commit()
-    response = VoiceResponse()
-    response.say(_text(language, "thanks_message"), language=locale(language))
-    response.hangup()
-    return str(response)
-
-
-def _int(value: str | None) -> int:
-    try:
-        return max(0, int(value or 0))
-    except ValueError:
-        return 0

@@ -9,7 +9,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, request
 
 from app.extensions import db
-from app.services import calls, connecting, hold, ivr
+from app.services import calls, connecting, hold, ivr, last_resort
 from app.twilio.security import check_twilio_signature
 from app.twilio.twiml import dial_fallback, twiml_response
 from app.voice.faults import TwiML, answers_or_dials_a_human, leaves_the_queue_on_error
@@ -82,14 +82,14 @@ def queue_exit() -> TwiML:
 @answers_or_dials_a_human
 def fallback_result() -> TwiML:
     """The fallback line did not answer: the caller leaves a message for a callback."""
-    return twiml_response(hold.after_fallback(request.form, request.args.get("l", "en")))
+    return twiml_response(last_resort.after_fallback(request.form, request.args.get("l", "en")))
 
 
 @bp.post("/dial-result")
 @answers_or_dials_a_human
 def dial_result() -> TwiML:
     """A transfer ended: if nobody answered, the fallback line."""
-    return twiml_response(hold.after_dial(request.form))
+    return twiml_response(last_resort.after_dial(request.form))
 
 
 @bp.post("/voicemail")
@@ -97,7 +97,9 @@ def dial_result() -> TwiML:
 def voicemail() -> TwiML:
     """A message was recorded: it becomes a callback task for a person."""
     args = request.args
-    return twiml_response(hold.voicemail_left(args.get("q", ""), args.get("l", "en"), request.form))
+    return twiml_response(
+        last_resort.voicemail_left(args.get("q", ""), args.get("l", "en"), request.form)
+    )
 
 
 @bp.post("/connect")

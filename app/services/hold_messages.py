@@ -1,0 +1,39 @@
+"""What callers hear while holding and leaving a queue, in each language the flows speak."""
+
+from __future__ import annotations
+
+MESSAGES = {
+    "en": {
+        "position": "Thank you for waiting. You are number {position} in line.",
+        "too_long": "We're sorry for the wait. Connecting you to the next available person.",
+        "thanks_message": "Thank you. We have your message and will call you back.",
+        "goodbye": "Thank you for calling. Goodbye.",
+        "estimate": "Your estimated wait is about {minutes} minutes.",
+        "offer_callback": "To keep your place in line and have us call you back, press 1.",
+        "callback_kept": "Thank you. You keep your place in line, and we will call you back "
+        "at the number you are calling from.",
+        "overflow": "We're connecting you with another team who can help.",
+        "to_fallback": "Please hold while we connect you to a person.",
+        "leave_message": "Sorry, nobody could answer. Please leave your name, number and a "
+        "short message after the tone, and we will call you back.",
+    },
+    "es": {
+        "position": "Gracias por esperar. Usted es el número {position} en la fila.",
+        "too_long": "Disculpe la espera. Le comunicamos con la próxima persona disponible.",
+        "thanks_message": "Gracias. Recibimos su mensaje y le llamaremos.",
+        "goodbye": "Gracias por llamar. Adiós.",
+        "estimate": "Su tiempo de espera estimado es de unos {minutes} minutos.",
+        "offer_callback": "Para conservar su lugar en la fila y que le llamemos, oprima 1.",
+        "callback_kept": "Gracias. Conserva su lugar en la fila y le llamaremos al número "
+        "desde el que llama.",
+        "overflow": "Le comunicamos con otro equipo que le puede ayudar.",
+        "to_fallback": "Por favor espere mientras le comunicamos con una persona.",
+        "leave_message": "Disculpe, nadie pudo contestar. Deje su nombre, número y un breve "
+        "mensaje después del tono, y le llamaremos.",
+    },
+}
+
+
+def say_text(language: str, key: str, **values: object) -> str:
+    """Message ``key`` in ``language`` (English when the language has none), filled in."""
+    return MESSAGES.get(language, MESSAGES["en"])[key].format(**values)
