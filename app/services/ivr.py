@@ -38,6 +38,7 @@ from ivr_flows import (
     resume,
     start,
 )
+from routing.store import QueueEntry
 
 log = logging.getLogger(__name__)
 
@@ -118,7 +119,7 @@ def _finish(
     interaction_id = call.interaction_id
     if interaction_id is None:  # a new call, or a CallSid we never saw (a lost record)
         interaction_id = _open(flow, call)
-    waiting: str | None = None  # the contact id of a caller put in a queue
+    waiting: QueueEntry | None = None  # a caller put in a queue
     if _hands_over(step):
         step, waiting = _hand_over(step, interaction_id, params)
     else:
@@ -133,7 +134,7 @@ def _finish(
         _record(flow, step, interaction_id, answered)
         db.session.commit()
     if waiting is not None:  # once the record is safe: offer the caller to the best agent
-        offers.contact_waiting(waiting)
+        offers.contact_waiting(waiting.contact_id, known=waiting)
     token = encode_state({"s": step.state.to_dict(), "c": asdict(caller), "i": interaction_id})
     return render_step(step.actions, token, step.state.language)
 
@@ -180,38 +181,38 @@ def _hands_over(step: Step) -> bool:
 
 def _hand_over(
     step: Step, interaction_id: int, params: Mapping[str, str]
-) -> tuple[Step, str | None]:
+) -> tuple[Step, QueueEntry | None]:
     """Callbacks become tasks, queues take the caller, the record notes the outcome.
 
-    Also returns the contact id of a caller now waiting in a queue, to offer to an agent.
+    Also returns the caller's entry if they now wait in a queue, to offer to an agent.
     """
     interaction = db.session.get(Interaction, interaction_id)
     if interaction is None:  # the record went away mid-call: the caller still gets a person
         return replace(step, actions=(HumanFallback("the call's record is missing"),)), None
     step = _place_callbacks(step, interaction, params)
-    step = _put_in_line(step, interaction)
+    step, waiting = _put_in_line(step, interaction)
     handover = step.handover
     if handover is not None:
         outcome, detail = _handover_outcome(handover)
         calls.mark_outcome(interaction, outcome, detail if isinstance(handover, Enqueue) else "")
-    queued = any(isinstance(action, Enqueue) for action in step.actions)
-    return step, queueing.contact_id_of(interaction) if queued else None
+    return step, waiting
 
 
-def _put_in_line(step: Step, interaction: Interaction) -> Step:
+def _put_in_line(step: Step, interaction: Interaction) -> tuple[Step, QueueEntry | None]:
     """Hand an Enqueue to routing: the first staffed queue of its ladder, else a person now."""
     actions: list[Any] = []
+    waiting: QueueEntry | None = None
     for action in step.actions:
         if isinstance(action, Enqueue):
-            queue = queueing.enqueue_call(
+            waiting = queueing.enqueue_call(
                 interaction, action.queue, action.skills, action.language, action.priority
             )
-            if queue is None:
+            if waiting is None:
                 actions.append(HumanFallback(f"nobody is logged in for {action.queue}"))
                 continue
-            action = replace(action, queue=queue)
+            action = replace(action, queue=waiting.queue)
         actions.append(action)
-    return replace(step, actions=tuple(actions))
+    return replace(step, actions=tuple(actions)), waiting
 
 
 def _place_callbacks(step: Step, interaction: Interaction, params: Mapping[str, str]) -> Step:

@@ -47,10 +47,18 @@ T = TypeVar("T")
 
 
 def contact_waiting(
-    contact_id: str, why: Sequence[str] = (), excluding: Collection[str] = ()
+    contact_id: str,
+    why: Sequence[str] = (),
+    excluding: Collection[str] = (),
+    known: QueueEntry | None = None,
 ) -> QueueEntry | None:
-    """A contact (again) waits: offer it to the best agent now, if any (best effort)."""
-    return _best_effort(f"offering {contact_id}", lambda: offer_contact(contact_id, why, excluding))
+    """A contact (again) waits: offer it to the best agent now, if any (best effort).
+
+    ``known`` is its entry when the caller has it already (just enqueued): no read again.
+    """
+    return _best_effort(
+        f"offering {contact_id}", lambda: offer_contact(contact_id, why, excluding, known)
+    )
 
 
 def agent_free(agent_id: str) -> QueueEntry | None:
@@ -64,11 +72,14 @@ def agent_left(agent_id: str, name: str) -> QueueEntry | None:
 
 
 def offer_contact(
-    contact_id: str, why: Sequence[str] = (), excluding: Collection[str] = ()
+    contact_id: str,
+    why: Sequence[str] = (),
+    excluding: Collection[str] = (),
+    known: QueueEntry | None = None,
 ) -> QueueEntry | None:
     """Offer a waiting contact to the agent ``choose_agent`` picks; the entry, if offered."""
     store = queueing.store()
-    entry = store.entry(contact_id)
+    entry = known if known is not None else store.entry(contact_id)
     if entry is None or entry.state is not EntryState.WAITING:
         return None
     last_agent = entry.payload.get("last_agent_id")
@@ -235,8 +246,7 @@ def _agent_rows(ids: Iterable[int]) -> Sequence[AgentRow]:
 
 def _agent(agent_id: str) -> Agent:
     """An agent by id as routing sees them; a stranger to the database keeps their id as name."""
-    rows = _agent_rows([int(agent_id)] if agent_id.isdigit() else [])
-    return agent_profile(rows[0]) if rows else Agent(id=agent_id, name=f"agent {agent_id}")
+    return agent_profiles([agent_id]).get(agent_id) or Agent(id=agent_id, name=f"agent {agent_id}")
 
 
 def _best_effort(what: str, step: Callable[[], T]) -> T | None:

@@ -108,8 +108,9 @@ def enqueue_call(
     skills: tuple[str, ...],
     language: str,
     priority_hint: int,
-) -> str | None:
-    """Put the caller in the first staffed queue of the ladder; None means nobody is there."""
+) -> QueueEntry | None:
+    """Put the caller in the first staffed queue of the ladder: their entry, or None if
+    nobody is at work on the whole ladder."""
     queue, steps = first_staffed(queue_name)
     if queue is None:
         _note(interaction, {"queue": queue_name, "trace": steps + ["to the fallback line"]})
@@ -126,8 +127,8 @@ def enqueue_call(
         customer=customer_value(db.session, interaction.customer_id),
         history=customer_history(db.session, interaction.customer_id, now, interaction.twilio_sid),
     )
-    put_in_line(interaction, contact, last_agent_roster(contact.history.last_agent_id), steps)
-    return queue.name
+    last_agent = last_agent_roster(contact.history.last_agent_id)
+    return put_in_line(interaction, contact, last_agent, steps)
 
 
 def contact_id_of(interaction: Interaction) -> str:
