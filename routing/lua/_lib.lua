@@ -70,6 +70,12 @@ local function untakeable(cid, agent, now)
   return nil
 end
 
+-- Whether `agent` sent a heartbeat at or after `oldest` (one not yet set offline may be silent).
+local function alive(agent, oldest)
+  local beat = tonumber(redis.call("ZSCORE", key(SEEN_KEY), agent))
+  return beat ~= nil and beat >= oldest
+end
+
 -- The contact offered to `agent` and not accepted yet, or nil. The agent hash names it,
 -- the contact's own fields decide: a stale name never blocks the agent.
 local function pending_offer(agent)

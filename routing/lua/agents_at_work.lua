@@ -5,8 +5,7 @@ local oldest = tonumber(ARGV[3]) - tonumber(ARGV[4])
 local working = {available = true, busy = true, wrap_up = true}
 local count = 0
 for _, agent in ipairs(redis.call("SMEMBERS", key(QUEUE_AGENTS_KEY, ARGV[2]))) do
-  local beat = tonumber(redis.call("ZSCORE", key(SEEN_KEY), agent))
-  if beat and beat >= oldest and working[redis.call("HGET", key(AGENT_KEY, agent), "state")] then
+  if alive(agent, oldest) and working[redis.call("HGET", key(AGENT_KEY, agent), "state")] then
     count = count + 1
   end
 end
