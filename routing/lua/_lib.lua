@@ -33,43 +33,6 @@ local function unwait(cid, queue, member, reserved)
   if reserved then redis.call("ZREM", key(RESERVED_KEY, queue), cid) end
 end
 
--- Waiting -> offered to `agent`: the only way out of a queue other than removal. The
--- offered index keeps a pending offer findable, so it can always be taken back. The agent
--- (if logged in) notes it as their pending offer; `trace` (JSON) says why them.
-local function offer(cid, agent, now, trace)
-  local ck = key(CONTACT_KEY, cid)
-  local place = redis.call("HMGET", ck, "queue", "member", "res_agent", "arrival")
-  unwait(cid, place[1], place[2], place[3])
-  -- A sticky hold ends with the offer: if this agent misses it, the pool widens.
-  if place[3] then redis.call("HDEL", ck, "res_agent", "res_until") end
-  redis.call("HSET", ck, "state", "offered", "agent", agent, "offered_at", now)
-  if trace and trace ~= "" then redis.call("HSET", ck, "offer_trace", trace) end
-  redis.call("ZADD", key(OFFERED_KEY), now, cid)
-  -- Still waiting for the caller until answered: the queue's figures count it.
-  redis.call("ZADD", key(QUEUE_OFFERED_KEY, place[1]), place[4], cid)
-  local ak = key(AGENT_KEY, agent)
-  if redis.call("EXISTS", ak) == 1 then redis.call("HSET", ak, "offer", cid) end
-  return entry(cid)
-end
-
--- A pending offer ends (accepted, answered, put back, removed): out of both offer indexes.
-local function unoffer(cid)
-  redis.call("ZREM", key(OFFERED_KEY), cid)
-  local queue = redis.call("HGET", key(CONTACT_KEY, cid), "queue")
-  if queue then redis.call("ZREM", key(QUEUE_OFFERED_KEY, queue), cid) end
-end
-
--- Why `cid` cannot be offered to `agent` now ("taken", "reserved"...), or nil if it can.
-local function untakeable(cid, agent, now)
-  local f = redis.call("HMGET", key(CONTACT_KEY, cid), "state", "queue", "res_agent")
-  if not f[1] then return "not_found" end
-  if f[1] == "offered" or f[1] == "answered" then return "taken" end
-  if f[1] ~= "waiting" then return "gone" end
-  local until_ = redis.call("ZSCORE", key(RESERVED_KEY, f[2]), cid)
-  if until_ and tonumber(until_) > tonumber(now) and f[3] ~= agent then return "reserved" end
-  return nil
-end
-
 -- Whether `agent` sent a heartbeat at or after `oldest` (one not yet set offline may be silent).
 local function alive(agent, oldest)
   local beat = tonumber(redis.call("ZSCORE", key(SEEN_KEY), agent))
@@ -95,11 +58,106 @@ local function occupied(agent)
   return nil
 end
 
+-- An agent's place in the per-queue indexes routing reads for every caller, so that no
+-- script walks all of a queue's agents: "working" (available, busy or wrapping up, scored
+-- by the last heartbeat) and "ready" (available with no offer pending). Derived from the
+-- agent's own fields; every script that changes them calls this, and each heartbeat
+-- redoes it, so an index that went wrong heals within a heartbeat.
+local WORKING = {available = true, busy = true, wrap_up = true}
+local function index_agent(agent)
+  local f = redis.call("HMGET", key(AGENT_KEY, agent), "state", "queues", "seen")
+  local working = f[1] and WORKING[f[1]] and f[3]
+  local ready = f[1] == "available" and not pending_offer(agent)
+  for _, q in ipairs(cjson.decode(f[2] or "[]")) do
+    if working then
+      redis.call("ZADD", key(QUEUE_WORKING_KEY, q), f[3], agent)
+    else
+      redis.call("ZREM", key(QUEUE_WORKING_KEY, q), agent)
+    end
+    if ready then
+      redis.call("SADD", key(QUEUE_READY_KEY, q), agent)
+    else
+      redis.call("SREM", key(QUEUE_READY_KEY, q), agent)
+    end
+  end
+end
+
+-- Who may be offered a contact of `queues` now: agents serving one of them, available,
+-- alive (heartbeat at or after `oldest`) and with no offer pending; then the `extra`
+-- agents (a caller's last agent, for sticky routing) if logged in, whatever their state.
+-- Each agent's presence hash (HGETALL), free agents first.
+local function free_agents(queues, extra, oldest)
+  local sets, found, seen = {}, {}, {}
+  for _, q in ipairs(queues) do sets[#sets + 1] = key(QUEUE_READY_KEY, q) end
+  if #sets > 0 then
+    -- The ready index names the candidates; each agent's own fields decide.
+    for _, agent in ipairs(redis.call("SUNION", unpack(sets))) do
+      if not alive(agent, oldest) then  -- silent: expire_agents will set them offline
+      elseif occupied(agent) then
+        index_agent(agent)  -- the index was behind: mend it
+      else
+        found[#found + 1] = redis.call("HGETALL", key(AGENT_KEY, agent))
+        seen[agent] = true
+      end
+    end
+  end
+  for _, agent in ipairs(extra) do
+    if not seen[agent] and redis.call("ZSCORE", key(SEEN_KEY), agent) then
+      found[#found + 1] = redis.call("HGETALL", key(AGENT_KEY, agent))
+      seen[agent] = true
+    end
+  end
+  return found
+end
+
+-- Waiting -> offered to `agent`: the only way out of a queue other than removal. The
+-- offered index keeps a pending offer findable, so it can always be taken back. The agent
+-- (if logged in) notes it as their pending offer; `trace` (JSON) says why them.
+local function offer(cid, agent, now, trace)
+  local ck = key(CONTACT_KEY, cid)
+  local place = redis.call("HMGET", ck, "queue", "member", "res_agent", "arrival")
+  unwait(cid, place[1], place[2], place[3])
+  -- A sticky hold ends with the offer: if this agent misses it, the pool widens.
+  if place[3] then redis.call("HDEL", ck, "res_agent", "res_until") end
+  redis.call("HSET", ck, "state", "offered", "agent", agent, "offered_at", now)
+  if trace and trace ~= "" then redis.call("HSET", ck, "offer_trace", trace) end
+  redis.call("ZADD", key(OFFERED_KEY), now, cid)
+  -- Still waiting for the caller until answered: the queue's figures count it.
+  redis.call("ZADD", key(QUEUE_OFFERED_KEY, place[1]), place[4], cid)
+  local ak = key(AGENT_KEY, agent)
+  if redis.call("EXISTS", ak) == 1 then
+    redis.call("HSET", ak, "offer", cid)
+    index_agent(agent)
+  end
+  return entry(cid)
+end
+
+-- A pending offer ends (accepted, answered, put back, removed): out of both offer indexes.
+local function unoffer(cid)
+  redis.call("ZREM", key(OFFERED_KEY), cid)
+  local queue = redis.call("HGET", key(CONTACT_KEY, cid), "queue")
+  if queue then redis.call("ZREM", key(QUEUE_OFFERED_KEY, queue), cid) end
+end
+
+-- Why `cid` cannot be offered to `agent` now ("taken", "reserved"...), or nil if it can.
+local function untakeable(cid, agent, now)
+  local f = redis.call("HMGET", key(CONTACT_KEY, cid), "state", "queue", "res_agent")
+  if not f[1] then return "not_found" end
+  if f[1] == "offered" or f[1] == "answered" then return "taken" end
+  if f[1] ~= "waiting" then return "gone" end
+  local until_ = redis.call("ZSCORE", key(RESERVED_KEY, f[2]), cid)
+  if until_ and tonumber(until_) > tonumber(now) and f[3] ~= agent then return "reserved" end
+  return nil
+end
+
 -- The agent no longer has `cid` pending (accepted, answered, returned, removed).
 local function release(cid, agent)
   if not agent then return end
   local ak = key(AGENT_KEY, agent)
-  if redis.call("HGET", ak, "offer") == cid then redis.call("HDEL", ak, "offer") end
+  if redis.call("HGET", ak, "offer") == cid then
+    redis.call("HDEL", ak, "offer")
+    index_agent(agent)
+  end
 end
 
 -- Offered -> waiting again, exactly where it was: same score, same order member, so it
@@ -155,7 +213,7 @@ local function best_for(agent, now, first)
 end
 
 -- Set an agent's presence, keeping the per-state sets, the per-queue sets of logged-in
--- agents and the heartbeat index in step. `queues_json` false keeps the current queues.
+-- agents, the heartbeat index and the agent's indexes (index_agent) in step. `queues_json` false keeps the current queues.
 local function set_presence(agent, state, now, queues_json)
   local ak = key(AGENT_KEY, agent)
   local old = redis.call("HMGET", ak, "state", "queues")
@@ -163,6 +221,8 @@ local function set_presence(agent, state, now, queues_json)
   queues_json = queues_json or old[2] or "[]"
   for _, q in ipairs(cjson.decode(old[2] or "[]")) do
     redis.call("SREM", key(QUEUE_AGENTS_KEY, q), agent)
+    redis.call("ZREM", key(QUEUE_WORKING_KEY, q), agent)
+    redis.call("SREM", key(QUEUE_READY_KEY, q), agent)
   end
   if state == "offline" then
     redis.call("ZREM", key(SEEN_KEY), agent)
@@ -183,5 +243,6 @@ local function set_presence(agent, state, now, queues_json)
   end
   if state ~= "offline" or not old[1] then redis.call("HSET", ak, "seen", now) end
   redis.call("HSET", ak, "id", agent, "state", state, "queues", queues_json)
+  index_agent(agent)
   return redis.call("HGETALL", ak)
 end

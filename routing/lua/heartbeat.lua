@@ -10,4 +10,5 @@ if tonumber(seen) <= now - timeout then
 end
 redis.call("ZADD", key(SEEN_KEY), ARGV[3], agent)
 redis.call("HSET", key(AGENT_KEY, agent), "seen", ARGV[3])
+index_agent(agent)
 return 1

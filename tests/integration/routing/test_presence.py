@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import redis
+
+from routing.entries import RemovalReason
 from routing.model import Presence
+from routing.redis_keys import QUEUE_READY_KEY, QUEUE_WORKING_KEY
 from routing.redis_store import RedisQueueStore
 from tests.integration.routing.conftest import START, FakeClock
 
@@ -147,3 +151,63 @@ def test_an_agent_whose_heartbeat_stopped_is_not_at_work_even_before_expiry(
     clock.advance(15)  # agent 1 silent for 35 s, past the 30 s timeout
 
     assert store.agents_at_work("billing") == 1
+
+
+def _free(store: RedisQueueStore, queue: str = "billing") -> list[str]:
+    return [agent.agent_id for agent in store.free_agents([queue])]
+
+
+def test_an_agent_is_free_again_whenever_their_offer_ends_without_a_call(
+    store: RedisQueueStore,
+) -> None:
+    store.set_presence("ann", AVAILABLE, ["billing"])
+    for n in range(3):
+        store.enqueue(f"call-{n}", "billing", score=10.0, arrival=START + n)
+
+    held = [store.offer("call-0", "ann").ok, _free(store)]
+    store.decline("call-0", "ann")
+    after_decline = _free(store)
+    store.offer("call-1", "ann")
+    store.return_offered("call-1")
+    after_put_back = _free(store)
+    store.offer("call-2", "ann")
+    store.remove("call-2", RemovalReason.ABANDONED)  # the caller hung up while offered
+    after_hang_up = _free(store)
+
+    assert held == [True, []]
+    assert after_decline == after_put_back == after_hang_up == ["ann"]
+
+
+def test_an_agent_who_takes_a_call_is_at_work_but_not_free_until_available_again(
+    store: RedisQueueStore,
+) -> None:
+    store.set_presence("ann", AVAILABLE, ["billing", "sales"])
+    store.enqueue("call-1", "billing", score=10.0, arrival=START)
+
+    store.accept("ann", ["billing"])
+    on_the_call = (_free(store), store.agents_at_work("sales"))
+    store.set_presence("ann", Presence.WRAP_UP)
+    store.set_presence("ann", AVAILABLE, ["sales"])  # and now serves sales only
+
+    assert on_the_call == ([], 1)
+    assert (_free(store), store.agents_at_work("billing")) == ([], 0)
+    assert (_free(store, "sales"), store.agents_at_work("sales")) == (["ann"], 1)
+
+
+def test_agents_logged_in_before_the_queue_indexes_existed_count_from_their_next_heartbeat(
+    store: RedisQueueStore, redis_client: redis.Redis
+) -> None:
+    # An upgrade from a version without the per-queue indexes: agents are logged in, the
+    # indexes are missing (or went wrong); their next heartbeat puts them right.
+    store.set_presence("ann", AVAILABLE, ["billing"])
+    store.set_presence("bob", BUSY, ["billing"])
+    indexes = [store.key(QUEUE_READY_KEY, "billing"), store.key(QUEUE_WORKING_KEY, "billing")]
+    redis_client.delete(*indexes)
+    before = (_free(store), store.agents_at_work("billing"))
+
+    store.heartbeat("ann")
+    store.heartbeat("bob")
+
+    assert before == ([], 0)
+    assert (_free(store), store.agents_at_work("billing")) == (["ann"], 2)
+
