@@ -82,10 +82,15 @@ class QueueEntry:
 
 @dataclass(frozen=True)
 class Enqueued:
-    """What enqueue did: ``created`` is False when the contact was already live."""
+    """What enqueue did: ``created`` is False when the contact was already live, and
+    ``staffed`` False when it was not put in because nobody serving the queue is at work.
+    ``free`` is who may be offered it now, when asked for (read in the same round trip).
+    """
 
     entry: QueueEntry
     created: bool
+    staffed: bool = True
+    free: tuple[AgentPresence, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -67,27 +67,41 @@ class RedisQueueStore(RedisOffers):
         payload: Mapping[str, Any] | None = None,
         reservation: Reservation | None = None,
         replace: bool = False,
+        staffed: bool = False,
+        free_for: Sequence[str] | None = None,
     ) -> Enqueued:
-        """Put a contact in a queue; a live contact keeps its place unless ``replace``."""
+        """Put a contact in a queue; a live contact keeps its place unless ``replace``.
+
+        ``staffed`` and ``free_for`` as in ``QueueStore.enqueue``: both in the one round trip.
+        """
         now = self._clock()
         if reservation is not None and reservation.until <= now:
             reservation = None  # already over: the pool is wide open
         new = QueueEntry(
             contact_id, queue, score, arrival, dict(payload or {}), reservation=reservation
         )
-        reply = self._run("enqueue", *self._enqueue_args(new, replace))
-        return Enqueued(new, True) if reply[0] else Enqueued(_entry(_row(reply[1]), now), False)
+        args = self._enqueue_args(new, replace)
+        args += ["1" if staffed else "0", "0" if free_for is None else "1", *(free_for or ())]
+        reply = self._run("enqueue", *args)
+        status = int(reply[0])
+        if status < 0:
+            return Enqueued(new, False, staffed=False)
+        free = tuple(_presence(_fields(row)) for row in reply[2:] if row)
+        if status:
+            return Enqueued(new, True, free=free)
+        return Enqueued(_entry(_row(reply[1]), now), False, free=free)
 
     def _enqueue_args(self, new: QueueEntry, replace: bool) -> list[str]:
         if not math.isfinite(new.score):
             raise ValueError(f"score {new.score!r} of {new.contact_id!r} is not a finite number")
         held = new.reservation
+        now = self._clock()
         return [
             new.contact_id, new.queue, repr(float(new.score)), repr(float(new.arrival)),
             order_member(new.contact_id, new.arrival),
             json.dumps(dict(new.payload), separators=(",", ":")),
             held.agent_id if held else "", repr(held.until) if held else "",
-            "1" if replace else "0", repr(self._clock()),
+            "1" if replace else "0", repr(now), repr(now - self.heartbeat_timeout),
         ]  # fmt: skip
 
     def position(self, contact_id: str) -> Position | None:
@@ -125,7 +139,8 @@ class RedisQueueStore(RedisOffers):
         """Re-enqueue entries from the record as waiting; returns how many were added."""
         with self._client.pipeline(transaction=False) as pipe:
             for entry in entries:
-                self._run("enqueue", *self._enqueue_args(entry, False), client=pipe)
+                args = [*self._enqueue_args(entry, False), "0", "0"]
+                self._run("enqueue", *args, client=pipe)
             return sum(int(reply[0]) for reply in pipe.execute())
 
     # --- agents ------------------------------------------------------------------------

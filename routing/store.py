@@ -61,8 +61,15 @@ class QueueStore(Protocol):
         payload: Mapping[str, Any] | None = None,
         reservation: Reservation | None = None,
         replace: bool = False,
+        staffed: bool = False,
+        free_for: Sequence[str] | None = None,
     ) -> Enqueued:
-        """Put a contact in a queue; a live contact keeps its place unless ``replace``."""
+        """Put a contact in a queue; a live contact keeps its place unless ``replace``.
+
+        ``staffed``: only if an agent serving the queue is at work (else ``staffed`` is
+        False in the result and nothing changed). ``free_for``: also say who may be offered
+        the contact now, as ``free_agents`` would with these extra agents.
+        """
         ...
 
     def entry(self, contact_id: str) -> QueueEntry | None:

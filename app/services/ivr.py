@@ -38,7 +38,7 @@ from ivr_flows import (
     resume,
     start,
 )
-from routing.store import QueueEntry
+from routing.store import Enqueued
 
 log = logging.getLogger(__name__)
 
@@ -119,7 +119,7 @@ def _finish(
     interaction_id = call.interaction_id
     if interaction_id is None:  # a new call, or a CallSid we never saw (a lost record)
         interaction_id = _open(flow, call)
-    waiting: QueueEntry | None = None  # a caller put in a queue
+    waiting: Enqueued | None = None  # a caller put in a queue
     if _hands_over(step):
         step, waiting = _hand_over(step, interaction_id, params)
     else:
@@ -134,7 +134,7 @@ def _finish(
         _record(flow, step, interaction_id, answered)
         db.session.commit()
     if waiting is not None:  # once the record is safe: offer the caller to the best agent
-        offers.contact_waiting(waiting.contact_id, known=waiting)
+        offers.contact_waiting(waiting.entry.contact_id, known=waiting.entry, free=waiting.free)
     token = encode_state({"s": step.state.to_dict(), "c": asdict(caller), "i": interaction_id})
     return render_step(step.actions, token, step.state.language)
 
@@ -181,7 +181,7 @@ def _hands_over(step: Step) -> bool:
 
 def _hand_over(
     step: Step, interaction_id: int, params: Mapping[str, str]
-) -> tuple[Step, QueueEntry | None]:
+) -> tuple[Step, Enqueued | None]:
     """Callbacks become tasks, queues take the caller, the record notes the outcome.
 
     Also returns the caller's entry if they now wait in a queue, to offer to an agent.
@@ -198,10 +198,10 @@ def _hand_over(
     return step, waiting
 
 
-def _put_in_line(step: Step, interaction: Interaction) -> tuple[Step, QueueEntry | None]:
+def _put_in_line(step: Step, interaction: Interaction) -> tuple[Step, Enqueued | None]:
     """Hand an Enqueue to routing: the first staffed queue of its ladder, else a person now."""
     actions: list[Any] = []
-    waiting: QueueEntry | None = None
+    waiting: Enqueued | None = None
     for action in step.actions:
         if isinstance(action, Enqueue):
             waiting = queueing.enqueue_call(
@@ -210,7 +210,7 @@ def _put_in_line(step: Step, interaction: Interaction) -> tuple[Step, QueueEntry
             if waiting is None:
                 actions.append(HumanFallback(f"nobody is logged in for {action.queue}"))
                 continue
-            action = replace(action, queue=waiting.queue)
+            action = replace(action, queue=waiting.entry.queue)
         actions.append(action)
     return replace(step, actions=tuple(actions)), waiting
 

@@ -51,13 +51,15 @@ def contact_waiting(
     why: Sequence[str] = (),
     excluding: Collection[str] = (),
     known: QueueEntry | None = None,
+    free: Sequence[AgentPresence] | None = None,
 ) -> QueueEntry | None:
     """A contact (again) waits: offer it to the best agent now, if any (best effort).
 
-    ``known`` is its entry when the caller has it already (just enqueued): no read again.
+    ``known`` is its entry and ``free`` who may be offered it, when the caller has them
+    already (the store said both when it enqueued the contact): no reading them again.
     """
     return _best_effort(
-        f"offering {contact_id}", lambda: offer_contact(contact_id, why, excluding, known)
+        f"offering {contact_id}", lambda: offer_contact(contact_id, why, excluding, known, free)
     )
 
 
@@ -76,14 +78,17 @@ def offer_contact(
     why: Sequence[str] = (),
     excluding: Collection[str] = (),
     known: QueueEntry | None = None,
+    free: Sequence[AgentPresence] | None = None,
 ) -> QueueEntry | None:
     """Offer a waiting contact to the agent ``choose_agent`` picks; the entry, if offered."""
     store = queueing.store()
     entry = known if known is not None else store.entry(contact_id)
     if entry is None or entry.state is not EntryState.WAITING:
         return None
-    last_agent = entry.payload.get("last_agent_id")
-    live = store.free_agents([entry.queue], also=[str(last_agent)] if last_agent else [])
+    live = free
+    if live is None:
+        last_agent = entry.payload.get("last_agent_id")
+        live = store.free_agents([entry.queue], also=[str(last_agent)] if last_agent else [])
     if not any(_free(presence) for presence in live):
         return None  # nobody can take it now: the next agent to become free is offered it
     return offer_to_best(entry, _roster(live), why, excluding)

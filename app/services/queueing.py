@@ -25,12 +25,12 @@ from app.services.routing_data import (
     customer_history,
     customer_value,
     live_agent,
-    queue_configs,
+    queue_table,
 )
 from routing import Agent, Contact, QueueConfig, Weights, prioritize, store_score
 from routing.redis_store import RedisQueueStore
 from routing.sticky import sticky
-from routing.store import QueueEntry, Reservation
+from routing.store import Enqueued, QueueEntry, Reservation
 
 log = logging.getLogger(__name__)
 
@@ -93,13 +93,26 @@ def first_staffed(name: str) -> tuple[QueueConfig | None, list[str]]:
 
 def cached_queue_configs() -> dict[str, QueueConfig]:
     """Queue settings, re-read from the database at most every few seconds per process."""
+    configs: dict[str, QueueConfig] = _queue_table()[0]
+    return configs
+
+
+def queue_row_id(name: str) -> int | None:
+    """The database id of queue ``name`` (None for a queue the database does not know)."""
+    ids: dict[str, int] = _queue_table()[1]
+    found = ids.get(name)
+    if found is None:  # created since the table was read, or not a queue at all
+        found = db.session.scalar(select(QueueRow.id).where(QueueRow.name == name))
+    return found
+
+
+def _queue_table() -> tuple[dict[str, QueueConfig], dict[str, int]]:
     cached = current_app.extensions.get("routing.queue_configs")
     now = time.monotonic()
     if cached is None or now - cached[0] > QUEUE_CONFIG_SECONDS:
-        cached = (now, queue_configs(db.session))
+        cached = (now, *queue_table(db.session))
         current_app.extensions["routing.queue_configs"] = cached
-    configs: dict[str, QueueConfig] = cached[1]
-    return configs
+    return cached[1], cached[2]
 
 
 def enqueue_call(
@@ -108,27 +121,39 @@ def enqueue_call(
     skills: tuple[str, ...],
     language: str,
     priority_hint: int,
-) -> QueueEntry | None:
-    """Put the caller in the first staffed queue of the ladder: their entry, or None if
-    nobody is at work on the whole ladder."""
-    queue, steps = first_staffed(queue_name)
-    if queue is None:
-        _note(interaction, {"queue": queue_name, "trace": steps + ["to the fallback line"]})
-        return None
+) -> Enqueued | None:
+    """Put the caller in the first queue of the ladder that has an agent at work: what the
+    store did (with who may be offered the caller now), or None if nobody is at work on the
+    whole ladder. Checking staff and enqueueing is one atomic step in the store."""
+    configs = cached_queue_configs()
     arrived_at = store().now()  # routing's one clock: the store's
     now = datetime.fromtimestamp(arrived_at, UTC)
-    contact = Contact(
-        id=contact_id_of(interaction),
-        queue=queue.name,
-        skills=tuple(dict.fromkeys((*queue.skills, *skills))),
-        language=language,
-        arrived_at=arrived_at,
-        priority_hint=priority_hint,
-        customer=customer_value(db.session, interaction.customer_id),
-        history=customer_history(db.session, interaction.customer_id, now, interaction.twilio_sid),
-    )
-    last_agent = last_agent_roster(contact.history.last_agent_id)
-    return put_in_line(interaction, contact, last_agent, steps)
+    customer = customer_value(db.session, interaction.customer_id)
+    history = customer_history(db.session, interaction.customer_id, now, interaction.twilio_sid)
+    last_agent = last_agent_roster(history.last_agent_id)
+    steps: list[str] = []
+    seen: set[str] = set()
+    current: str | None = queue_name
+    while current is not None and current not in seen:
+        seen.add(current)
+        queue = configs.get(current) or QueueConfig(name=current)
+        contact = Contact(
+            id=contact_id_of(interaction),
+            queue=queue.name,
+            skills=tuple(dict.fromkeys((*queue.skills, *skills))),
+            language=language,
+            arrived_at=arrived_at,
+            priority_hint=priority_hint,
+            customer=customer,
+            history=history,
+        )
+        done = put_in_line(interaction, contact, last_agent, steps, staffed=True)
+        if done.staffed:
+            return done
+        steps.append(f"no agent at work for {current}")
+        current = queue.overflow
+    _note(interaction, {"queue": queue_name, "trace": steps + ["to the fallback line"]})
+    return None
 
 
 def contact_id_of(interaction: Interaction) -> str:
@@ -137,9 +162,14 @@ def contact_id_of(interaction: Interaction) -> str:
 
 
 def put_in_line(
-    interaction: Interaction, contact: Contact, agents: dict[str, Agent], steps: list[str]
-) -> QueueEntry:
-    """Score the contact, hold it for its last agent if the sticky rule says so, enqueue it."""
+    interaction: Interaction,
+    contact: Contact,
+    agents: dict[str, Agent],
+    steps: list[str],
+    staffed: bool = False,
+) -> Enqueued:
+    """Score the contact, hold it for its last agent if the sticky rule says so, enqueue it
+    (only if the queue has an agent at work, if ``staffed``) and note it on the record."""
     rules = weights()
     priority = prioritize(contact, rules)
     hold = sticky(contact, agents, contact.arrived_at, rules)
@@ -151,21 +181,20 @@ def put_in_line(
     trace = [*steps, *priority.trace, *([hold.note] if hold.note else [])]
     score = store_score(priority, contact.arrived_at, rules)
     payload = {**_payload(interaction, contact, trace), "base": priority.base}
-    entry = (
-        store()
-        .enqueue(
-            contact.id,
-            contact.queue,
-            score=score,
-            arrival=contact.arrived_at,
-            payload=payload,
-            reservation=reservation,
-        )
-        .entry
+    last_agent = contact.history.last_agent_id
+    done = store().enqueue(
+        contact.id,
+        contact.queue,
+        score=score,
+        arrival=contact.arrived_at,
+        payload=payload,
+        reservation=reservation,
+        staffed=staffed,
+        free_for=[last_agent] if last_agent else [],
     )
-    interaction.queue_id = db.session.scalar(
-        select(QueueRow.id).where(QueueRow.name == contact.queue)
-    )
+    if not done.staffed:
+        return done
+    interaction.queue_id = queue_row_id(contact.queue)
     _note(
         interaction,
         {
@@ -178,7 +207,7 @@ def put_in_line(
             "payload": payload,
         },
     )
-    return entry
+    return done
 
 
 def _payload(interaction: Interaction, contact: Contact, trace: list[str]) -> dict[str, Any]:

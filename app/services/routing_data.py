@@ -63,9 +63,14 @@ def customer_history(
 
 def queue_configs(session: Session) -> dict[str, QueueConfig]:
     """Every queue's routing settings, by name."""
+    return queue_table(session)[0]
+
+
+def queue_table(session: Session) -> tuple[dict[str, QueueConfig], dict[str, int]]:
+    """Every queue's routing settings and its row id, by name."""
     rows = session.scalars(select(QueueRow)).all()
     names = {row.id: row.name for row in rows}
-    return {
+    configs = {
         row.name: QueueConfig(
             name=row.name,
             skills=tuple(row.required_skills or ()),
@@ -75,6 +80,7 @@ def queue_configs(session: Session) -> dict[str, QueueConfig]:
         )
         for row in rows
     }
+    return configs, {name: id_ for id_, name in names.items()}
 
 
 def agent_profile(row: AgentRow) -> Agent:

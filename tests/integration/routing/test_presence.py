@@ -211,3 +211,37 @@ def test_agents_logged_in_before_the_queue_indexes_existed_count_from_their_next
     assert before == ([], 0)
     assert (_free(store), store.agents_at_work("billing")) == (["ann"], 2)
 
+
+def test_a_caller_is_put_only_in_a_queue_with_someone_at_work_if_asked(
+    store: RedisQueueStore, clock: FakeClock
+) -> None:
+    store.set_presence("ann", AVAILABLE, ["billing"])
+    store.set_presence("bob", AWAY, ["sales"])
+
+    to_sales = store.enqueue("call-1", "sales", score=1.0, arrival=START, staffed=True)
+    to_billing = store.enqueue("call-1", "billing", score=1.0, arrival=START, staffed=True)
+    clock.advance(31)  # ann's heartbeat is now past the 30 s timeout
+    when_silent = store.enqueue("call-2", "billing", score=1.0, arrival=START, staffed=True)
+
+    assert (to_sales.staffed, to_sales.created) == (False, False)
+    assert store.waiting_count("sales") == 0
+    assert (to_billing.staffed, to_billing.created) == (True, True)
+    assert not when_silent.staffed and store.waiting_count("billing") == 1
+
+
+def test_enqueue_says_who_may_be_offered_the_caller_in_the_same_step(
+    store: RedisQueueStore,
+) -> None:
+    store.set_presence("ann", AVAILABLE, ["billing"])
+    store.set_presence("bob", AVAILABLE, ["billing"])
+    store.set_presence("cy", BUSY, ["sales"])  # the caller's last agent, in another queue
+    store.enqueue("call-0", "billing", score=1.0, arrival=START)
+    store.offer("call-0", "bob")
+
+    done = store.enqueue("call-1", "billing", score=1.0, arrival=START + 1, free_for=["cy"])
+    again = store.enqueue("call-1", "billing", score=9.0, arrival=START + 2, free_for=[])
+    silent = store.enqueue("call-2", "billing", score=1.0, arrival=START + 3)
+
+    assert [(a.agent_id, a.state) for a in done.free] == [("ann", AVAILABLE), ("cy", BUSY)]
+    assert not again.created and [a.agent_id for a in again.free] == ["ann"]
+    assert silent.free == ()
