@@ -19,7 +19,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import Agent as AgentRow
 from app.models import User
-from app.services import offers, queueing
+from app.services import offers, queueing, twilio_queues
 from app.services.routing_data import agent_profile, contact_of, queue_configs
 from app.twilio.gateway import twilio_gateway
 from routing import NotEligible, Priority, cannot_take, explain, queues_for
@@ -206,7 +206,7 @@ def _connect(agent: AgentRow, entry: QueueEntry) -> str:
         )
         return "calling the customer back"
     url = _absolute(url_for("voice.connect", agent=agent.id, c=entry.contact_id, q=entry.queue))
-    queue_sid = queueing.twilio_queue(entry.queue)
+    queue_sid = twilio_queues.twilio_queue(entry.queue)
     if queue_sid:
         twilio_gateway.redirect_queue_member(queue_sid, entry.contact_id, url)
     else:

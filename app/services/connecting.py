@@ -11,7 +11,7 @@ from twilio.twiml.voice_response import Dial, VoiceResponse
 from app.extensions import db
 from app.models import Agent as AgentRow
 from app.models import Interaction, utcnow
-from app.services import agent_desk, calls, offers, queueing, wrap_up
+from app.services import agent_desk, calls, offers, queueing, twilio_queues, wrap_up
 from app.twilio.ivr_twiml import locale
 from routing.model import Presence
 
@@ -70,7 +70,7 @@ def after_ring(
         "Sorry, that agent is not available. You keep your place in line.",
         language=locale(language),
     )
-    queueing.enqueue_twiml(response, queue, language)
+    twilio_queues.enqueue_twiml(response, queue, language)
     return str(response)
 
 

@@ -16,7 +16,7 @@ from redis.exceptions import RedisError
 from twilio.twiml.voice_response import VoiceResponse
 
 from app.extensions import db, redis_store
-from app.services import calls, offers, queueing, tasks
+from app.services import calls, offers, queueing, tasks, twilio_queues
 from app.services.hold_messages import say_text
 from app.services.last_resort import fallback_then_voicemail, whole_number
 from app.twilio.ivr_twiml import locale
@@ -46,7 +46,7 @@ def waiting(queue_name: str, form: Mapping[str, str], language: str = "en") -> s
     """
     call_sid = form.get("CallSid", "")
     config = queueing.config_for(queue_name)
-    queueing.remember_twilio_queue(queue_name, form.get("QueueSid", ""))
+    twilio_queues.remember_twilio_queue(queue_name, form.get("QueueSid", ""))
     entry = queueing.store().entry(call_sid)
     if entry is None:
         interaction = calls.interaction_for(db.session, call_sid)
@@ -147,7 +147,7 @@ def overflow(queue_name: str, form: Mapping[str, str], language: str) -> str:
     offers.contact_waiting(call_sid, (f"overflow from {queue_name} to {target.name}",))
     response = VoiceResponse()
     response.say(say_text(language, "overflow"), language=locale(language))
-    queueing.enqueue_twiml(response, target.name, language)
+    twilio_queues.enqueue_twiml(response, target.name, language)
     return str(response)
 
 

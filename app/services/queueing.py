@@ -8,15 +8,15 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
-from flask import current_app, url_for
+from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
-from twilio.twiml.voice_response import VoiceResponse
 
-from app.extensions import db, redis_store
+from app.extensions import db
 from app.models import Agent as AgentRow
 from app.models import Interaction
 from app.models import Queue as QueueRow
@@ -36,7 +36,6 @@ log = logging.getLogger(__name__)
 
 # Queue settings change rarely; a few seconds of staleness saves a query per call.
 QUEUE_CONFIG_SECONDS = 10.0
-TWILIO_QUEUE_KEY = "helpline:twilio-queue:%s"  # queue name -> Twilio's QueueSid
 
 
 def store() -> RedisQueueStore:
@@ -75,19 +74,25 @@ def last_agent_roster(history_agent_id: str | None) -> dict[str, Agent]:
     return {history_agent_id: with_presence(row)} if row is not None else {}
 
 
-def first_staffed(name: str) -> tuple[QueueConfig | None, list[str]]:
-    """The queue on ``name``'s overflow ladder that has agents at work, and the steps to it."""
+def ladder(name: str) -> Iterator[QueueConfig]:
+    """``name``'s queue, then each overflow queue in turn (once each: a loop ends)."""
     configs = cached_queue_configs()
-    steps: list[str] = []
     seen: set[str] = set()
     current: str | None = name
     while current is not None and current not in seen:
         seen.add(current)
         queue = configs.get(current) or QueueConfig(name=current)
-        if working_agents(current) > 0:
-            return queue, steps
-        steps.append(f"no agent at work for {current}")
+        yield queue
         current = queue.overflow
+
+
+def first_staffed(name: str) -> tuple[QueueConfig | None, list[str]]:
+    """The queue on ``name``'s overflow ladder that has agents at work, and the steps to it."""
+    steps: list[str] = []
+    for queue in ladder(name):
+        if working_agents(queue.name) > 0:
+            return queue, steps
+        steps.append(f"no agent at work for {queue.name}")
     return None, steps
 
 
@@ -125,18 +130,13 @@ def enqueue_call(
     """Put the caller in the first queue of the ladder that has an agent at work: what the
     store did (with who may be offered the caller now), or None if nobody is at work on the
     whole ladder. Checking staff and enqueueing is one atomic step in the store."""
-    configs = cached_queue_configs()
     arrived_at = store().now()  # routing's one clock: the store's
     now = datetime.fromtimestamp(arrived_at, UTC)
     customer = customer_value(db.session, interaction.customer_id)
     history = customer_history(db.session, interaction.customer_id, now, interaction.twilio_sid)
     last_agent = last_agent_roster(history.last_agent_id)
     steps: list[str] = []
-    seen: set[str] = set()
-    current: str | None = queue_name
-    while current is not None and current not in seen:
-        seen.add(current)
-        queue = configs.get(current) or QueueConfig(name=current)
+    for queue in ladder(queue_name):
         contact = Contact(
             id=contact_id_of(interaction),
             queue=queue.name,
@@ -150,8 +150,7 @@ def enqueue_call(
         done = put_in_line(interaction, contact, last_agent, steps, staffed=True)
         if done.staffed:
             return done
-        steps.append(f"no agent at work for {current}")
-        current = queue.overflow
+        steps.append(f"no agent at work for {queue.name}")
     _note(interaction, {"queue": queue_name, "trace": steps + ["to the fallback line"]})
     return None
 
@@ -251,26 +250,3 @@ def restore(interaction: Interaction) -> QueueEntry | None:
 def working_agents(queue: str) -> int:
     """Agents at work who serve ``queue``."""
     return store().agents_at_work(queue)
-
-
-def remember_twilio_queue(queue: str, queue_sid: str) -> None:
-    """Note Twilio's QueueSid for ``queue`` (sent with every hold request)."""
-    if queue_sid:
-        redis_store.client.set(TWILIO_QUEUE_KEY % queue, queue_sid, ex=86400)
-
-
-def twilio_queue(queue: str) -> str | None:
-    """Twilio's QueueSid for ``queue``, once a caller has waited in it."""
-    value = redis_store.client.get(TWILIO_QUEUE_KEY % queue)
-    return value.decode() if isinstance(value, bytes) else value
-
-
-def enqueue_twiml(response: VoiceResponse, queue: str, language: str) -> None:
-    """Put the caller (back) in Twilio's queue with our hold and exit URLs."""
-    response.enqueue(
-        queue,
-        wait_url=url_for("voice.hold_music", q=queue, l=language),
-        wait_url_method="POST",
-        action=url_for("voice.queue_exit", q=queue, l=language),
-        method="POST",
-    )
