@@ -184,7 +184,8 @@ def _hand_over(
 ) -> tuple[Step, Enqueued | None]:
     """Callbacks become tasks, queues take the caller, the record notes the outcome.
 
-    Also returns the caller's entry if they now wait in a queue, to offer to an agent.
+    Also returns what the store did if the caller now waits in a queue (their entry, and
+    who may be offered them), to offer them to an agent.
     """
     interaction = db.session.get(Interaction, interaction_id)
     if interaction is None:  # the record went away mid-call: the caller still gets a person
