@@ -146,3 +146,14 @@ def call_in(twilio_post, keys: tuple[str, ...] = TO_GENERAL, **params: str) -> d
         root = twiml(twilio_post(root.find("Gather").get("action"), {**form, "Digits": key}))
     assert destination(root)[0] == "queue", destination(root)
     return form
+
+
+def two_agents_and_a_caller(app, clock, twilio_post):  # type: ignore[no-untyped-def]
+    """Ana, idle longest, is offered the caller; Ben is available too."""
+    ana, ben = hire(app, "Ana Torres"), hire(app, "Ben Carter")
+    ana.available()
+    wait(clock, 40, ana)
+    ben.available()
+    caller = call_in(twilio_post)
+    assert ana.offer()["contact_id"] == caller["CallSid"]
+    return ana, ben, caller

@@ -8,7 +8,14 @@ from app.extensions import db
 from app.models import Interaction
 from routing.model import Presence
 from routing.store import EntryState
-from tests.functional.desks import TO_BILLING, call_in, hire, returning_customer, wait
+from tests.functional.desks import (
+    TO_BILLING,
+    call_in,
+    hire,
+    returning_customer,
+    two_agents_and_a_caller,
+    wait,
+)
 
 
 def test_the_longest_idle_agent_is_offered_the_caller_not_the_first_to_ask(
@@ -113,11 +120,7 @@ def test_an_agent_has_one_offer_at_a_time_and_the_next_caller_waits(
 def test_declining_offers_the_caller_to_the_next_best_and_keeps_the_agent_available(
     app, center, clock, twilio_post
 ):
-    ana, ben = hire(app, "Ana Torres"), hire(app, "Ben Carter")
-    ana.available()
-    wait(clock, 60, ana)
-    ben.available()
-    caller = call_in(twilio_post)
+    ana, ben, caller = two_agents_and_a_caller(app, clock, twilio_post)
 
     declined = ana.call("POST", "/api/agent/decline")
 
@@ -134,11 +137,7 @@ def test_declining_offers_the_caller_to_the_next_best_and_keeps_the_agent_availa
 def test_going_away_with_an_offer_pending_passes_it_to_the_next_best(
     app, center, clock, twilio_post
 ):
-    ana, ben = hire(app, "Ana Torres"), hire(app, "Ben Carter")
-    ana.available()
-    wait(clock, 60, ana)
-    ben.available()
-    caller = call_in(twilio_post)
+    ana, ben, caller = two_agents_and_a_caller(app, clock, twilio_post)
 
     ana.call("PUT", "/api/agent/presence", state="away")
 

@@ -17,7 +17,13 @@ from app.models import (
 from app.services import offer_sweeper, offers
 from routing.model import Presence
 from routing.store import EntryState
-from tests.functional.desks import call_in, hire, returning_customer, wait
+from tests.functional.desks import (
+    call_in,
+    hire,
+    returning_customer,
+    two_agents_and_a_caller,
+    wait,
+)
 from tests.functional.voice import spoken, twiml
 
 QUEUE_SID = "QU" + "1" * 32
@@ -26,17 +32,6 @@ QUEUE_SID = "QU" + "1" * 32
 def on_hold(twilio_post, caller, waited: int):  # type: ignore[no-untyped-def]
     form = {**caller, "QueueTime": str(waited), "QueuePosition": "1", "QueueSid": QUEUE_SID}
     return twiml(twilio_post("/voice/hold?q=general&l=en", form))
-
-
-def two_agents_and_a_caller(app, clock, twilio_post):  # type: ignore[no-untyped-def]
-    """Ana, idle longest, is offered the caller; Ben is available too."""
-    ana, ben = hire(app, "Ana Torres"), hire(app, "Ben Carter")
-    ana.available()
-    wait(clock, 40, ana)
-    ben.available()
-    caller = call_in(twilio_post)
-    assert ana.offer()["contact_id"] == caller["CallSid"]
-    return ana, ben, caller
 
 
 def test_a_missed_offer_sets_the_agent_away_and_offers_the_caller_to_the_next_best(
