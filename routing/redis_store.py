@@ -80,7 +80,7 @@ class RedisQueueStore(RedisOffers):
         new = QueueEntry(
             contact_id, queue, score, arrival, dict(payload or {}), reservation=reservation
         )
-        args = self._enqueue_args(new, replace)
+        args = self._enqueue_args(new, replace, now)
         args += ["1" if staffed else "0", "0" if free_for is None else "1", *(free_for or ())]
         reply = self._run("enqueue", *args)
         status = int(reply[0])
@@ -91,11 +91,10 @@ class RedisQueueStore(RedisOffers):
             return Enqueued(new, True, free=free)
         return Enqueued(_entry(_row(reply[1]), now), False, free=free)
 
-    def _enqueue_args(self, new: QueueEntry, replace: bool) -> list[str]:
+    def _enqueue_args(self, new: QueueEntry, replace: bool, now: float) -> list[str]:
         if not math.isfinite(new.score):
             raise ValueError(f"score {new.score!r} of {new.contact_id!r} is not a finite number")
         held = new.reservation
-        now = self._clock()
         return [
             new.contact_id, new.queue, repr(float(new.score)), repr(float(new.arrival)),
             order_member(new.contact_id, new.arrival),
@@ -137,9 +136,10 @@ class RedisQueueStore(RedisOffers):
 
     def rebuild(self, entries: Iterable[QueueEntry]) -> int:
         """Re-enqueue entries from the record as waiting; returns how many were added."""
+        now = self._clock()
         with self._client.pipeline(transaction=False) as pipe:
             for entry in entries:
-                args = [*self._enqueue_args(entry, False), "0", "0"]
+                args = [*self._enqueue_args(entry, False, now), "0", "0"]
                 self._run("enqueue", *args, client=pipe)
             return sum(int(reply[0]) for reply in pipe.execute())
 
