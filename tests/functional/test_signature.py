@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from tests.support import call_params, sign
+import hashlib
+
+import pytest
+
+from tests.support import PUBLIC_BASE_URL, call_params, sign
 
 
 def app_without_public_url(make_app, database_url):  # type: ignore[no-untyped-def]
@@ -72,3 +76,40 @@ def test_signature_check_can_be_turned_off_for_local_development(make_app, datab
     response = app.test_client().post("/voice/fallback", data=call_params())
 
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize(
+    "content_type",
+    ["application/json", "text/plain", "application/xml", "multipart/form-data; boundary=x", ""],
+)
+@pytest.mark.parametrize("path", ["/voice/incoming", "/voice/step", "/voice/fallback"])
+def test_a_body_that_is_not_a_form_is_refused_not_a_crash(client, path, content_type):
+    # Twilio posts forms; a JSON body is signed only through a bodySHA256 in the URL.
+    signature = sign(PUBLIC_BASE_URL + path, {})
+
+    response = client.post(
+        path,
+        data=b'{"CallSid": "CA1"}',
+        headers={"Content-Type": content_type, "X-Twilio-Signature": signature},
+    )
+
+    assert response.status_code == 403
+
+
+def test_a_json_body_signed_with_its_sha256_in_the_url_passes(client):
+    body = '{"CallSid": "CA1"}'
+    path = f"/voice/fallback?bodySHA256={hashlib.sha256(body.encode()).hexdigest()}"
+    signature = sign(PUBLIC_BASE_URL + path, {})
+
+    accepted = client.post(
+        path,
+        data=body,
+        headers={"Content-Type": "application/json", "X-Twilio-Signature": signature},
+    )
+    altered = client.post(
+        path,
+        data=body.replace("CA1", "CA2"),
+        headers={"Content-Type": "application/json", "X-Twilio-Signature": signature},
+    )
+
+    assert (accepted.status_code, altered.status_code) == (200, 403)
