@@ -47,7 +47,7 @@ def is_signed_by_twilio(req: Request, app: Flask) -> bool:
     url = public_url(req, app.config["PUBLIC_BASE_URL"])
     algorithm = get_signature_algorithm(req.headers.get(SIGNATURE_SETTINGS_HEADER))
     validator = _validator(app)
-    if req.mimetype != "application/x-www-form-urlencoded":
+    if req.mimetype != "application/x-www-form-urlencoded" and req.get_data():
         # Twilio signs other bodies through a bodySHA256 in the URL; without one, nothing
         # vouches for the body, so the request is refused (never a 500).
         if "bodySHA256" not in req.args:
