@@ -69,11 +69,16 @@ class Voicemail:
 
 @dataclass(frozen=True)
 class Callback:
-    """Create a callback task for ``queue``; ``number`` None means the number that called."""
+    """Create a callback task for ``queue``; ``number`` None means the number that called.
+
+    ``confirmation`` is what the caller hears once the task exists: never before, so a
+    caller whose number cannot be called back is not promised a call.
+    """
 
     queue: str
     language: str
     number: str | None = None
+    confirmation: Say | None = None
 
 
 @dataclass(frozen=True)
@@ -91,9 +96,15 @@ class Hangup:
 
 @dataclass(frozen=True)
 class HumanFallback:
-    """Dial the 24/7 human line (``FALLBACK_NUMBER``): no flow node says where else to go."""
+    """Dial the 24/7 human line (``FALLBACK_NUMBER``): no flow node says where else to go.
+
+    ``fault`` says whether something failed (the caller hears an apology) or the line is
+    simply where the call has to go now (the caller hears they are being connected).
+    """
 
     reason: str
+    language: str = "en"
+    fault: bool = True
 
 
 Action = (

@@ -175,9 +175,9 @@ class _Run:
             self.speak(node.prompt)
             self.actions.append(Hangup())
         elif isinstance(node, CallbackNode):
-            self.speak(node.prompt)
             number = self.state.collected.get(node.number_variable or "")
-            self.hand_over(Callback(node.queue, language, number))
+            confirmation = self.say(node.prompt) if node.prompt is not None else None
+            self.hand_over(Callback(node.queue, language, number, confirmation))
             return node.next or self.end()
         elif isinstance(node, QueueNode):
             self.speak(node.prompt)
@@ -233,7 +233,7 @@ class _Run:
 
     def fallback(self, reason: str) -> Next:
         """Dial the fallback line."""
-        self.hand_over(HumanFallback(reason))
+        self.hand_over(HumanFallback(reason, self.state.language))
         return _DONE
 
 

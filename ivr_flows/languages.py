@@ -19,10 +19,12 @@ class Language:
     invalid: str
     connecting: str
     unanswered: str
+    sorry: str  # something failed: a person is dialled instead
+    no_message: str  # a voicemail with nothing recorded: a person is dialled instead
 
 
 def _language(code: str, locale: str, escape: str, digits: str, *notices: str) -> Language:
-    no_input, invalid, connecting, unanswered = notices
+    no_input, invalid, connecting, unanswered, sorry, no_message = notices
     return Language(
         code,
         locale,
@@ -32,6 +34,8 @@ def _language(code: str, locale: str, escape: str, digits: str, *notices: str) -
         invalid=invalid,
         connecting=connecting,
         unanswered=unanswered,
+        sorry=sorry,
+        no_message=no_message,
     )
 
 
@@ -47,6 +51,8 @@ LANGUAGES: dict[str, Language] = {
             "Sorry, I didn't understand that.",
             "Let me connect you with someone who can help.",
             "I'm sorry, I can't answer that myself yet.",
+            "We're sorry, we're having trouble right now. Connecting you to a person.",
+            "We didn't get a message. Connecting you to a person.",
         ),
         _language(
             "es",
@@ -57,6 +63,8 @@ LANGUAGES: dict[str, Language] = {
             "Disculpe, no le entendí.",
             "Le comunico con alguien que le pueda ayudar.",
             "Lo siento, todavía no puedo responder eso.",
+            "Lo sentimos, tenemos un problema en este momento. Le comunicamos con una persona.",
+            "No recibimos ningún mensaje. Le comunicamos con una persona.",
         ),
         _language(
             "fr",
@@ -67,6 +75,8 @@ LANGUAGES: dict[str, Language] = {
             "Désolé, je n'ai pas compris.",
             "Je vous mets en relation avec quelqu'un qui peut vous aider.",
             "Désolé, je ne peux pas encore répondre à cela.",
+            "Désolés, nous avons un problème. Nous vous mettons en relation avec une personne.",
+            "Nous n'avons pas reçu de message. Nous vous mettons en relation avec une personne.",
         ),
         _language(
             "de",
@@ -77,6 +87,8 @@ LANGUAGES: dict[str, Language] = {
             "Entschuldigung, das habe ich nicht verstanden.",
             "Ich verbinde Sie mit jemandem, der Ihnen helfen kann.",
             "Das kann ich leider noch nicht beantworten.",
+            "Entschuldigung, wir haben ein Problem. Wir verbinden Sie mit einer Person.",
+            "Wir haben keine Nachricht erhalten. Wir verbinden Sie mit einer Person.",
         ),
         _language(
             "pt",
@@ -87,6 +99,8 @@ LANGUAGES: dict[str, Language] = {
             "Desculpe, não entendi.",
             "Vou transferir você para alguém que possa ajudar.",
             "Desculpe, ainda não consigo responder isso.",
+            "Desculpe, estamos com um problema no momento. Vamos transferir você para uma pessoa.",
+            "Não recebemos nenhuma mensagem. Vamos transferir você para uma pessoa.",
         ),
         _language(
             "it",
@@ -97,6 +111,8 @@ LANGUAGES: dict[str, Language] = {
             "Mi scusi, non ho capito.",
             "La metto in contatto con qualcuno che può aiutarla.",
             "Mi dispiace, non posso ancora rispondere.",
+            "Ci scusi, abbiamo un problema. La mettiamo in contatto con una persona.",
+            "Non abbiamo ricevuto nessun messaggio. La mettiamo in contatto con una persona.",
         ),
     )
 }

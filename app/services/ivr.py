@@ -189,7 +189,8 @@ def _hand_over(
     """
     interaction = db.session.get(Interaction, interaction_id)
     if interaction is None:  # the record went away mid-call: the caller still gets a person
-        return replace(step, actions=(HumanFallback("the call's record is missing"),)), None
+        missing = HumanFallback("the call's record is missing", step.state.language)
+        return replace(step, actions=(missing,)), None
     step = _place_callbacks(step, interaction, params)
     step, waiting = _put_in_line(step, interaction)
     handover = step.handover
@@ -209,7 +210,8 @@ def _put_in_line(step: Step, interaction: Interaction) -> tuple[Step, Enqueued |
                 interaction, action.queue, action.skills, action.language, action.priority
             )
             if waiting is None:
-                actions.append(HumanFallback(f"nobody is logged in for {action.queue}"))
+                reason = f"nobody is logged in for {action.queue}"
+                actions.append(HumanFallback(reason, action.language, fault=False))
                 continue
             action = replace(action, queue=waiting.entry.queue)
         actions.append(action)
@@ -223,7 +225,8 @@ def _place_callbacks(step: Step, interaction: Interaction, params: Mapping[str, 
         if isinstance(action, Callback):
             number = action.number or params.get("From", "")
             if not tasks.can_call_back(number):
-                actions.append(HumanFallback("the caller's number cannot be called back"))
+                reason = "the caller's number cannot be called back"
+                actions.append(HumanFallback(reason, action.language, fault=False))
                 break
             tasks.create_callback(db.session, action, number, interaction, params.get("CallSid"))
         actions.append(action)

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from twilio.twiml.voice_response import Dial, VoiceResponse
 from twilio.twiml.voice_response import Gather as GatherVerb
 
-from app.twilio.twiml import SORRY_VOICE
 from ivr_flows import (
     Action,
     Callback,
@@ -22,9 +21,9 @@ from ivr_flows import (
     Transfer,
     Voicemail,
 )
-from ivr_flows.languages import LANGUAGES
+from ivr_flows.languages import LANGUAGES, Language
 
-NO_MESSAGE = "We didn't get a message. Connecting you to a person."
+ENGLISH = LANGUAGES["en"]
 
 
 @dataclass(frozen=True)
@@ -44,6 +43,11 @@ def locale(language: str) -> str:
     """Twilio's speech locale for a flow language code (``es`` -> ``es-US``)."""
     known = LANGUAGES.get(language)
     return known.locale if known else language
+
+
+def _builtin(language: str) -> Language:
+    """The built-in notices in ``language``; English for a language without them."""
+    return LANGUAGES.get(language, ENGLISH)
 
 
 def render_actions(actions: Sequence[Action], urls: CallUrls) -> str:
@@ -119,16 +123,24 @@ def _voicemail(response: VoiceResponse, action: Voicemail, urls: CallUrls) -> No
         timeout=5,
     )
     # Twilio goes on past <Record> only when nothing was recorded: then a person picks up.
-    response.say(NO_MESSAGE, language=locale(action.language))
+    notices = _builtin(action.language)
+    response.say(notices.no_message, language=notices.locale)
     response.dial(urls.fallback_number)
 
 
-def _fallback(response: VoiceResponse, _action: HumanFallback, urls: CallUrls) -> None:
-    response.say(SORRY_VOICE)
+def _fallback(response: VoiceResponse, action: HumanFallback, urls: CallUrls) -> None:
+    notices = _builtin(action.language)
+    response.say(notices.sorry if action.fault else notices.connecting, language=notices.locale)
     if urls.fallback_result:
         response.dial(urls.fallback_number, action=urls.fallback_result, method="POST")
     else:
         response.dial(urls.fallback_number)
+
+
+def _callback(response: VoiceResponse, action: Callback, urls: CallUrls) -> None:
+    """The task exists by now (the view made it): tell the caller."""
+    if action.confirmation is not None:
+        _say(response, action.confirmation, urls)
 
 
 def _hangup(response: VoiceResponse, _action: Hangup, _urls: CallUrls) -> None:
@@ -136,7 +148,7 @@ def _hangup(response: VoiceResponse, _action: Hangup, _urls: CallUrls) -> None:
 
 
 def _nothing(_response: VoiceResponse, _action: Action, _urls: CallUrls) -> None:
-    """Callbacks and knowledge-base questions are handled by the view, not by TwiML."""
+    """Knowledge-base questions are handled by the view, not by TwiML."""
 
 
 _RENDERERS: dict[type, Callable[..., None]] = {
@@ -148,6 +160,6 @@ _RENDERERS: dict[type, Callable[..., None]] = {
     Voicemail: _voicemail,
     HumanFallback: _fallback,
     Hangup: _hangup,
-    Callback: _nothing,
+    Callback: _callback,
     KbAnswer: _nothing,
 }

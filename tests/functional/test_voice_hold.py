@@ -130,6 +130,21 @@ def test_with_nobody_at_work_the_caller_goes_to_the_fallback_line_then_voicemail
     assert unanswered.find("Record") is not None
 
 
+def test_a_spanish_caller_with_nobody_at_work_is_told_in_spanish_without_an_apology(
+    line, twilio_post
+):
+    params = call_params(To=MAIN_LINE)
+    first = twiml(twilio_post("/voice/incoming", params))
+    spanish = twiml(twilio_post(first.find("Gather").get("action"), {**params, "Digits": "2"}))
+
+    root = twiml(twilio_post(spanish.find("Gather").get("action"), {**params, "Digits": "0"}))
+
+    assert destination(root) == ("dial", FALLBACK)
+    assert {say.get("language") for say in root.iter("Say")} == {"es-US"}
+    assert "Le comunico con alguien" in spoken(root)
+    assert "problema" not in spoken(root)  # nothing failed: nobody is at work
+
+
 def test_agents_logging_out_sends_waiting_callers_up_the_ladder(line, twilio_post):
     agent = staff_queues(line)
     caller = queue_caller(twilio_post)

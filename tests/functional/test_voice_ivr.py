@@ -269,6 +269,8 @@ def test_after_hours_callback_from_a_withheld_number_goes_to_a_person_now(app, c
 
     assert destination(root) == ("dial", FALLBACK)
     assert db.session.scalars(select(Task)).all() == []
+    assert "call you back" not in spoken(root)  # no promise the system cannot keep
+    assert "connect you" in spoken(root)
 
 
 def test_after_hours_voicemail_becomes_a_task_with_the_recording(app, call, twilio_post):
@@ -296,3 +298,15 @@ def test_after_hours_voicemail_becomes_a_task_with_the_recording(app, call, twil
     assert destination(root) == ("voicemail", "")
     # An empty recording makes Twilio go on past <Record>: to a person.
     assert [child.tag for child in root][-1] == "Dial"
+
+
+def test_a_spanish_caller_who_records_nothing_hears_so_in_spanish(app, call):
+    app.config["CLOCK"] = lambda: CLOSED
+    call.start()
+    call.answer(Digits="2")  # Spanish
+
+    root = call.answer(Digits="2")  # a message
+
+    after_record = list(root)[[child.tag for child in root].index("Record") + 1 :]
+    said = [(el.get("language"), el.text or "") for el in after_record if el.tag == "Say"]
+    assert said == [("es-US", "No recibimos ningún mensaje. Le comunicamos con una persona.")]

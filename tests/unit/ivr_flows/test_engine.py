@@ -207,7 +207,12 @@ def test_a_support_question_is_recorded_then_support_takes_the_call(main_line: F
 def test_after_hours_a_caller_can_ask_for_a_callback(main_line: Flow) -> None:
     step = call(main_line, context(CLOSED), press("1"), saying("please call me back"))
 
-    assert step.handover == Callback(queue="general", language="en", number=None)
+    handover = step.handover
+    assert isinstance(handover, Callback)
+    assert (handover.queue, handover.language, handover.number) == ("general", "en", None)
+    # The promise is said only once the task exists: it travels with the callback.
+    assert handover.confirmation is not None
+    assert handover.confirmation.text.startswith("Thank you. We'll call you back")
     assert isinstance(step.actions[-1], Hangup)
     assert spoken(step)[-1] == "Thank you for calling Northwind Utilities. Goodbye."
 
