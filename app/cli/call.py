@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import urllib.error
 import urllib.request
 from urllib.parse import urlencode, urljoin
 
@@ -36,21 +37,35 @@ class InProcessTransport:
 
 
 class HttpTransport:
-    """Posts to a running server at ``base``, signed with this app's auth token."""
+    """Posts to a running server at ``base``, signed with this app's auth token.
 
-    def __init__(self, base: str, auth_token: str) -> None:
+    A server behind a proxy checks signatures against its ``PUBLIC_BASE_URL``: given as
+    ``public_base``, requests are signed for the URL Twilio would use, as Twilio signs them.
+    """
+
+    def __init__(self, base: str, auth_token: str, public_base: str = "") -> None:
         self.base = base.rstrip("/")
+        self.public_base = public_base.rstrip("/") or self.base
         self.validator = RequestValidator(auth_token)
 
     def post(self, url: str, params: dict[str, str]) -> str:
         full = urljoin(self.base + "/", url.lstrip("/")) if url.startswith("/") else url
+        signed = self.public_base + full.removeprefix(self.base)
         request = urllib.request.Request(
             full,
             data=urlencode(params).encode(),
-            headers={"X-Twilio-Signature": self.validator.compute_signature(full, params)},
+            headers={"X-Twilio-Signature": self.validator.compute_signature(signed, params)},
         )
-        with urllib.request.urlopen(request, timeout=15) as response:
-            return str(response.read().decode())
+        try:
+            with urllib.request.urlopen(request, timeout=15) as response:
+                return str(response.read().decode())
+        except urllib.error.HTTPError as exc:
+            exc.close()  # the error holds the server's answer, and its socket
+            hint = " (is TWILIO_AUTH_TOKEN the server's?)" if exc.code == 403 else ""
+            raise click.ClickException(f"{full} answered HTTP {exc.code}{hint}") from exc
+        except (urllib.error.URLError, OSError) as exc:
+            reason = getattr(exc, "reason", exc)
+            raise click.ClickException(f"cannot reach {full}: {reason}") from exc
 
 
 @click.command("call")
@@ -71,8 +86,11 @@ def call_command(
     from_: str, to: str, press: str, sayings: tuple[str, ...], url: str, wait_loops: int
 ) -> None:
     """Call the IVR from the terminal and print what the caller hears."""
+    config = current_app.config
     transport = (
-        HttpTransport(url, current_app.config["TWILIO_AUTH_TOKEN"]) if url else InProcessTransport()
+        HttpTransport(url, config["TWILIO_AUTH_TOKEN"], config["PUBLIC_BASE_URL"])
+        if url
+        else InProcessTransport()
     )
     interactive = InteractiveCaller() if sys.stdin.isatty() else None
     script = parse_script(press, sayings)

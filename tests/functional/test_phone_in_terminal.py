@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import socket
+import threading
+from contextlib import contextmanager
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from werkzeug.serving import make_server
 
 from app.cli.call import InProcessTransport
 from app.twilio.simulator import Phone, Reply, ScriptedCaller
@@ -68,3 +73,49 @@ def test_any_caller_reaches_a_person_within_the_verified_bound(open_app, script,
     else:
         assert result.reached_human, result.transcript
         assert gathers <= bound
+
+
+@contextmanager
+def serving(app):  # type: ignore[no-untyped-def]
+    """``app`` served over HTTP on a free local port, as ``helpline run`` would serve it."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join()
+        server.server_close()
+
+
+def test_a_call_to_a_running_server_reaches_a_person(open_app, runner):
+    # The server checks signatures against its public address, not the one called here.
+    with serving(open_app) as url:
+        result = runner.invoke(args=["call", "--url", url, "--press", "0"])
+
+    assert result.exit_code == 0, result.output
+    assert "reached a human: queue general" in result.output
+
+
+def test_a_server_that_refuses_the_signature_is_a_clear_error(make_app, database_url, runner):
+    other_account = make_app(DATABASE_URL=database_url, TWILIO_AUTH_TOKEN="another-token")
+
+    with serving(other_account) as url:
+        result = runner.invoke(args=["call", "--url", url, "--press", "0"])
+
+    assert result.exit_code == 1
+    assert "answered HTTP 403" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_a_server_that_is_not_there_is_a_clear_error(runner):
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]  # closed once the block ends: nothing listens
+
+    result = runner.invoke(args=["call", "--url", f"http://127.0.0.1:{port}", "--press", "0"])
+
+    assert result.exit_code == 1
+    assert "cannot reach" in result.output
+    assert "Traceback" not in result.output
