@@ -27,18 +27,22 @@ class FlowSet:
         for flow in flows:
             if flow.id in by_id:
                 other = by_id[flow.id].source
-                problems.append(_problem(flow, f"flow id '{flow.id}' is also used by {other}"))
+                message = f"flow id '{flow.id}' is also used by {other}"
+                problems.append(Problem(flow.source, flow.line, message))
                 continue
             by_id[flow.id] = flow
             for number in flow.numbers:
                 if number in numbers:
                     owner = by_id[numbers[number]].source
-                    problems.append(_problem(flow, f"number {number} is also claimed by {owner}"))
+                    line = flow.number_lines.get(number, flow.line)
+                    message = f"number {number} is also claimed by {owner}"
+                    problems.append(Problem(flow.source, line, message))
                 else:
                     numbers[number] = flow.id
             if flow.default and default_id is not None:
                 owner = by_id[default_id].source
-                problems.append(_problem(flow, f"a second default flow (the first is {owner})"))
+                message = f"a second default flow (the first is {owner})"
+                problems.append(Problem(flow.source, flow.key_line("default"), message))
             elif flow.default:
                 default_id = flow.id
         if problems:
@@ -64,7 +68,3 @@ class FlowSet:
 
     def __len__(self) -> int:
         return len(self.flows)
-
-
-def _problem(flow: Flow, message: str) -> Problem:
-    return Problem(flow.source, flow.line, message)

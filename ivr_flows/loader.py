@@ -13,7 +13,7 @@ from ivr_flows.languages import LANGUAGES, words
 from ivr_flows.model import DEFAULT_MAX_PROMPTS, CallbackNode, CollectNode, Flow, Node
 from ivr_flows.parse_nodes import E164, NAME, parse_node
 from ivr_flows.parse_parts import Scope
-from ivr_flows.yamlreader import Reader, line_of
+from ivr_flows.yamlreader import Reader, key_lines, line_of, syntax_problem
 
 SHIPPED_FLOWS = Path(__file__).parent / "flows"
 LOCALE = re.compile(r"^[a-z]{2,3}-[A-Z]{2}$")
@@ -34,11 +34,14 @@ def load_flow(path: str | Path) -> Flow:
     """Load one flow file; its id is the file name without ``.yaml``."""
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise FlowError(
-            f"cannot read {path}", [Problem(str(path), 1, f"cannot read: {exc}")]
-        ) from None
+        data = path.read_bytes()
+    except OSError as exc:
+        raise _unreadable(path, 1, exc) from None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        # The line of the first bad byte: a byte count alone is no help in an editor.
+        raise _unreadable(path, data.count(b"\n", 0, exc.start) + 1, exc) from None
     return parse_flow(text, flow_id=path.stem, source=str(path))
 
 
@@ -48,12 +51,7 @@ def parse_flow(text: str, *, flow_id: str, source: str = "<flow>") -> Flow:
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-        line = int(mark.line) + 1 if mark is not None else 1
-        detail = getattr(exc, "problem", None) or str(exc)
-        raise FlowError(
-            f"{source}: not valid YAML", [Problem(source, line, f"not valid YAML: {detail}")]
-        ) from None
+        raise FlowError(f"{source}: not valid YAML", [syntax_problem(source, exc)]) from None
     if not NAME.match(flow_id):
         reader.error(1, f"'{flow_id}' is not a usable flow id: name the file like main_line.yaml")
     flow = None if root is None else _flow(reader, root, flow_id)
@@ -87,6 +85,10 @@ def load_flows(paths: Iterable[str | Path]) -> list[Flow]:
     return flows
 
 
+def _unreadable(path: Path, line: int, exc: Exception) -> FlowError:
+    return FlowError(f"cannot read {path}", [Problem(str(path), line, f"cannot read: {exc}")])
+
+
 def _flow(reader: Reader, root: yaml.Node, flow_id: str) -> Flow | None:
     fields = reader.fields(root, "flow", required=REQUIRED, optional=OPTIONAL)
     if fields is None or any(key not in fields for key in REQUIRED):
@@ -105,13 +107,14 @@ def _flow(reader: Reader, root: yaml.Node, flow_id: str) -> Flow | None:
     start = scope.ref(fields["start"], "flow 'start'")
     escape = scope.ref(fields["escape"], "flow 'escape'") if "escape" in fields else None
     _check_variables(scope, nodes)
+    numbers = _numbers(reader, fields["numbers"]) if "numbers" in fields else {}
     flow = Flow(
         id=flow_id,
         languages=languages,
         start=start or "",
         nodes=nodes,
         description=_optional_text(reader, fields, "description") or "",
-        numbers=_numbers(reader, fields["numbers"]) if "numbers" in fields else (),
+        numbers=tuple(numbers),
         default=bool(reader.boolean(fields["default"], "flow 'default'"))
         if "default" in fields
         else False,
@@ -122,6 +125,8 @@ def _flow(reader: Reader, root: yaml.Node, flow_id: str) -> Flow | None:
         locales=_per_language_text(scope, fields, "locales"),
         source=reader.source,
         line=line_of(root),
+        key_lines=key_lines(root),
+        number_lines=numbers,
     )
     return flow if start is not None else None
 
@@ -175,7 +180,8 @@ def _check_variables(scope: Scope, nodes: dict[str, Node]) -> None:
             scope.error(node.line, f"callback node '{node.id}': {message}")
 
 
-def _numbers(reader: Reader, node: yaml.Node) -> tuple[str, ...]:
+def _numbers(reader: Reader, node: yaml.Node) -> dict[str, int]:
+    """Each number the flow answers, with the line of its first listing."""
     found: dict[str, int] = {}
     for item in reader.sequence(node, "flow 'numbers'") or ():
         number = reader.text(item, "flow 'numbers'")
@@ -188,7 +194,7 @@ def _numbers(reader: Reader, node: yaml.Node) -> tuple[str, ...]:
         elif number in found:
             reader.error(item, f"flow 'numbers': {number} is listed twice")
         found.setdefault(number, line_of(item))
-    return tuple(found)
+    return found
 
 
 def _max_prompts(reader: Reader, fields: dict[str, yaml.Node]) -> int:

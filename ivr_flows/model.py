@@ -240,11 +240,17 @@ class Flow:
     locales: Mapping[str, str] = field(default_factory=dict)
     source: str = field(default="<flow>", compare=False)
     line: int = field(default=1, compare=False)
+    key_lines: Mapping[str, int] = field(default_factory=dict, compare=False)
+    number_lines: Mapping[str, int] = field(default_factory=dict, compare=False)
 
     @property
     def default_language(self) -> str:
         """The first declared language, used until the call chooses another."""
         return self.languages[0]
+
+    def key_line(self, key: str) -> int:
+        """The line of a top-level key in the flow file; the flow's first line if it is unset."""
+        return self.key_lines.get(key, self.line)
 
     def node(self, node_id: str) -> Node:
         """The node called ``node_id``; a FlowError if there is none."""

@@ -42,14 +42,7 @@ class VerifyReport:
         """The report for people: one line per flow, then ``file:line: message`` per error."""
         out: list[str] = []
         for result in self.results:
-            if result.bound is None:
-                out.append(f"FAIL {result.flow_id} ({result.source}): cannot be loaded")
-            else:
-                verdict = "ok  " if result.ok else "FAIL"
-                out.append(
-                    f"{verdict} {result.flow_id} ({result.source}): at most {result.bound} "
-                    f"prompt(s) before a person (max {result.max_prompts_to_human})"
-                )
+            out.append(_header(result))
             out += [f"  {problem}" for problem in result.errors]
             out += [f"  warning: {problem}" for problem in result.warnings]
         out += [str(problem) for problem in self.problems]
@@ -103,3 +96,17 @@ def _check(
     except FlowError as exc:
         problems += exc.problems
     return VerifyReport(tuple(results), tuple(problems)), loaded
+
+
+def _header(result: VerifyResult) -> str:
+    """The verdict line of one flow, with its bound when it has one."""
+    flow = f"{result.flow_id} ({result.source})"
+    if result.max_prompts_to_human is None:
+        return f"FAIL {flow}: cannot be loaded"
+    if result.bound is None:
+        return f"FAIL {flow}: not every call reaches a person"
+    verdict = "ok  " if result.ok else "FAIL"
+    return (
+        f"{verdict} {flow}: at most {result.bound} prompt(s) before a person "
+        f"(max {result.max_prompts_to_human})"
+    )

@@ -35,7 +35,11 @@ from ivr_flows.semantics import Retry, after_input, escape_target, possible_even
 
 @dataclass(frozen=True)
 class VerifyResult:
-    """The verdict on one flow: ``bound`` is the most prompts a caller meets before a person."""
+    """The verdict on one flow: ``bound`` is the most prompts a caller meets before a person.
+
+    ``bound`` is None when there is none: the file could not be loaded (then
+    ``max_prompts_to_human`` is None too), or a call can end or loop before a person.
+    """
 
     flow_id: str
     source: str
@@ -77,10 +81,17 @@ class _Walk:
     worst: dict[_At, _At | None] = field(default_factory=dict)
     errors: dict[str, Problem] = field(default_factory=dict)
 
-    def problem(self, node: Node | None, key: str, message: str) -> None:
-        """Record one error per ``key`` (a dead end, a loop...), at the node's line."""
-        line = self.flow.line if node is None else node.line
+    def problem(self, where: Node | int | None, key: str, message: str) -> None:
+        """Record one error per ``key`` (a dead end, a loop...), at a node's line or a line."""
+        if isinstance(where, int):
+            line = where
+        else:
+            line = self.flow.line if where is None else where.line
         self.errors.setdefault(key, Problem(self.flow.source, line, message))
+
+    def reaches_a_person(self) -> bool:
+        """No dead end and no loop so far: then every call meets a person, and costs count."""
+        return not any(key.startswith(("end:", "loop:")) for key in self.errors)
 
     def moves(self, at: _At) -> list[_At]:
         """Where a call can go next from ``at``."""
@@ -183,14 +194,15 @@ def verify_flow(flow: Flow, *, known_queues: Collection[str] | None = None) -> V
     walk = _Walk(flow)
     root = _At(flow.start, human=False)
     walk.explore(root)
-    bound = walk.cost.get(root, 0)
-    worst = _worst_path(walk, root)
-    if bound > flow.max_prompts_to_human:
+    # Past a dead end or round a loop, the prompt count to a person means nothing.
+    bound = walk.cost.get(root, 0) if walk.reaches_a_person() else None
+    worst = _worst_path(walk, root) if bound is not None else ()
+    if bound is not None and bound > flow.max_prompts_to_human:
         message = (
             f"a caller can hear {bound} prompts before reaching a person, more than "
             f"max_prompts_to_human ({flow.max_prompts_to_human}): {' → '.join(worst)}"
         )
-        walk.problem(None, "bound", message)
+        walk.problem(flow.key_line("max_prompts_to_human"), "bound", message)
     _check_escapes(walk)
     _check_queues(walk, known_queues)
     reached = {state.node for state in walk.cost}

@@ -16,9 +16,40 @@ _NULL = "tag:yaml.org,2002:null"
 _BAD_SCALAR = (ConstructorError, ValueError, IndexError, KeyError, AttributeError, TypeError)
 
 
+# Errors whose context mark is where something was opened and never closed or finished (a
+# `[`, a `{`, a quote, a key): that line is the one to fix, while the problem mark is where
+# YAML gave up, often a line or more later. A block mapping's context mark is merely where
+# the mapping starts, so there the problem mark is the line to fix.
+_OPENED = ("while scanning", "while parsing a flow sequence", "while parsing a flow mapping")
+
+
 def line_of(node: yaml.Node) -> int:
     """The 1-based line where ``node`` starts."""
     return int(node.start_mark.line) + 1
+
+
+def key_lines(node: yaml.Node) -> dict[str, int]:
+    """The line of each key of a mapping (the first, if a key is repeated)."""
+    lines: dict[str, int] = {}
+    for key_node, _ in node.value if isinstance(node, yaml.MappingNode) else ():
+        if isinstance(key_node, yaml.ScalarNode):
+            lines.setdefault(str(key_node.value), line_of(key_node))
+    return lines
+
+
+def syntax_problem(source: str, exc: yaml.YAMLError) -> Problem:
+    """A YAML syntax error, at the unclosed bracket or quote if any, else where YAML gave up."""
+    if not isinstance(exc, yaml.MarkedYAMLError):
+        return Problem(source, 1, f"not valid YAML: {exc}")
+    detail = exc.problem or str(exc)
+    mark = exc.problem_mark or exc.context_mark
+    opener = exc.context_mark if (exc.context or "").startswith(_OPENED) else None
+    if opener is not None:
+        if mark is not None and mark.line > opener.line:
+            detail += f" on line {mark.line + 1} ({exc.context} that starts here)"
+        mark = opener
+    line = 1 if mark is None else int(mark.line) + 1
+    return Problem(source, line, f"not valid YAML: {detail}")
 
 
 class Reader:

@@ -44,6 +44,32 @@ def test_verify_prints_json_for_machines(runner, write_flow: WriteFlow) -> None:
     assert data["flows"][0]["errors"][0]["line"] == 3
 
 
+def test_verify_prints_no_bound_for_a_flow_that_fails_the_guarantee(
+    runner, write_flow: WriteFlow
+) -> None:
+    path = write_flow(
+        """
+        languages: [en]
+        start: menu
+        nodes:
+          menu:
+            type: menu
+            prompt: For billing press 1, for our hours press 2.
+            options: [{digit: 1, next: people}, {digit: 2, next: hours}]
+          hours: {type: say, prompt: We are open from nine.}
+          people: {type: queue, queue: general}
+        """
+    )
+
+    result = runner.invoke(args=["flows", "verify", str(path)])
+    as_json = runner.invoke(args=["flows", "verify", "--json", str(path)])
+
+    assert result.exit_code == 1
+    header = result.output.splitlines()[0]
+    assert header == f"FAIL test_line ({path}): not every call reaches a person"
+    assert json.loads(as_json.output)["flows"][0]["bound"] is None
+
+
 def test_close_and_open_a_line_by_switch(runner) -> None:
     closed = runner.invoke(args=["flows", "close", "main_line_closed"])
     listed = runner.invoke(args=["flows", "switches"])

@@ -8,6 +8,7 @@ import pytest
 
 from ivr_flows import Flow, FlowError, FlowSet, load_flow
 from tests.unit.ivr_flows.conftest import WriteFlow
+from tests.unit.ivr_flows.support import line_of
 
 
 def test_the_flow_bound_to_the_called_number_answers(shipped: dict[str, Flow]) -> None:
@@ -41,6 +42,32 @@ def test_two_flows_claiming_the_same_number_are_rejected(write_flow: WriteFlow) 
 
     assert "number +15550001111 is also claimed by" in str(caught.value.problems[0])
     assert caught.value.problems[0].source == second.source
+
+
+def test_a_number_claimed_twice_is_reported_at_its_line_in_the_second_file(
+    write_flow: WriteFlow,
+) -> None:
+    body = "languages: [en]\nstart: p\nnodes: {p: {type: hangup}}\n"
+    first = load_flow(write_flow(f'description: First\nnumbers: ["+15550001111"]\n{body}', "first"))
+    path = write_flow(
+        f'description: Second\nnumbers:\n  - "+15550002222"\n  - "+15550001111"\n{body}', "second"
+    )
+
+    with pytest.raises(FlowError) as caught:
+        FlowSet.of([first, load_flow(path)])
+
+    assert caught.value.problems[0].line == line_of(path, "+15550001111")
+
+
+def test_a_second_default_flow_is_reported_at_its_default_key(write_flow: WriteFlow) -> None:
+    body = "languages: [en]\nstart: p\nnodes: {p: {type: hangup}}\n"
+    first = load_flow(write_flow(f"default: true\n{body}", "first"))
+    path = write_flow(f"description: Second\n{body}default:\n  true\n", "second")
+
+    with pytest.raises(FlowError) as caught:
+        FlowSet.of([first, load_flow(path)])
+
+    assert caught.value.problems[0].line == line_of(path, "default:")
 
 
 def test_a_second_default_flow_is_rejected(shipped: dict[str, Flow]) -> None:

@@ -262,12 +262,55 @@ def test_every_mistake_in_a_file_is_reported_at_once(write_flow: WriteFlow) -> N
     ]
 
 
-def test_broken_yaml_syntax_is_reported_with_its_line(write_flow: WriteFlow) -> None:
+@pytest.mark.parametrize(
+    ("text", "marker", "message"),
+    [
+        (
+            "description: Our line\nlanguages: [en, es\nstart: people\n",
+            "languages:",
+            "expected ',' or ']', but got ':' on line 3 (while parsing a flow sequence",
+        ),
+        (
+            "description: 'Our line\nlanguages: [en]\nstart: people\n",
+            "description:",
+            "found unexpected end of stream",
+        ),
+        (
+            "start: people\nnodes:\n  people:\n    type: queue\n   queue: general\n",
+            "queue: general",
+            "expected <block end>, but found '<block mapping start>'",
+        ),
+    ],
+    ids=["unclosed bracket", "unclosed quote", "bad indentation"],
+)
+def test_broken_yaml_syntax_is_reported_at_the_line_to_fix(
+    write_flow: WriteFlow, text: str, marker: str, message: str
+) -> None:
+    path = write_flow(text)
+
+    found = problems_in(path)
+
+    assert len(found) == 1
+    assert found[0].startswith(f"{path}:{line_of(path, marker)}: not valid YAML: "), found
+    assert message in found[0]
+
+
+def test_a_file_that_is_not_utf8_is_reported_at_the_line_of_the_bad_byte(
+    write_flow: WriteFlow,
+) -> None:
     path = write_flow(
         """
-        languages: [en
+        description: Our line
+        languages: [en]
         start: people
+        nodes:
+          people: {type: queue, queue: general, prompt: Un café?}
         """
     )
+    line = line_of(path, "café")
+    path.write_bytes(path.read_bytes().replace("é".encode(), b"\xe9"))
 
-    assert problems_in(path)[0].startswith(f"{path}:2: not valid YAML")
+    found = problems_in(path)
+
+    assert len(found) == 1
+    assert found[0].startswith(f"{path}:{line}: cannot read: 'utf-8' codec can't decode"), found

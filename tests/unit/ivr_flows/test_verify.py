@@ -198,6 +198,62 @@ def test_a_bound_over_the_flow_maximum_fails(flow_from: FlowFrom) -> None:
     assert "can hear 4 prompts before reaching a person, more than" in str(result.errors[0])
 
 
+def test_a_bound_over_the_flow_maximum_is_reported_at_max_prompts_to_human(
+    flow_from: FlowFrom,
+) -> None:
+    flow = flow_from(
+        """
+        description: Too many questions
+        languages: [en]
+        start: menu
+        max_prompts_to_human: 1
+        nodes:
+          menu:
+            type: menu
+            prompt: For billing, press 1.
+            options: [{digit: 1, next: people}]
+          people: {type: queue, queue: general}
+        """
+    )
+
+    found = messages(flow)
+
+    line = line_of(Path(flow.source), "max_prompts_to_human:")
+    assert found[0].startswith(f"{flow.source}:{line}: a caller can hear 2 prompts"), found
+
+
+@pytest.mark.parametrize(
+    ("hours", "error"),
+    [
+        ("{type: say, prompt: We are open from nine.}", "the call ends at node 'hours'"),
+        ("{type: say, prompt: We are open from nine., next: menu}", "go round this loop"),
+    ],
+    ids=["dead end", "loop"],
+)
+def test_a_flow_a_caller_can_leave_without_a_person_has_no_bound(
+    flow_from: FlowFrom, hours: str, error: str
+) -> None:
+    flow = flow_from(
+        f"""
+        languages: [en]
+        start: menu
+        nodes:
+          menu:
+            type: menu
+            prompt: For billing press 1, for our hours press 2.
+            options: [{{digit: 1, next: people}}, {{digit: 2, next: hours}}]
+          hours: {hours}
+          people: {{type: queue, queue: general}}
+        """
+    )
+
+    result = verify_flow(flow)
+
+    assert [error in str(problem) for problem in result.errors] == [True]
+    assert (result.bound, result.worst_path) == (None, ())
+    assert result.to_dict()["bound"] is None
+
+
 def test_an_escape_that_asks_another_question_fails(flow_from: FlowFrom) -> None:
     flow = flow_from(
         """
