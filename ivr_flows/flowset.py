@@ -6,7 +6,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
 from ivr_flows.errors import FlowError, Problem
-from ivr_flows.model import Flow
+from ivr_flows.model import BranchNode, Flow
 
 
 @dataclass(frozen=True)
@@ -62,6 +62,18 @@ class FlowSet:
             return self.flows[flow_id]
         except KeyError:
             raise FlowError(f"no flow {flow_id!r}") from None
+
+    def closed_switches(self) -> frozenset[str]:
+        """The closed switches the flows' business-hours branches name."""
+        return frozenset(
+            case.condition.business_hours.closed_switch
+            for flow in self.flows.values()
+            for node in flow.nodes.values()
+            if isinstance(node, BranchNode)
+            for case in node.cases
+            if case.condition.business_hours is not None
+            and case.condition.business_hours.closed_switch is not None
+        )
 
     def __iter__(self) -> Iterator[Flow]:
         return iter(self.flows.values())

@@ -56,8 +56,20 @@ def _known_queues() -> frozenset[str] | None:
 
 @flows_cli.command("close")
 @click.argument("switch")
-def close_command(switch: str) -> None:
-    """Turn on the closed SWITCH: flows that name it take their closed path."""
+@click.option("--force", is_flag=True, help="Turn it on even if no flow in service names it.")
+def close_command(switch: str, force: bool) -> None:
+    """Turn on the closed SWITCH: flows that name it take their closed path.
+
+    A switch no flow in service names would close nothing (a typo, most likely): that is
+    an error unless ``--force`` (for a flow about to go live).
+    """
+    named = current_app.extensions["ivr.flows"].current().closed_switches()
+    if switch not in named and not force:
+        known = ", ".join(sorted(named)) or "none"
+        raise click.ClickException(
+            f"no flow in service names the closed switch {switch!r}, so it would close "
+            f"nothing (switches in use: {known}); --force turns it on anyway"
+        )
     set_switch(switch, True)
     click.echo(f"{switch} is on: lines that use it are closed.")
 

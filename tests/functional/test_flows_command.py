@@ -70,6 +70,17 @@ def test_verify_prints_no_bound_for_a_flow_that_fails_the_guarantee(
     assert json.loads(as_json.output)["flows"][0]["bound"] is None
 
 
+def test_closing_a_switch_no_flow_names_is_refused_as_a_likely_typo(runner) -> None:
+    typo = runner.invoke(args=["flows", "close", "main_line_closd"])
+    listed = runner.invoke(args=["flows", "switches"])
+    forced = runner.invoke(args=["flows", "close", "main_line_closd", "--force"])
+
+    assert typo.exit_code == 1
+    assert "switches in use: main_line_closed" in typo.output
+    assert listed.output.strip() == "No closed switch is on."
+    assert forced.exit_code == 0
+
+
 def test_close_and_open_a_line_by_switch(runner) -> None:
     closed = runner.invoke(args=["flows", "close", "main_line_closed"])
     listed = runner.invoke(args=["flows", "switches"])
