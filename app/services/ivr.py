@@ -7,6 +7,7 @@ process and with Redis down; recording the steps is best effort once the call is
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import secrets
 from collections.abc import Mapping
@@ -64,6 +65,10 @@ def answer_incoming(params: Mapping[str, str]) -> str:
 def answer_step(token: str, params: Mapping[str, str]) -> str:
     """The caller answered a prompt (or stayed silent): resume the flow from the signed state."""
     payload = decode_state(token)
+    if payload.get("k", call_key(params)) != call_key(params):
+        # Another call's URL: keep its place in the menu, trust nothing it says of a caller.
+        log.warning("a step came with another call's state; its caller and record are ignored")
+        payload = {"s": payload.get("s")}
     state = CallState.from_dict(payload.get("s"))
     caller = Caller(**payload.get("c", {}))
     flow = registry().current().get(state.flow_id)
@@ -74,6 +79,15 @@ def answer_step(token: str, params: Mapping[str, str]) -> str:
         interaction_id = calls.interaction_id_for(db.session, params.get("CallSid", ""))
     call = _Call(params, interaction_id=interaction_id, customer_id=None)
     return _finish(flow, step, caller, call, answered=(state.node_id, reply))
+
+
+def call_key(params: Mapping[str, str]) -> str:
+    """A short digest of the CallSid: the state in a call's URLs is good for that call only.
+
+    (Tokens made before the key existed carry none and are still taken.)
+    """
+    sid = params.get("CallSid", "").encode("utf-8", "replace")
+    return hashlib.blake2b(sid, digest_size=6).hexdigest()
 
 
 def caller_reply(params: Mapping[str, str]) -> CallerReply:
@@ -135,7 +149,8 @@ def _finish(
         db.session.commit()
     if waiting is not None:  # once the record is safe: offer the caller to the best agent
         offers.contact_waiting(waiting.entry.contact_id, known=waiting.entry, free=waiting.free)
-    token = encode_state({"s": step.state.to_dict(), "c": asdict(caller), "i": interaction_id})
+    state = {"s": step.state.to_dict(), "c": asdict(caller), "i": interaction_id}
+    token = encode_state({**state, "k": call_key(params)})
     return render_step(step.actions, token, step.state.language)
 
 

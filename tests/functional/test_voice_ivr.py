@@ -146,6 +146,24 @@ def test_tampered_state_goes_to_the_fallback_line(call, twilio_post):
     assert destination(root) == ("dial", FALLBACK)
 
 
+def test_a_calls_action_url_replayed_in_another_call_is_recorded_on_that_call(call, twilio_post):
+    call.start(From="+14155550123")
+    other = call_params(To=MAIN_LINE, From="+14155550199")
+    twiml(twilio_post("/voice/incoming", other))
+
+    root = twiml(twilio_post(call.next_url, {**other, "Digits": "0"}))
+
+    assert destination(root)[0] == "queue"
+    steps = dict(
+        db.session.execute(
+            select(Interaction.from_number, func.count(CallStep.id))
+            .join(CallStep, CallStep.interaction_id == Interaction.id)
+            .group_by(Interaction.from_number)
+        ).all()
+    )
+    assert steps["+14155550123"] < steps["+14155550199"]  # the step went to the call that made it
+
+
 def test_missing_parameters_still_get_a_menu(twilio_post, open_hours):
     root = twiml(twilio_post("/voice/incoming", {}))
 
