@@ -63,9 +63,9 @@ def waiting(queue_name: str, form: Mapping[str, str], language: str = "en") -> s
     position = place.position if place else whole_number(form.get("QueuePosition")) or 1
     wait = estimated_wait(queue_name, position, agents)
     response.say(say_text(language, "position", position=position), language=locale(language))
-    response.say(
-        say_text(language, "estimate", minutes=max(1, round(wait / 60))), language=locale(language)
-    )
+    minutes = max(1, round(wait / 60))
+    estimate = say_text(language, "estimate_one" if minutes == 1 else "estimate", minutes=minutes)
+    response.say(estimate, language=locale(language))
     if wait >= CALLBACK_OFFER_SECONDS:
         gather = response.gather(
             input="dtmf", num_digits=1, timeout=3, action=_choice_url(queue_name, language)

@@ -9,6 +9,7 @@ MESSAGES = {
         "thanks_message": "Thank you. We have your message and will call you back.",
         "goodbye": "Thank you for calling. Goodbye.",
         "estimate": "Your estimated wait is about {minutes} minutes.",
+        "estimate_one": "Your estimated wait is about one minute.",
         "offer_callback": "To keep your place in line and have us call you back, press 1.",
         "callback_kept": "Thank you. You keep your place in line, and we will call you back "
         "at the number you are calling from.",
@@ -23,6 +24,7 @@ MESSAGES = {
         "thanks_message": "Gracias. Recibimos su mensaje y le llamaremos.",
         "goodbye": "Gracias por llamar. Adiós.",
         "estimate": "Su tiempo de espera estimado es de unos {minutes} minutos.",
+        "estimate_one": "Su tiempo de espera estimado es de un minuto, más o menos.",
         "offer_callback": "Para conservar su lugar en la fila y que le llamemos, oprima 1.",
         "callback_kept": "Gracias. Conserva su lugar en la fila y le llamaremos al número "
         "desde el que llama.",

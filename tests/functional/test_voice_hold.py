@@ -57,6 +57,16 @@ def add_customer(phone: str, tier: Tier) -> None:
     db.session.commit()
 
 
+def test_a_wait_of_about_a_minute_is_said_as_one_minute(line, twilio_post, monkeypatch):
+    monkeypatch.setattr("app.services.hold.DEFAULT_HANDLE_SECONDS", 60)  # a quick team
+    staff_queues(line)
+    caller = queue_caller(twilio_post)
+
+    root = hold(twilio_post, caller)
+
+    assert "estimated wait is about one minute." in spoken(root)
+
+
 def test_position_is_in_priority_order_not_arrival_order(line, twilio_post):
     staff_queues(line, presence="busy")  # at work, not free: both callers wait
     add_customer("+14155550101", Tier.BRONZE)
