@@ -262,11 +262,3 @@ class Flow:
     def locale(self, language: str) -> str:
         """The speech locale (``en-US``) for a declared language code."""
         return self.locales.get(language) or LANGUAGES[language].locale
-
-    def all_escape_words(self) -> tuple[str, ...]:
-        """Words that reach a human in any declared language, built-in ones first."""
-        found: list[str] = []
-        for language in self.languages:
-            found += LANGUAGES[language].escape_words
-            found += self.escape_words.get(language, ())
-        return tuple(dict.fromkeys(found))

@@ -56,8 +56,9 @@ def _from_digits(node: InputNode, digits: str) -> Event:
 
 def _from_speech(flow: Flow, node: InputNode, speech: str) -> Event:
     heard = words(speech)
-    if any(find_phrase(heard, words(word)) >= 0 for word in flow.all_escape_words()):
-        return Escaped()
+    escaped = _escape_language(flow, heard)
+    if escaped is not None:
+        return Escaped(escaped)
     if isinstance(node, KbAnswerNode):
         return Accepted(" ".join(speech.split())[:MAX_QUESTION])
     if isinstance(node, CollectNode):
@@ -67,6 +68,15 @@ def _from_speech(flow: Flow, node: InputNode, speech: str) -> Event:
         return Escaped() if spoken == "0" else _validated(node, spoken)
     option = _by_keyword(node, heard) or _by_spoken_digit(flow, node, heard)
     return Invalid() if option is None else option
+
+
+def _escape_language(flow: Flow, heard: tuple[str, ...]) -> str | None:
+    """The declared language whose words for a person the caller used, if any."""
+    for language in flow.languages:
+        escape_words = (*LANGUAGES[language].escape_words, *flow.escape_words.get(language, ()))
+        if any(find_phrase(heard, words(word)) >= 0 for word in escape_words):
+            return language
+    return None
 
 
 def _by_keyword(node: MenuNode | LanguageNode, heard: tuple[str, ...]) -> Event | None:

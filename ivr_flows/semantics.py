@@ -32,7 +32,9 @@ class Chose:
 
 @dataclass(frozen=True)
 class Escaped:
-    """The caller pressed 0 or asked for a person."""
+    """The caller pressed 0 or asked for a person (in ``language``, if by a word of one)."""
+
+    language: str | None = None
 
 
 @dataclass(frozen=True)
@@ -94,7 +96,9 @@ def after_input(flow: Flow, node: InputNode, heard: int, event: Event) -> Transi
     if chosen is not None:
         event = Chose(chosen)
     if isinstance(event, Escaped):
-        return Goto(escape_target(flow, node), "escape")
+        # Asked for a person at the language question: in their words' language, then.
+        language = event.language if isinstance(node, LanguageNode) else None
+        return Goto(escape_target(flow, node), "escape", language=language)
     if isinstance(node, KbAnswerNode):
         return Goto(node.next, "asked")
     if isinstance(event, Chose):

@@ -97,6 +97,15 @@ def test_spanish_speaker_hears_spanish_and_reaches_a_person_by_saying_agente(cal
     assert root.find("Say").get("language") == "es-US"
 
 
+def test_asking_for_a_person_in_spanish_at_the_language_question_goes_on_in_spanish(call):
+    call.start()
+
+    root = call.answer(SpeechResult="quiero hablar con una persona", Confidence="0.9")
+
+    assert destination(root) == ("queue", "spanish")
+    assert {say.get("language") for say in root.iter("Say")} == {"es-US"}
+
+
 def test_two_silences_at_the_main_menu_go_to_a_person(call):
     call.start()
     call.answer(Digits="1")
