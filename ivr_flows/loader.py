@@ -51,7 +51,7 @@ def parse_flow(text: str, *, flow_id: str, source: str = "<flow>") -> Flow:
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError as exc:
-        raise FlowError(f"{source}: not valid YAML", [syntax_problem(source, exc)]) from None
+        raise FlowError(f"{source}: not valid YAML", [syntax_problem(source, exc, text)]) from None
     if not NAME.match(flow_id):
         reader.error(1, f"'{flow_id}' is not a usable flow id: name the file like main_line.yaml")
     flow = None if root is None else _flow(reader, root, flow_id)

@@ -37,8 +37,12 @@ def key_lines(node: yaml.Node) -> dict[str, int]:
     return lines
 
 
-def syntax_problem(source: str, exc: yaml.YAMLError) -> Problem:
+def syntax_problem(source: str, exc: yaml.YAMLError, text: str = "") -> Problem:
     """A YAML syntax error, at the unclosed bracket or quote if any, else where YAML gave up."""
+    if isinstance(exc, yaml.reader.ReaderError):  # a character YAML refuses: its line
+        line = text.count("\n", 0, exc.position) + 1
+        code = exc.character if isinstance(exc.character, int) else ord(exc.character[:1] or "?")
+        return Problem(source, line, f"not valid YAML: character U+{code:04X} is not allowed")
     if not isinstance(exc, yaml.MarkedYAMLError):
         return Problem(source, 1, f"not valid YAML: {exc}")
     detail = exc.problem or str(exc)

@@ -314,3 +314,21 @@ def test_a_file_that_is_not_utf8_is_reported_at_the_line_of_the_bad_byte(
 
     assert len(found) == 1
     assert found[0].startswith(f"{path}:{line}: cannot read: 'utf-8' codec can't decode"), found
+
+
+def test_a_control_character_yaml_refuses_is_reported_at_its_line(write_flow: WriteFlow) -> None:
+    path = write_flow(
+        """
+        description: Our line
+        languages: [en]
+        start: people
+        nodes:
+          people: {type: queue, queue: general, prompt: Hold BELL please}
+        """
+    )
+    line = line_of(path, "BELL")
+    path.write_text(path.read_text().replace("BELL", "\x07"))
+
+    found = problems_in(path)
+
+    assert found == [f"{path}:{line}: not valid YAML: character U+0007 is not allowed"]
