@@ -21,6 +21,7 @@ from app.services.hold_messages import say_text
 from app.services.last_resort import fallback_then_voicemail, whole_number
 from app.twilio.ivr_twiml import locale
 from ivr_flows import Callback
+from routing.entries import EntryState
 from routing.store import QueueEntry, RemovalReason
 
 log = logging.getLogger(__name__)
@@ -33,6 +34,8 @@ SPOKE_WITH_A_PERSON = {"bridged", "bridging-in-process", "redirected-from-bridge
 LEAVING_KEY = "helpline:leaving:%s"  # why a caller is leaving the queue: overflow or callback
 CALLBACK_OFFER_SECONDS = 180  # offer to keep the caller's place by callback above this wait
 DEFAULT_HANDLE_SECONDS = 240.0
+LIVE = (EntryState.WAITING, EntryState.OFFERED)
+
 # An agent accepted the caller and Twilio is moving them: no overflow meanwhile. Past this,
 # something failed on the way, and the overflow ladder applies again.
 CONNECTING_SECONDS = 30.0
@@ -50,7 +53,7 @@ def waiting(queue_name: str, form: Mapping[str, str], language: str = "en") -> s
     entry = queueing.store().entry(call_sid)
     if entry is None:
         interaction = calls.interaction_for(db.session, call_sid)
-        entry = queueing.restore(interaction) if interaction is not None else None
+        entry = queueing.restore(interaction, queue_name) if interaction is not None else None
     agents = queueing.working_agents(queue_name)
     response = VoiceResponse()
     too_long = whole_number(form.get("QueueTime")) >= config.max_wait_seconds or agents == 0
@@ -115,19 +118,36 @@ def left_queue(queue_name: str, form: Mapping[str, str], language: str = "en") -
     if reason == "overflow":
         return overflow(queue_name, form, language)
     log.warning("caller left queue %s (%s): dialing the fallback line", queue_name, result)
+    return to_fallback_line(call_sid, language)
+
+
+def to_fallback_line(call_sid: str, language: str) -> str:
+    """The caller goes to the 24/7 line: out of our queue first, so no agent is offered
+    someone who is already talking to a person there."""
+    try:
+        queueing.store().remove(call_sid, RemovalReason.OVERFLOWED)
+    except RedisError as exc:  # the caller still gets the fallback line
+        log.warning("could not take the caller out of the queue (%s)", type(exc).__name__)
     return fallback_then_voicemail(language)
 
 
 def overflow(queue_name: str, form: Mapping[str, str], language: str) -> str:
-    """Up the ladder: the next staffed queue keeps the caller's priority; else the fallback."""
+    """Up the ladder: the next staffed queue keeps the caller's priority; else the fallback.
+
+    Twilio may send the same request again: a caller already moved on from ``queue_name``
+    is only told again where they wait, never moved (or offered) a second time.
+    """
     call_sid = form.get("CallSid", "")
+    moved = queueing.store().entry(call_sid)
+    if moved is not None and moved.queue != queue_name and moved.state in LIVE:
+        return _moved_to(moved.queue, language)
     removal = queueing.store().remove(call_sid, RemovalReason.OVERFLOWED)
     config = queueing.config_for(queue_name)
     target, steps = (None, [])
     if config.overflow is not None:
         target, steps = queueing.first_staffed(config.overflow)
     if target is None or removal is None:
-        return fallback_then_voicemail(language)
+        return to_fallback_line(call_sid, language)
     entry = removal.entry
     queueing.store().enqueue(
         call_sid,
@@ -145,9 +165,14 @@ def overflow(queue_name: str, form: Mapping[str, str], language: str) -> str:
     )
     db.session.commit()
     offers.contact_waiting(call_sid, (f"overflow from {queue_name} to {target.name}",))
+    return _moved_to(target.name, language)
+
+
+def _moved_to(queue_name: str, language: str) -> str:
+    """Tell the caller another team will help, and wait in its queue."""
     response = VoiceResponse()
     response.say(say_text(language, "overflow"), language=locale(language))
-    twilio_queues.enqueue_twiml(response, target.name, language)
+    twilio_queues.enqueue_twiml(response, queue_name, language)
     return str(response)
 
 
@@ -156,7 +181,7 @@ def keep_place_by_callback(queue_name: str, form: Mapping[str, str], language: s
     call_sid = form.get("CallSid", "")
     number = form.get("From", "")
     if not tasks.can_call_back(number):
-        return fallback_then_voicemail(language)
+        return to_fallback_line(call_sid, language)
     interaction = calls.interaction_for(db.session, call_sid)
     task = tasks.create_callback(
         db.session, Callback(queue_name, language, number), number, interaction, call_sid

@@ -294,7 +294,7 @@ def call_urls(token: str, language: str = "en") -> CallUrls:
         step=url_for("voice.step", s=token),
         fallback_number=current_app.config["FALLBACK_NUMBER"],
         hold=lambda queue, language: url_for("voice.hold_music", q=queue, l=language),
-        queue_exit=lambda queue: url_for("voice.queue_exit", q=queue),
+        queue_exit=lambda queue: url_for("voice.queue_exit", q=queue, l=language),
         voicemail=lambda queue, language: url_for("voice.voicemail", q=queue, l=language),
         dial_result=url_for("voice.dial_result"),
         fallback_result=url_for("voice.fallback_result", l=language),

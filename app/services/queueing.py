@@ -229,14 +229,18 @@ def _note(interaction: Interaction, routing: dict[str, Any]) -> None:
     interaction.details = {**(interaction.details or {}), "routing": routing}
 
 
-def restore(interaction: Interaction) -> QueueEntry | None:
-    """Put a caller back in line from the record after Redis lost the live state."""
+def restore(interaction: Interaction, queue: str | None = None) -> QueueEntry | None:
+    """Put a caller back in line from the record after Redis lost the live state.
+
+    ``queue`` is the queue Twilio holds the caller in, when known: after an overflow it is
+    not the one the record was first written for.
+    """
     routing = (interaction.details or {}).get("routing") or {}
     if "score" not in routing or interaction.twilio_sid is None:
         return None
     entry = QueueEntry(
         contact_id=interaction.twilio_sid,
-        queue=routing["queue"],
+        queue=queue or routing["queue"],
         score=float(routing["score"]),
         arrival=float(routing["arrived_at"]),
         payload=routing.get("payload")

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import xml.etree.ElementTree as ET
+
 import pytest
 from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Customer, Interaction, Task, Tier
+from routing.entries import EntryState
 from routing.model import Presence
 from tests.functional.voice import (
     FALLBACK,
@@ -238,3 +241,85 @@ def test_the_overflow_ladder_ends_at_the_fallback_line_then_a_voicemail_task(lin
     assert recorded.find("Hangup") is not None
     task = db.session.scalars(select(Task)).one()
     assert (task.kind, task.status) == ("voicemail", "open")
+
+
+def sales_caller_overflowed_to_general(line, twilio_post):  # type: ignore[no-untyped-def]
+    """A caller who chose sales, waited past its maximum and moved up to general."""
+    staff_queues(line)
+    params = call_params(To=MAIN_LINE)
+    first = twiml(twilio_post("/voice/incoming", params))
+    menu = twiml(twilio_post(first.find("Gather").get("action"), {**params, "Digits": "1"}))
+    root = twiml(twilio_post(menu.find("Gather").get("action"), {**params, "Digits": "3"}))
+    caller = {**params, "_queue": destination(root)[1]}
+    hold(twilio_post, caller, waited=240)
+    moved = leave(twilio_post, caller)
+    assert destination(moved) == ("queue", "general")
+    return caller, moved
+
+
+def test_a_replayed_overflow_moves_the_caller_once(line, twilio_post):
+    caller, moved = sales_caller_overflowed_to_general(line, twilio_post)
+    before = store(line).entry(caller["CallSid"])  # offered to the agent at work already
+
+    again = leave(twilio_post, caller)  # Twilio sends the same request again
+
+    assert ET.tostring(again) == ET.tostring(moved)
+    after = store(line).entry(caller["CallSid"])
+    assert before.state is EntryState.OFFERED
+    assert after == before  # not put back to waiting, so nobody else is offered them
+
+
+def test_a_caller_restored_after_an_overflow_waits_where_twilio_holds_them(
+    line, twilio_post, redis_client
+):
+    caller, _ = sales_caller_overflowed_to_general(line, twilio_post)
+    for key in redis_client.keys("helpline:contact:*") + redis_client.keys("helpline:queue:*"):
+        if not key.endswith((b":working", b":ready")):
+            redis_client.delete(key)
+
+    hold(twilio_post, {**caller, "_queue": "general"})
+
+    assert store(line).entry(caller["CallSid"]).queue == "general"
+
+
+@pytest.mark.parametrize("result", ["queue-full", "error", "system-error"])
+def test_a_caller_sent_from_the_queue_to_the_fallback_line_is_no_longer_waiting(
+    line, twilio_post, result
+):
+    staff_queues(line)
+    caller = queue_caller(twilio_post)
+
+    root = leave(twilio_post, caller, result=result)
+
+    assert destination(root) == ("dial", FALLBACK)
+    # Out of line (a tombstone says how it left), so nobody will be offered them.
+    assert store(line).entry(caller["CallSid"]).state is EntryState.OVERFLOWED
+
+
+def test_a_withheld_caller_asking_for_a_callback_on_hold_leaves_the_queue_for_a_person(
+    line, twilio_post
+):
+    staff_queues(line)
+    caller = queue_caller(twilio_post, "+266696687")
+    form = {k: v for k, v in caller.items() if not k.startswith("_")}
+    twiml(twilio_post(f"/voice/hold-key?q={caller['_queue']}&l=en", {**form, "Digits": "1"}))
+
+    root = leave(twilio_post, caller)
+
+    assert destination(root) == ("dial", FALLBACK)
+    assert store(line).entry(caller["CallSid"]).state is EntryState.OVERFLOWED
+
+
+def test_a_spanish_caller_leaving_the_queue_still_hears_spanish(line, twilio_post):
+    staff_queues(line)
+    params = call_params(To=MAIN_LINE)
+    first = twiml(twilio_post("/voice/incoming", params))
+    spanish = twiml(twilio_post(first.find("Gather").get("action"), {**params, "Digits": "2"}))
+    queued = twiml(twilio_post(spanish.find("Gather").get("action"), {**params, "Digits": "0"}))
+    exit_url = queued.find("Enqueue").get("action")
+
+    root = twiml(twilio_post(exit_url, {**params, "QueueResult": "queue-full"}))
+
+    assert "l=es" in exit_url
+    assert destination(root) == ("dial", FALLBACK)
+    assert {say.get("language") for say in root.iter("Say")} == {"es-US"}
