@@ -62,10 +62,19 @@ def waiting(queue_name: str, form: Mapping[str, str], language: str = "en") -> s
         response.say(say_text(language, "too_long"), language=locale(language))
         response.leave()
         return str(response)
+    if entry is not None and entry.state is EntryState.OFFERED:  # an agent has the offer
+        response.say(say_text(language, "soon"), language=locale(language))
+        response.play(current_app.config["HOLD_MUSIC_URL"])
+        return str(response)
     place = queueing.store().position(call_sid)
     position = place.position if place else whole_number(form.get("QueuePosition")) or 1
-    wait = estimated_wait(queue_name, position, agents)
+    free = len(queueing.store().free_agents([queue_name]))
+    wait = estimated_wait(queue_name, max(0, position - free), agents)
     response.say(say_text(language, "position", position=position), language=locale(language))
+    if wait <= 0:  # an agent is free for this caller: no estimate, no callback offer
+        response.say(say_text(language, "soon"), language=locale(language))
+        response.play(current_app.config["HOLD_MUSIC_URL"])
+        return str(response)
     minutes = max(1, round(wait / 60))
     estimate = say_text(language, "estimate_one" if minutes == 1 else "estimate", minutes=minutes)
     response.say(estimate, language=locale(language))
@@ -86,7 +95,8 @@ def _connecting(entry: QueueEntry | None) -> bool:
 
 
 def estimated_wait(queue_name: str, position: int, agents: int) -> float:
-    """Seconds until a caller at ``position`` is answered: the queue's own handle times."""
+    """Seconds until a caller at ``position`` among those no free agent can take yet is
+    answered: the queue's own handle times, shared by the agents at work."""
     stats = queueing.store().stats(queue_name)
     handle = stats.average_handle_time or DEFAULT_HANDLE_SECONDS
     return position * handle / max(1, agents)

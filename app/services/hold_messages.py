@@ -10,6 +10,7 @@ MESSAGES = {
         "goodbye": "Thank you for calling. Goodbye.",
         "estimate": "Your estimated wait is about {minutes} minutes.",
         "estimate_one": "Your estimated wait is about one minute.",
+        "soon": "Someone will be with you in a moment.",
         "offer_callback": "To keep your place in line and have us call you back, press 1.",
         "callback_kept": "Thank you. You keep your place in line, and we will call you back "
         "at the number you are calling from.",
@@ -17,6 +18,10 @@ MESSAGES = {
         "to_fallback": "Please hold while we connect you to a person.",
         "leave_message": "Sorry, nobody could answer. Please leave your name, number and a "
         "short message after the tone, and we will call you back.",
+        "calling_back": "We didn't get a message, so we will call you back at the number you "
+        "are calling from as soon as someone is free. Goodbye.",
+        "no_way_back": "We didn't get a message, and we can't call back a withheld number. "
+        "Please call us again. Goodbye.",
     },
     "es": {
         "position": "Gracias por esperar. Usted es el número {position} en la fila.",
@@ -25,6 +30,7 @@ MESSAGES = {
         "goodbye": "Gracias por llamar. Adiós.",
         "estimate": "Su tiempo de espera estimado es de unos {minutes} minutos.",
         "estimate_one": "Su tiempo de espera estimado es de un minuto, más o menos.",
+        "soon": "Alguien le atenderá en un momento.",
         "offer_callback": "Para conservar su lugar en la fila y que le llamemos, oprima 1.",
         "callback_kept": "Gracias. Conserva su lugar en la fila y le llamaremos al número "
         "desde el que llama.",
@@ -32,6 +38,10 @@ MESSAGES = {
         "to_fallback": "Por favor espere mientras le comunicamos con una persona.",
         "leave_message": "Disculpe, nadie pudo contestar. Deje su nombre, número y un breve "
         "mensaje después del tono, y le llamaremos.",
+        "calling_back": "No recibimos ningún mensaje, así que le llamaremos al número desde el "
+        "que llama en cuanto alguien esté libre. Adiós.",
+        "no_way_back": "No recibimos ningún mensaje y no podemos llamar a un número oculto. "
+        "Por favor, vuelva a llamarnos. Adiós.",
     },
 }
 

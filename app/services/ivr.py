@@ -296,6 +296,6 @@ def call_urls(token: str, language: str = "en") -> CallUrls:
         hold=lambda queue, language: url_for("voice.hold_music", q=queue, l=language),
         queue_exit=lambda queue: url_for("voice.queue_exit", q=queue, l=language),
         voicemail=lambda queue, language: url_for("voice.voicemail", q=queue, l=language),
-        dial_result=url_for("voice.dial_result"),
+        dial_result=url_for("voice.dial_result", l=language),
         fallback_result=url_for("voice.fallback_result", l=language),
     )

@@ -15,7 +15,7 @@ from app.extensions import db
 from app.services import calls, tasks
 from app.services.hold_messages import say_text
 from app.twilio.ivr_twiml import locale
-from app.twilio.twiml import dial_fallback
+from ivr_flows import Callback
 
 
 def fallback_then_voicemail(language: str) -> str:
@@ -40,22 +40,45 @@ def after_fallback(form: Mapping[str, str], language: str) -> str:
         play_beep=True,
         finish_on_key="#",
     )
-    response.say(say_text(language, "goodbye"), language=locale(language))
+    # Twilio goes on past <Record> only when nothing was recorded.
+    response.redirect(url_for("voice.no_message", l=language), method="POST")
     return str(response)
 
 
-def after_dial(form: Mapping[str, str]) -> str:
-    """After a transfer: done if someone answered, else the fallback line."""
+def no_message(form: Mapping[str, str], language: str) -> str:
+    """Nobody answered the fallback line and the caller left no message: we call them back
+    at the number they called from, when it is one we can call."""
+    number = form.get("From", "")
+    response = VoiceResponse()
+    if not tasks.can_call_back(number):
+        response.say(say_text(language, "no_way_back"), language=locale(language))
+        response.hangup()
+        return str(response)
+    call_sid = form.get("CallSid") or None
+    interaction = calls.interaction_for(db.session, call_sid or "")
+    tasks.create_callback(
+        db.session, Callback("general", language, number), number, interaction, call_sid
+    )
+    if interaction is not None:
+        calls.mark_outcome(interaction, "callback", "general")
+    db.session.commit()
+    response.say(say_text(language, "calling_back"), language=locale(language))
+    response.hangup()
+    return str(response)
+
+
+def after_dial(form: Mapping[str, str], language: str = "en") -> str:
+    """After a transfer: done if someone answered, else the fallback line (then a message)."""
     if form.get("DialCallStatus") in {"completed", "answered"}:
         return str(VoiceResponse())
-    return dial_fallback(current_app.config["FALLBACK_NUMBER"])
+    return fallback_then_voicemail(language)
 
 
 def voicemail_left(queue_name: str, language: str, form: Mapping[str, str]) -> str:
     """A recorded message becomes a callback task; without a recording, a person now."""
     recording = form.get("RecordingUrl", "")
     if not recording:
-        return dial_fallback(current_app.config["FALLBACK_NUMBER"])
+        return fallback_then_voicemail(language)
     interaction = calls.interaction_for(db.session, form.get("CallSid", ""))
     tasks.create_voicemail(
         db.session,

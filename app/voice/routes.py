@@ -85,11 +85,18 @@ def fallback_result() -> TwiML:
     return twiml_response(last_resort.after_fallback(request.form, request.args.get("l", "en")))
 
 
+@bp.post("/no-message")
+@answers_or_dials_a_human
+def no_message() -> TwiML:
+    """Nobody answered the fallback line and nothing was recorded: a callback, if we can."""
+    return twiml_response(last_resort.no_message(request.form, request.args.get("l", "en")))
+
+
 @bp.post("/dial-result")
 @answers_or_dials_a_human
 def dial_result() -> TwiML:
     """A transfer ended: if nobody answered, the fallback line."""
-    return twiml_response(last_resort.after_dial(request.form))
+    return twiml_response(last_resort.after_dial(request.form, request.args.get("l", "en")))
 
 
 @bp.post("/voicemail")

@@ -62,7 +62,7 @@ def add_customer(phone: str, tier: Tier) -> None:
 
 def test_a_wait_of_about_a_minute_is_said_as_one_minute(line, twilio_post, monkeypatch):
     monkeypatch.setattr("app.services.hold.DEFAULT_HANDLE_SECONDS", 60)  # a quick team
-    staff_queues(line)
+    staff_queues(line, presence="busy")
     caller = queue_caller(twilio_post)
 
     root = hold(twilio_post, caller)
@@ -82,17 +82,28 @@ def test_position_is_in_priority_order_not_arrival_order(line, twilio_post):
 
 
 def test_waiting_caller_hears_an_estimated_wait_and_music(line, twilio_post):
-    staff_queues(line)
+    staff_queues(line, presence="busy")  # at work, on another call
     caller = queue_caller(twilio_post)
 
     root = hold(twilio_post, caller)
 
-    assert "estimated wait is about" in spoken(root)
+    assert "estimated wait is about 4 minutes" in spoken(root)  # one call's handle time
     assert root.find("Play") is not None
 
 
+def test_a_caller_an_agent_is_free_for_hears_no_estimate_and_no_callback_offer(line, twilio_post):
+    staff_queues(line)  # available: offered the caller at once
+    caller = queue_caller(twilio_post)
+
+    root = hold(twilio_post, caller)
+
+    assert "in a moment" in spoken(root)
+    assert "estimated wait" not in spoken(root)
+    assert root.find("Gather") is None
+
+
 def test_long_estimated_wait_offers_to_keep_the_place_by_callback(line, twilio_post):
-    staff_queues(line)
+    staff_queues(line, presence="busy")
     caller = queue_caller(twilio_post)
     root = hold(twilio_post, caller)
     offer = root.find("Gather")
@@ -206,16 +217,54 @@ def test_conversation_that_ended_is_not_dialed_again(twilio_post):
     assert list(root) == []
 
 
-def test_transfer_nobody_answered_goes_to_the_fallback_line(twilio_post):
-    root = twiml(twilio_post("/voice/dial-result", call_params(DialCallStatus="no-answer")))
+def test_transfer_nobody_answered_goes_to_the_fallback_line_then_a_message(twilio_post):
+    params = call_params(DialCallStatus="no-answer")
+    root = twiml(twilio_post("/voice/dial-result?l=es", params))
+    unanswered = twiml(
+        twilio_post(root.find("Dial").get("action"), {**params, "DialCallStatus": "busy"})
+    )
 
     assert destination(root) == ("dial", FALLBACK)
+    assert "problema" not in spoken(root)  # nothing failed: nobody picked up
+    assert {say.get("language") for say in root.iter("Say")} == {"es-US"}
+    assert unanswered.find("Record") is not None
 
 
 def test_voicemail_without_a_recording_goes_to_a_person(twilio_post):
     root = twiml(twilio_post("/voice/voicemail?q=general&l=en", call_params()))
 
     assert destination(root) == ("dial", FALLBACK)
+    assert "trouble" not in spoken(root)
+
+
+def nobody_at_the_fallback_line(twilio_post, phone: str):  # type: ignore[no-untyped-def]
+    """A caller whose fallback dial went unanswered, then recorded nothing."""
+    params = call_params(From=phone)
+    record = twiml(
+        twilio_post("/voice/fallback-result?l=en", {**params, "DialCallStatus": "no-answer"})
+    )
+    assert record.find("Record") is not None
+    # Twilio goes on past an empty <Record> to the <Redirect>.
+    return params, twiml(twilio_post(record.find("Redirect").text, params))
+
+
+def test_a_caller_who_leaves_no_message_at_the_end_of_the_ladder_is_called_back(twilio_post):
+    params, root = nobody_at_the_fallback_line(twilio_post, "+14155550177")
+    again = twiml(twilio_post("/voice/no-message?l=en", params))  # Twilio retried
+
+    task = db.session.scalars(select(Task)).one()
+    assert (task.kind, task.phone, task.status) == ("callback", "+14155550177", "open")
+    assert "call you back" in spoken(root)
+    assert root.find("Hangup") is not None
+    assert spoken(again) == spoken(root)
+
+
+def test_a_withheld_caller_who_leaves_no_message_is_not_promised_a_call(twilio_post):
+    _, root = nobody_at_the_fallback_line(twilio_post, "+266696687")
+
+    assert db.session.scalars(select(Task)).all() == []
+    assert "call you back" not in spoken(root)
+    assert "call us again" in spoken(root)
 
 
 def test_the_overflow_ladder_ends_at_the_fallback_line_then_a_voicemail_task(line, twilio_post):
