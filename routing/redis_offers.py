@@ -69,6 +69,14 @@ class RedisScripts:
         fields = _fields(self._client.hgetall(self.key(CONTACT_KEY, contact_id)))
         return _entry(fields, self._clock()) if fields else None
 
+    def known(self, contact_ids: Sequence[str]) -> set[str]:
+        """Those of ``contact_ids`` the store holds (live, or gone less than an hour ago)."""
+        with self._client.pipeline(transaction=False) as pipe:
+            for contact_id in contact_ids:
+                pipe.exists(self.key(CONTACT_KEY, contact_id))
+            found = pipe.execute()
+        return {contact_id for contact_id, hit in zip(contact_ids, found, strict=True) if hit}
+
 
 class RedisOffers(RedisScripts):
     """Offers: a contact handed to one agent, then answered or put back in its place."""

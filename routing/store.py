@@ -76,6 +76,10 @@ class QueueStore(Protocol):
         """The contact's current entry (live or recently gone), if the store knows it."""
         ...
 
+    def known(self, contact_ids: Sequence[str]) -> set[str]:
+        """Those of ``contact_ids`` the store holds (live or recently gone)."""
+        ...
+
     def position(self, contact_id: str) -> Position | None:
         """The place of a waiting contact in priority order; None if not waiting."""
         ...

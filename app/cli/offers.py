@@ -1,4 +1,5 @@
-"""``helpline offers sweep``: take back missed offers, offer what still waits."""
+"""``helpline offers sweep``: take back missed offers, put open tasks in line, offer what
+still waits."""
 
 from __future__ import annotations
 
@@ -27,7 +28,8 @@ def offers_cli() -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print what one sweep did as JSON.")
 @with_appcontext
 def sweep_command(every: float | None, as_json: bool) -> None:
-    """Take back offers not accepted within OFFER_TIMEOUT (agents set away); offer the rest."""
+    """Take back offers not accepted within OFFER_TIMEOUT (agents set away), put open
+    callback and voicemail tasks in line, offer what waits."""
     if every is not None:
         try:
             offer_sweeper.run(every)
@@ -38,4 +40,7 @@ def sweep_command(every: float | None, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(asdict(done)))
         return
-    click.echo(f"{done.taken_back} missed offers taken back, {done.offered} contacts offered")
+    click.echo(
+        f"{done.taken_back} missed offers taken back, {done.tasks_queued} open tasks put in "
+        f"line, {done.offered} contacts offered"
+    )

@@ -1,4 +1,5 @@
-"""The offer sweep: missed offers taken back, and waiting contacts offered to free agents.
+"""The offer sweep: missed offers taken back, open tasks put in line, and waiting contacts
+offered to free agents.
 
 An offer not accepted within ``OFFER_TIMEOUT`` seconds goes back to its place (same score,
 same arrival), its agent is set away (``routing.choice.after_missed_offer``) and the next
@@ -24,7 +25,7 @@ from redis.exceptions import RedisError
 from sqlalchemy.exc import SQLAlchemyError
 
 from app.extensions import db, redis_store
-from app.services import offers, queueing
+from app.services import offers, queueing, task_queue
 
 log = logging.getLogger(__name__)
 
@@ -38,14 +39,17 @@ class Sweep:
 
     taken_back: int  # missed offers put back, their agents set away
     offered: int  # waiting contacts offered to free agents besides the re-offers
+    tasks_queued: int = 0  # open callback and voicemail tasks put in line
 
 
 def sweep() -> Sweep:
-    """Take back offers older than ``OFFER_TIMEOUT``, then offer what still waits."""
+    """Take back offers older than ``OFFER_TIMEOUT``, put open tasks in line, then offer
+    what still waits."""
     timeout = float(current_app.config["OFFER_TIMEOUT"])
     stale = queueing.store().stale_offers(timeout)
     taken_back = sum(offers.take_back_missed(entry, timeout) for entry in stale)
-    return Sweep(taken_back=taken_back, offered=offers.offer_waiting())
+    tasks_queued = task_queue.queue_open_tasks()
+    return Sweep(taken_back=taken_back, offered=offers.offer_waiting(), tasks_queued=tasks_queued)
 
 
 def sweep_if_due(every: float = EVERY_SECONDS) -> Sweep | None:
@@ -68,6 +72,11 @@ def run(every: float = EVERY_SECONDS, keep_going: Callable[[], bool] | None = No
     while alive():
         done = sweep_if_due(every)
         db.session.close()  # a fresh view of the database on the next round
-        if done is not None and (done.taken_back or done.offered):
-            log.info("offer sweep: %d taken back, %d offered", done.taken_back, done.offered)
+        if done is not None and (done.taken_back or done.offered or done.tasks_queued):
+            log.info(
+                "offer sweep: %d taken back, %d tasks put in line, %d offered",
+                done.taken_back,
+                done.tasks_queued,
+                done.offered,
+            )
         time.sleep(every)

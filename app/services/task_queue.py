@@ -1,0 +1,98 @@
+"""Open callback and voicemail tasks in line for agents, as callback contacts.
+
+A task is the promise of a person calling back; the database keeps it until an agent closes
+it at wrap-up. The offer sweep puts every open task that the queue store does not hold in
+line (``callback:<id>``), so tasks made by the IVR (an after-hours callback, a voicemail,
+a message left at the end of the ladder) reach agents, and so do tasks whose live entry
+Redis lost. A task already in the store, waiting, offered or being called, is left alone.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import Task, TaskStatus
+from app.services import queueing
+from app.services.routing_data import customer_history, customer_value
+from routing import Contact, prioritize, store_score
+from routing.model import CALLBACK_PREFIX
+
+log = logging.getLogger(__name__)
+
+# Enough for a sweep every few seconds; a backlog bigger than this is put in line over sweeps.
+BATCH = 200
+
+
+def contact_id(task_id: int) -> str:
+    """The id a task waits under in the queue store."""
+    return f"{CALLBACK_PREFIX}{task_id}"
+
+
+def queue_open_tasks(limit: int = BATCH) -> int:
+    """Put open tasks the store does not know in line, oldest first; how many were put."""
+    open_tasks = db.session.scalars(
+        select(Task).where(Task.status == TaskStatus.OPEN).order_by(Task.id).limit(limit)
+    ).all()
+    if not open_tasks:
+        return 0
+    known = queueing.store().known([contact_id(task.id) for task in open_tasks])
+    queued = 0
+    for task in open_tasks:
+        if contact_id(task.id) not in known:
+            queue_task(task)
+            queued += 1
+    if queued:
+        log.info("put %d open task(s) in line for agents", queued)
+    return queued
+
+
+def queue_task(task: Task) -> None:
+    """Put one open task in its queue, scored like a contact from the same customer.
+
+    Its arrival is the task's creation, so the oldest promise is kept first; the queue need
+    not be staffed: the task waits for the next agent at work.
+    """
+    store = queueing.store()
+    created = task.created_at
+    if created.tzinfo is None:  # stored naive, in UTC
+        created = created.replace(tzinfo=UTC)
+    arrived_at = min(created.timestamp(), store.now())
+    now = datetime.fromtimestamp(store.now(), UTC)
+    queue = queueing.config_for(task.queue)
+    contact = Contact(
+        id=contact_id(task.id),
+        kind="callback",
+        queue=queue.name,
+        skills=queue.skills,
+        language=task.language,
+        arrived_at=arrived_at,
+        customer=customer_value(db.session, task.customer_id),
+        history=customer_history(db.session, task.customer_id, now),
+    )
+    rules = queueing.weights()
+    priority = prioritize(contact, rules)
+    trace = [f"open {task.kind.value} task {task.id}", *priority.trace]
+    store.enqueue(
+        contact.id,
+        queue.name,
+        score=store_score(priority, arrived_at, rules),
+        arrival=arrived_at,
+        payload={
+            "kind": "callback",
+            "task_id": task.id,
+            "task_kind": task.kind.value,
+            "phone": task.phone,
+            "interaction_id": task.interaction_id,
+            "customer_id": task.customer_id,
+            "tier": contact.customer.tier,
+            "language": task.language,
+            "skills": list(contact.skills),
+            "recording_url": task.recording_url,
+            "trace": trace,
+            "base": priority.base,
+        },
+    )

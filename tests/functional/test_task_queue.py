@@ -1,0 +1,69 @@
+"""Callback and voicemail tasks reach agents: the sweep puts every open task in line."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import Task, TaskKind, TaskStatus
+from app.services import offer_sweeper
+from routing.store import EntryState
+from tests.functional.desks import hire
+from tests.functional.voice import CLOSED, MAIN_LINE, gather_action, twiml
+from tests.support import call_params
+
+
+def after_hours_callback(app, twilio_post) -> Task:  # type: ignore[no-untyped-def]
+    """A caller who asked the after-hours menu for a callback: one open task."""
+    app.config["CLOCK"] = lambda: CLOSED
+    params = call_params(To=MAIN_LINE, From="+14155550142")
+    first = twiml(twilio_post("/voice/incoming", params))
+    menu = twiml(twilio_post(gather_action(first), {**params, "Digits": "1"}))
+    twiml(twilio_post(gather_action(menu), {**params, "Digits": "1"}))
+    task: Task = db.session.scalars(select(Task)).one()
+    return task
+
+
+def test_an_after_hours_callback_waits_in_line_and_is_offered_to_the_next_agent_at_work(
+    app, center, clock, twilio_post
+):
+    task = after_hours_callback(app, twilio_post)
+
+    swept = offer_sweeper.sweep()
+    waiting = center.entry(f"callback:{task.id}")
+    ana = hire(app, "Ana Torres", {"billing": 3}, ("en", "es"))
+    ana.available()
+
+    assert swept.tasks_queued == 1
+    assert (waiting.queue, waiting.state) == ("general", EntryState.WAITING)
+    offer = ana.offer()
+    assert offer is not None and offer["contact_id"] == f"callback:{task.id}"
+
+
+def test_a_task_in_line_is_not_put_in_line_again(app, center, twilio_post):
+    task = after_hours_callback(app, twilio_post)
+    offer_sweeper.sweep()
+    before = center.entry(f"callback:{task.id}")
+
+    again = offer_sweeper.sweep()
+
+    assert again.tasks_queued == 0
+    assert center.entry(f"callback:{task.id}") == before
+
+
+def test_open_tasks_redis_lost_are_put_back_in_line_and_closed_ones_are_not(
+    app, center, redis_client, twilio_post
+):
+    task = after_hours_callback(app, twilio_post)
+    done = Task(kind=TaskKind.VOICEMAIL, queue="billing", phone="+14155550143")
+    done.status = TaskStatus.DONE
+    db.session.add(done)
+    db.session.commit()
+    offer_sweeper.sweep()
+    redis_client.flushdb()  # Redis restarted with nothing
+
+    swept = offer_sweeper.sweep()
+
+    assert swept.tasks_queued == 1
+    assert center.entry(f"callback:{task.id}").state is EntryState.WAITING
+    assert center.entry(f"callback:{done.id}") is None
