@@ -13,6 +13,7 @@ from flask import Blueprint, jsonify, request
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf.csrf import generate_csrf
 
+from app.agent_api.presence import choose_presence
 from app.auth import StaffUser
 from app.services import agent_desk, offer_sweeper, wrap_up
 from app.services.agent_desk import DeskError
@@ -43,6 +44,12 @@ def _sweep_offers() -> None:
 def _body() -> dict[str, Any]:
     body = request.get_json(silent=True)
     return body if isinstance(body, dict) else {}
+
+
+def _text(body: dict[str, Any], name: str) -> str:
+    """A string field of the body; anything else (a number, null, a list) counts as empty."""
+    value = body.get(name)
+    return value if isinstance(value, str) else ""
 
 
 @bp.get("/session")
@@ -77,9 +84,9 @@ def log_out() -> JSON:
 @bp.put("/agent/presence")
 @login_required
 def presence() -> JSON:
-    """Set ``{"state": "available" | "away" | "offline" ...}``."""
+    """Set ``{"state": "available" | "away" | "offline"}``; calls set busy and wrap-up."""
     agent = agent_desk.agent_of(current_user.user)
-    return jsonify(agent_desk.set_presence(agent, str(_body().get("state", "")))), 200
+    return jsonify(choose_presence(agent, _body().get("state"))), 200
 
 
 @bp.post("/agent/heartbeat")
@@ -136,13 +143,10 @@ def decline() -> JSON:
 @bp.post("/agent/finish")
 @login_required
 def finish() -> JSON:
-    """Wrap up ``{"contact_id", "wrap_up_code", "notes"}``; the agent is available again."""
+    """Wrap up my contact ``{"contact_id", "wrap_up_code", "notes"}`` once; available again."""
     body = _body()
     agent = agent_desk.agent_of(current_user.user)
     result = wrap_up.finish(
-        agent,
-        str(body.get("contact_id", "")),
-        str(body.get("wrap_up_code", "")),
-        str(body.get("notes", "")),
+        agent, _text(body, "contact_id"), _text(body, "wrap_up_code"), _text(body, "notes")
     )
     return jsonify(result), 200

@@ -1,60 +1,166 @@
-"""Wrapping up a contact: the outcome on the record, the handle time in the stats."""
+"""Wrapping up a contact: the outcome on the record, the handle time in the stats.
+
+Only the agent who accepted (or answered) a contact may wrap it up, and only once. A
+console retrying a request whose answer it lost, or a double click, must neither overwrite
+the notes nor count the handle time twice; the second wrap-up is refused (409) rather than
+quietly ignored, so an agent who resubmits corrected notes learns they were not saved.
+"""
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 
-from app.extensions import db
+from app.extensions import db, redis_store
 from app.models import Agent as AgentRow
 from app.models import Interaction, Task, TaskStatus, utcnow
 from app.services import offers, queueing
 from app.services.agent_desk import DeskError, served_queues
-from routing.model import Presence
+from routing.model import CALLBACK_PREFIX, Presence
+from routing.store import AgentPresence, QueueEntry
+
+# Held while one request wraps a contact up, so a second at the same moment is refused;
+# afterwards the record itself (WRAPPED_UP in the details, a closed task) refuses it.
+CLAIM_KEY = "helpline:wrap_up:{}"
+CLAIM_SECONDS = 60
+WRAPPED_UP = "wrapped_up"
+# States a contact puts an agent in: wrap-up ends them. Away or offline stays as chosen.
+ON_A_CONTACT = frozenset({Presence.BUSY, Presence.WRAP_UP})
+TASK_ID = re.compile(r"[0-9]{1,18}")  # fits the database's integer id
+MAX_SID = 64  # Interaction.twilio_sid
+
+
+@dataclass(frozen=True)
+class Contact:
+    """A contact to wrap up: its record, its entry while the store keeps it, its task."""
+
+    contact_id: str
+    interaction: Interaction
+    entry: QueueEntry | None
+    task: Task | None
 
 
 def finish(agent: AgentRow, contact_id: str, wrap_up_code: str, notes: str) -> dict[str, Any]:
-    """Wrap up: the outcome on the record, the handle time in the stats, available again."""
-    entry = queueing.store().entry(contact_id)
-    interaction = interaction_for_contact(contact_id)
-    if interaction is None:
-        raise DeskError("no such contact", 404)
-    now = utcnow()
-    interaction.agent_id = agent.id
-    interaction.wrap_up_code = wrap_up_code[:32]
-    interaction.notes = notes[:10_000]
-    interaction.outcome = interaction.outcome if interaction.outcome == "answered" else "handled"
-    interaction.ended_at = interaction.ended_at or now
-    answered_at = float((interaction.details or {}).get("answered_at", now.timestamp()))
-    if entry is not None:
-        queueing.store().record_handle_time(entry.queue, max(0.0, now.timestamp() - answered_at))
-    _close_task(contact_id, agent.id)
-    db.session.commit()
-    presence = queueing.store().set_presence(
-        str(agent.id), Presence.AVAILABLE, served_queues(agent)
-    )
-    offers.agent_free(str(agent.id))
-    return {"contact_id": contact_id, "state": presence.state.value}
+    """Wrap up the agent's contact: outcome, code and notes on the record, handle time counted."""
+    contact = _contact(contact_id)
+    _check_owner(str(agent.id), contact)
+    if _wrapped_up(contact):
+        raise DeskError("this contact is already wrapped up", 409)
+    if not _claim(contact_id):
+        raise DeskError("this contact is already being wrapped up", 409)
+    try:
+        handle_seconds = _record(agent, contact, wrap_up_code, notes)
+        db.session.commit()
+    except SQLAlchemyError:
+        db.session.rollback()
+        redis_store.client.delete(CLAIM_KEY.format(contact_id))  # a retry may try again
+        raise
+    if contact.entry is not None:
+        queueing.store().record_handle_time(contact.entry.queue, handle_seconds)
+    return {"contact_id": contact_id, "state": _free(agent, contact).value}
 
 
 def interaction_for_contact(contact_id: str) -> Interaction | None:
-    """The interaction behind a live call (its CallSid) or a callback task."""
-    if contact_id.startswith("callback:"):
-        task = db.session.get(Task, int(contact_id.split(":", 1)[1] or 0))
+    """The interaction behind a live call (its CallSid) or a callback task; None if unknown."""
+    if contact_id.startswith(CALLBACK_PREFIX):
+        task = _task(contact_id)
         if task is None or task.interaction_id is None:
             return None
         return db.session.get(Interaction, task.interaction_id)
+    if not contact_id or len(contact_id) > MAX_SID:
+        return None
     return db.session.scalars(
         select(Interaction).where(Interaction.twilio_sid == contact_id)
     ).first()
 
 
-def _close_task(contact_id: str, agent_id: int) -> None:
-    if not contact_id.startswith("callback:"):
-        return
-    task = db.session.get(Task, int(contact_id.split(":", 1)[1]))
-    if task is not None and task.status is TaskStatus.OPEN:
-        task.status = TaskStatus.DONE
-        task.closed_at = utcnow()
-        task.closed_by_agent_id = agent_id
+def _task(contact_id: str) -> Task | None:
+    """The callback task ``callback:<id>`` names; None when the id is not a task id."""
+    number = contact_id.removeprefix(CALLBACK_PREFIX)
+    return db.session.get(Task, int(number)) if TASK_ID.fullmatch(number) else None
+
+
+def _contact(contact_id: str) -> Contact:
+    """The contact named: 400 without a name, 404 when the record knows no such contact."""
+    if not contact_id:
+        raise DeskError("contact_id is required", 400)
+    interaction = interaction_for_contact(contact_id)
+    if interaction is None:
+        raise DeskError("no such contact", 404)
+    task = _task(contact_id) if contact_id.startswith(CALLBACK_PREFIX) else None
+    return Contact(contact_id, interaction, queueing.store().entry(contact_id), task)
+
+
+def _check_owner(agent_id: str, contact: Contact) -> None:
+    """403 unless the agent accepted or answered the contact; 409 while only offered to them.
+
+    The store says who has a live contact (and, for an hour after, who had it); once it has
+    forgotten, the record's agent is the one who answered.
+    """
+    entry = contact.entry
+    if entry is not None and entry.agent_id is not None:
+        owner: str | None = entry.agent_id
+        if owner == agent_id and entry.pending:
+            raise DeskError("accept this contact before wrapping it up", 409)
+    else:
+        answered_by = contact.interaction.agent_id
+        owner = str(answered_by) if answered_by is not None else None
+    if owner != agent_id:
+        raise DeskError("this contact is not yours to wrap up", 403)
+
+
+def _wrapped_up(contact: Contact) -> bool:
+    """Whether the record has a wrap-up already: a closed task, or a call's code or mark."""
+    if contact.task is not None:
+        return contact.task.status is not TaskStatus.OPEN
+    interaction = contact.interaction
+    return bool(interaction.wrap_up_code) or WRAPPED_UP in (interaction.details or {})
+
+
+def _claim(contact_id: str) -> bool:
+    """One wrap-up of a contact at a time, across processes; False if another holds it."""
+    key = CLAIM_KEY.format(contact_id)
+    return bool(redis_store.client.set(key, "1", nx=True, ex=CLAIM_SECONDS))
+
+
+def _record(agent: AgentRow, contact: Contact, wrap_up_code: str, notes: str) -> float:
+    """Write the wrap-up on the record (not committed); returns the handle time in seconds."""
+    interaction = contact.interaction
+    now = utcnow()
+    details = dict(interaction.details or {})
+    answered_at = float(details.get("answered_at", now.timestamp()))
+    details[WRAPPED_UP] = {"agent_id": agent.id, "at": now.timestamp()}
+    interaction.details = details
+    interaction.agent_id = agent.id
+    interaction.wrap_up_code = wrap_up_code[:32]
+    interaction.notes = notes[:10_000]
+    interaction.outcome = interaction.outcome if interaction.outcome == "answered" else "handled"
+    interaction.ended_at = interaction.ended_at or now
+    if contact.task is not None:
+        contact.task.status = TaskStatus.DONE
+        contact.task.closed_at = now
+        contact.task.closed_by_agent_id = agent.id
+    return max(0.0, now.timestamp() - answered_at)
+
+
+def _free(agent: AgentRow, contact: Contact) -> Presence:
+    """Available again if this contact was what kept the agent busy; else as they were."""
+    agent_id = str(agent.id)
+    current = queueing.store().presence(agent_id)
+    if current is None or not _kept_busy_by(current, contact.entry):
+        return current.state if current is not None else Presence.OFFLINE
+    queueing.store().set_presence(agent_id, Presence.AVAILABLE, served_queues(agent))
+    offers.agent_free(agent_id)
+    return Presence.AVAILABLE
+
+
+def _kept_busy_by(presence: AgentPresence, entry: QueueEntry | None) -> bool:
+    """Whether the agent is busy (or wrapping up) with this contact, not one taken after it."""
+    if presence.state not in ON_A_CONTACT:
+        return False
+    accepted_at = entry.accepted_at if entry is not None else None
+    return accepted_at is None or presence.since <= accepted_at

@@ -22,7 +22,9 @@ from app.models import (
     User,
     utcnow,
 )
+from app.services.agent_desk import served_queues
 from app.services.demo_staff import ensure_queues
+from routing.model import Presence
 from routing.redis_store import RedisQueueStore
 from tests.functional.voice import MAIN_LINE, OPEN, destination, twiml
 from tests.support import call_params
@@ -81,6 +83,13 @@ class Desk:
 
     def available(self) -> None:
         assert self.call("PUT", "/api/agent/presence", state="available").status_code == 200
+
+    def wrapping_up(self) -> None:
+        """At work but offered nothing, as a call leaves them (agents cannot choose it)."""
+        agent = db.session.get(Agent, int(self.id))
+        assert agent is not None
+        store = self.app.extensions["routing.store"]
+        store.set_presence(self.id, Presence.WRAP_UP, served_queues(agent))
 
 
 def wait(clock: FakeClock, seconds: float, *desks: Desk) -> None:

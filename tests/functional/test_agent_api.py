@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 from urllib.parse import parse_qs
 
 import pytest
@@ -10,8 +11,9 @@ import responses
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import Interaction, User
+from app.models import Interaction, Task, TaskStatus, User
 from routing.model import Presence
+from tests.functional.desks import two_agents_and_a_caller
 from tests.functional.voice import MAIN_LINE, OPEN, destination, staff_queues, twiml
 from tests.support import ACCOUNT_SID, call_params
 
@@ -52,6 +54,21 @@ def queued_caller(twilio_post) -> dict[str, str]:  # type: ignore[no-untyped-def
     hold = {**params, "QueueSid": QUEUE_SID, "QueueTime": "5", "QueuePosition": "1"}
     twiml(twilio_post("/voice/hold?q=general&l=en", hold))
     return params
+
+
+def wrapping_up(app, desk) -> None:  # type: ignore[no-untyped-def]
+    """At work but offered nothing, as a call leaves the agent (agents cannot choose it)."""
+    app.extensions["routing.store"].set_presence(desk.id, Presence.WRAP_UP)
+
+
+def answered_call(desk, twilio_post, twilio_api) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    """A caller the desk's agent accepted and answered: the agent is busy with them."""
+    desk.call("PUT", "/api/agent/presence", state="available")
+    caller = queued_caller(twilio_post)
+    member_redirected(twilio_api, caller["CallSid"])
+    assert desk.call("POST", "/api/agent/accept").status_code == 200
+    twiml(twilio_post(f"/voice/whisper?agent={desk.id}&c={caller['CallSid']}", caller))
+    return caller
 
 
 def member_redirected(twilio_api, call_sid: str, status: int = 200) -> None:
@@ -95,8 +112,8 @@ def test_logged_out_requests_get_401(client):
     assert client.get("/api/agent/queues").status_code == 401
 
 
-def test_agent_sees_waiting_callers_in_priority_order_with_their_traces(desk, twilio_post):
-    desk.call("PUT", "/api/agent/presence", state="wrap_up")  # at work, so nobody is offered
+def test_agent_sees_waiting_callers_in_priority_order_with_their_traces(desk, twilio_post, app):
+    wrapping_up(app, desk)  # at work, so nobody is offered
     caller = queued_caller(twilio_post)
 
     body = desk.call("GET", "/api/agent/queues").get_json()
@@ -129,7 +146,7 @@ def test_accepting_redirects_the_caller_out_of_twilios_queue_to_ring_the_agent(
 
 
 def test_a_call_already_taken_gets_409(desk, twilio_post, twilio_api, app):
-    desk.call("PUT", "/api/agent/presence", state="wrap_up")
+    wrapping_up(app, desk)
     caller = queued_caller(twilio_post)
     app.extensions["routing.store"].take(caller["CallSid"], "someone-else")
     desk.call("PUT", "/api/agent/presence", state="available")
@@ -170,11 +187,7 @@ def test_agent_who_does_not_answer_is_set_away_and_the_caller_goes_back(
 def test_answered_call_is_recorded_and_wrap_up_makes_the_agent_available(
     desk, twilio_post, twilio_api, app
 ):
-    desk.call("PUT", "/api/agent/presence", state="available")
-    caller = queued_caller(twilio_post)
-    member_redirected(twilio_api, caller["CallSid"])
-    desk.call("POST", "/api/agent/accept")
-    twiml(twilio_post(f"/voice/whisper?agent={desk.id}&c={caller['CallSid']}", caller))
+    caller = answered_call(desk, twilio_post, twilio_api)
 
     response = desk.call(
         "POST",
@@ -217,7 +230,7 @@ def test_queue_metrics_show_waiting_answered_and_agents(desk, twilio_post, twili
 
 
 def test_agent_without_the_skill_cannot_take_a_call_from_that_queue(desk, twilio_post, app):
-    desk.call("PUT", "/api/agent/presence", state="wrap_up")
+    wrapping_up(app, desk)
     caller = queued_caller(twilio_post)
     entry = app.extensions["routing.store"].entry(caller["CallSid"])
     app.extensions["routing.store"].enqueue(
@@ -257,9 +270,8 @@ def call_resource(sid: str, to: str) -> dict[str, object]:
     }
 
 
-def test_taking_a_callback_calls_the_customer_and_rings_the_agent_when_they_answer(
-    desk, twilio_post, twilio_api, app
-):
+def callback_waiting(desk, app, twilio_post, twilio_api) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    """A caller who pressed 1 on hold to be called back; Twilio will place the call."""
     app.config["TWILIO_NUMBER"] = "+15558675310"
     desk.call("PUT", "/api/agent/presence", state="available")
     caller = queued_caller(twilio_post)
@@ -272,6 +284,13 @@ def test_taking_a_callback_calls_the_customer_and_rings_the_agent_when_they_answ
         json=call_resource("CA" + "9" * 32, caller["From"]),
         status=201,
     )
+    return caller
+
+
+def test_taking_a_callback_calls_the_customer_and_rings_the_agent_when_they_answer(
+    desk, twilio_post, twilio_api, app
+):
+    caller = callback_waiting(desk, app, twilio_post, twilio_api)
 
     response = desk.call("POST", "/api/agent/accept")
 
@@ -284,3 +303,112 @@ def test_taking_a_callback_calls_the_customer_and_rings_the_agent_when_they_answ
     )
     assert "returning your call" in " ".join(s.text for s in answered.iter("Say"))
     assert answered.find("Dial/Client").text == "agent_ana"
+
+
+def finish(desk, contact_id: str, code: str = "resolved", notes: str = "") -> Any:  # type: ignore[no-untyped-def]
+    return desk.call(
+        "POST", "/api/agent/finish", contact_id=contact_id, wrap_up_code=code, notes=notes
+    )
+
+
+def test_wrapping_up_a_call_twice_is_refused_and_its_handle_time_counts_once(
+    desk, twilio_post, twilio_api, app
+):
+    caller = answered_call(desk, twilio_post, twilio_api)
+    assert finish(desk, caller["CallSid"], "billing_question", "Explained it.").status_code == 200
+
+    again = finish(desk, caller["CallSid"], "spam", "replayed")
+
+    assert again.status_code == 409
+    assert "already wrapped up" in again.get_json()["error"]
+    interaction = db.session.scalars(select(Interaction)).one()
+    assert (interaction.wrap_up_code, interaction.notes) == ("billing_question", "Explained it.")
+    assert app.extensions["routing.store"].stats("general").handled == 1
+
+
+def test_wrapping_up_a_callback_closes_its_task_once(desk, twilio_post, twilio_api, app):
+    callback_waiting(desk, app, twilio_post, twilio_api)
+    contact_id = desk.call("POST", "/api/agent/accept").get_json()["contact_id"]
+    twiml(twilio_post(f"/voice/whisper?agent={desk.id}&c={contact_id}", call_params()))
+    assert finish(desk, contact_id, "called_back").status_code == 200
+
+    again = finish(desk, contact_id, "spam")
+
+    assert again.status_code == 409
+    task = db.session.scalars(select(Task)).one()
+    assert (task.status, task.closed_by_agent_id) == (TaskStatus.DONE, int(desk.id))
+    assert db.session.scalars(select(Interaction)).one().wrap_up_code == "called_back"
+
+
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [("Ben Carter", 403), ("Ana Torres", 409)],
+    ids=["another agent", "the agent offered it"],
+)
+def test_a_caller_whose_offer_is_not_accepted_cannot_be_wrapped_up(
+    app, center, clock, twilio_post, who, status
+):
+    ana, ben, caller = two_agents_and_a_caller(app, clock, twilio_post)
+    agent = ben if who == ben.name else ana
+
+    response = finish(agent, caller["CallSid"], "spam", "not mine")
+
+    assert response.status_code == status
+    assert response.get_json()["error"]
+    interaction = db.session.scalars(select(Interaction)).one()
+    assert (interaction.agent_id, interaction.wrap_up_code, interaction.ended_at) == (
+        None,
+        "",
+        None,
+    )
+    assert ana.offer()["contact_id"] == caller["CallSid"]
+    assert center.stats("general").handled == 0
+
+
+@pytest.mark.parametrize(
+    ("contact_id", "status"),
+    [("callback:abc", 404), ("callback:1.5", 404), ("callback:" + "9" * 30, 404), ("", 400)],
+)
+def test_wrapping_up_a_malformed_or_unknown_contact_is_a_json_error(desk, contact_id, status):
+    response = finish(desk, contact_id)
+
+    assert response.status_code == status
+    assert response.get_json()["error"]
+
+
+@pytest.mark.parametrize("state", ["busy", "wrap_up"])
+def test_an_agent_may_choose_only_available_away_or_offline(desk, app, state):
+    response = desk.call("PUT", "/api/agent/presence", state=state)
+
+    assert response.status_code == 400
+    assert "available, away, offline" in response.get_json()["error"]
+    assert app.extensions["routing.store"].presence(desk.id).state is Presence.OFFLINE
+
+
+@pytest.mark.parametrize("state", ["available", "away"])
+def test_an_agent_on_a_call_cannot_become_available_or_away_before_wrapping_it_up(
+    desk, twilio_post, twilio_api, app, state
+):
+    answered_call(desk, twilio_post, twilio_api)
+    second = queued_caller(twilio_post)
+
+    response = desk.call("PUT", "/api/agent/presence", state=state)
+
+    assert response.status_code == 409
+    assert "wrap it up" in response.get_json()["error"]
+    store = app.extensions["routing.store"]
+    assert store.presence(desk.id).state is Presence.BUSY
+    assert desk.call("POST", "/api/agent/accept").status_code == 409
+    assert store.entry(second["CallSid"]).state == "waiting"
+
+
+def test_an_agent_who_logs_off_during_a_call_stays_offline_after_wrapping_it_up(
+    desk, twilio_post, twilio_api, app
+):
+    caller = answered_call(desk, twilio_post, twilio_api)
+    assert desk.call("PUT", "/api/agent/presence", state="offline").status_code == 200
+
+    response = finish(desk, caller["CallSid"])
+
+    assert response.get_json() == {"contact_id": caller["CallSid"], "state": "offline"}
+    assert app.extensions["routing.store"].presence(desk.id).state is Presence.OFFLINE

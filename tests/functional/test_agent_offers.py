@@ -89,7 +89,7 @@ def test_a_returning_caller_is_offered_to_their_last_agent_when_free(
 
 def test_an_agent_who_becomes_available_is_offered_the_next_caller(app, center, clock, twilio_post):
     ana = hire(app, "Ana Torres")
-    ana.call("PUT", "/api/agent/presence", state="wrap_up")
+    ana.wrapping_up()
     caller = call_in(twilio_post)
 
     ana.available()
@@ -164,7 +164,7 @@ def test_with_no_offer_pending_accept_still_takes_the_best_waiting_caller(
     app, center, clock, twilio_post, twilio_api
 ):
     ana = hire(app, "Ana Torres")
-    ana.call("PUT", "/api/agent/presence", state="wrap_up")
+    ana.wrapping_up()
     caller = call_in(twilio_post)
     center.set_presence(ana.id, Presence.AVAILABLE)  # no event: nothing was offered
     twilio_api.add(

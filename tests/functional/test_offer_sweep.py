@@ -156,7 +156,7 @@ def test_the_sweep_offers_a_caller_once_the_wait_for_their_last_agent_is_over(
 ):
     ana, ben = hire(app, "Ana Torres"), hire(app, "Ben Carter")
     returning_customer("+14155550177", last_agent=ana, days_ago=2)
-    ana.call("PUT", "/api/agent/presence", state="wrap_up")
+    ana.wrapping_up()
     ben.available()
     caller = call_in(twilio_post, From="+14155550177")
     held = ben.offer()
