@@ -200,9 +200,16 @@ def _put_back(agent: AgentRow, entry: QueueEntry) -> None:
 def _connect(agent: AgentRow, entry: QueueEntry) -> str:
     """Ask Twilio to bring the caller (or, for a callback, call the customer)."""
     if entry.payload.get("kind") == "callback":
-        url = _absolute(url_for("voice.callback_connect", agent=agent.id, c=entry.contact_id))
+        leg = {"agent": agent.id, "c": entry.contact_id}
         twilio_gateway.place_call(
-            str(entry.payload.get("phone", "")), current_app.config["TWILIO_NUMBER"], url
+            str(entry.payload.get("phone", "")),
+            current_app.config["TWILIO_NUMBER"],
+            _absolute(url_for("voice.callback_connect", **leg)),
+            # A customer who does not pick up never reaches callback_connect: only this
+            # says so. ``t`` ties the report to this acceptance, not a later one.
+            status_callback=_absolute(
+                url_for("voice.callback_status", **leg, t=repr(entry.accepted_at))
+            ),
         )
         return "calling the customer back"
     url = _absolute(url_for("voice.connect", agent=agent.id, c=entry.contact_id, q=entry.queue))

@@ -1,4 +1,11 @@
-"""Bringing a caller and an agent together, and what happens when the agent does not answer."""
+"""Bringing a caller and an agent together, and what happens when a leg goes unanswered.
+
+An agent who does not answer is set away and the contact goes back to its place. A caller
+who hangs up while the agent's phone rings, or a customer who does not pick up a callback,
+is nobody's fault: the agent is available again. A callback whose customer was not reached
+waits again for the next agent, up to ``CALLBACK_ATTEMPTS`` calls; then it leaves the live
+queue and its task stays open for a person to handle.
+"""
 
 from __future__ import annotations
 
@@ -8,16 +15,23 @@ from collections.abc import Mapping
 from flask import current_app, url_for
 from twilio.twiml.voice_response import Dial, VoiceResponse
 
-from app.extensions import db
+from app.extensions import db, redis_store
 from app.models import Agent as AgentRow
-from app.models import Interaction, utcnow
-from app.services import agent_desk, calls, offers, queueing, twilio_queues, wrap_up
+from app.models import Interaction, Task, utcnow
+from app.services import calls, offers, queueing, twilio_queues, wrap_up
 from app.twilio.ivr_twiml import locale
 from routing.model import Presence
+from routing.store import EntryState, QueueEntry, RemovalReason
 
 log = logging.getLogger(__name__)
 
 RING_SECONDS = 20
+ANSWERED = {"completed", "answered"}  # DialCallStatus values after the agent talked
+# How a contact left while its agent's phone rang: the caller hung up or went elsewhere.
+GONE = {EntryState.ABANDONED, EntryState.OVERFLOWED, EntryState.CANCELLED}
+CALLBACK_ATTEMPTS = 3  # calls a customer does not pick up before a person takes it over
+ATTEMPTS_KEY = "helpline:callback-attempts:%s"  # CallSid -> final status, per callback
+ATTEMPTS_SECONDS = 7 * 24 * 3600
 
 
 def connect(agent_id: str, contact_id: str, queue: str, language: str = "en") -> str:
@@ -55,16 +69,16 @@ def agent_answered(agent_id: str, contact_id: str) -> str:
 def after_ring(
     agent_id: str, contact_id: str, queue: str, language: str, form: Mapping[str, str]
 ) -> str:
-    """After the agent's leg: done if they talked; else back to the caller's place in line."""
-    if form.get("DialCallStatus") in {"completed", "answered"}:
+    """After the agent's leg: done if they talked or the caller left; else back in line."""
+    if form.get("DialCallStatus") in ANSWERED:
         return str(VoiceResponse())
-    queueing.store().return_offered(contact_id, agent_id)
-    agent = _agent(agent_id)
-    if agent is not None:  # a missed offer: the agent is set away until they come back
-        queueing.store().set_presence(agent_id, Presence.AWAY, agent_desk.served_queues(agent))
-    log.warning("agent %s did not answer; %s goes back to its place", agent_id, contact_id)
-    name = agent.name if agent is not None else f"agent {agent_id}"
-    offers.contact_waiting(contact_id, (f"{name} did not answer the call: set away",))
+    entry = queueing.store().entry(contact_id)
+    if form.get("CallStatus") in calls.FINAL_STATUSES or (
+        entry is not None and entry.state in GONE
+    ):
+        _caller_hung_up(agent_id, contact_id, entry)
+        return str(VoiceResponse())
+    _missed(agent_id, contact_id, entry, "the call")
     response = VoiceResponse()
     response.say(
         "Sorry, that agent is not available. You keep your place in line.",
@@ -76,8 +90,7 @@ def after_ring(
 
 def callback_answered(agent_id: str, contact_id: str) -> str:
     """The customer picked up our callback: tell them who we are and ring the agent."""
-    entry = queueing.store().entry(contact_id)
-    language = str(entry.payload.get("language", "en")) if entry else "en"
+    language = _language(queueing.store().entry(contact_id))
     response = VoiceResponse()
     response.say(
         "Hello, we're returning your call. Please hold for a moment.", language=locale(language)
@@ -89,13 +102,125 @@ def callback_answered(agent_id: str, contact_id: str) -> str:
 
 
 def after_callback(agent_id: str, contact_id: str, form: Mapping[str, str]) -> str:
-    """If the agent missed the callback, it goes back to its place for the next agent."""
+    """The callback's agent leg ended: a missed one waits for another agent, its agent away."""
     response = VoiceResponse()
-    if form.get("DialCallStatus") not in {"completed", "answered"}:
-        queueing.store().return_offered(contact_id, agent_id)
-        response.say("Sorry, we could not connect you. We will call you back shortly.")
-        offers.contact_waiting(contact_id, excluding={agent_id})
+    if form.get("DialCallStatus") in ANSWERED:
+        return str(response)
+    if form.get("CallStatus") in calls.FINAL_STATUSES:  # the customer hung up while it rang
+        callback_ended(agent_id, contact_id, form)
+        return str(response)
+    entry = queueing.store().entry(contact_id)
+    _missed(agent_id, contact_id, entry, "the callback")
+    response.say(
+        "Sorry, we could not connect you. We will call you back shortly.",
+        language=locale(_language(entry)),
+    )
     return str(response)
+
+
+def callback_ended(
+    agent_id: str, contact_id: str, form: Mapping[str, str], accepted_at: str = ""
+) -> None:
+    """The call to a callback's customer ended: if nobody talked, the callback waits again.
+
+    Twilio's status callback is the only word of a customer who never picked up. Only the
+    first report of the acceptance ``accepted_at`` changes anything (a replay, or a late
+    report after the callback was taken again, finds it no longer offered as it was).
+    """
+    status = form.get("CallStatus", "")
+    store = queueing.store()
+    entry = store.entry(contact_id)
+    if status not in calls.FINAL_STATUSES or entry is None or entry.accepted_at is None:
+        return
+    if _float(accepted_at) not in (None, entry.accepted_at):
+        return
+    if not store.return_offered(contact_id, agent_id):
+        return  # answered, already back in line, or someone else's now
+    freed = _end_busy(agent_id, entry, Presence.AVAILABLE)
+    attempts = _count_attempt(contact_id, form.get("CallSid", ""), status)
+    if attempts >= CALLBACK_ATTEMPTS:
+        _give_up(contact_id, attempts)
+    else:
+        why = f"{_not_reached(status)}: call {attempts} of {CALLBACK_ATTEMPTS}"
+        log.warning("%s %s; it waits for the next agent", contact_id, why)
+        offers.contact_waiting(contact_id, (why,), excluding={agent_id})
+    if freed:
+        offers.agent_free(agent_id)
+
+
+def _caller_hung_up(agent_id: str, contact_id: str, entry: QueueEntry | None) -> None:
+    """The caller left while the agent's phone rang: not the agent's fault, so available."""
+    # Out of the queue now: /voice/status, which would do it too, may come later.
+    queueing.store().remove(contact_id, RemovalReason.ABANDONED)
+    if _end_busy(agent_id, entry, Presence.AVAILABLE):
+        log.info("%s hung up while agent %s was rung; the agent is available", contact_id, agent_id)
+        offers.agent_free(agent_id)
+
+
+def _missed(agent_id: str, contact_id: str, entry: QueueEntry | None, what: str) -> None:
+    """The agent did not answer: the contact back in its place, the agent set away (once)."""
+    if entry is None or entry.accepted_at is None:
+        return  # not being connected: an offer pending, or gone
+    if not queueing.store().return_offered(contact_id, agent_id):
+        return  # a replay, or not theirs any more: nothing changes twice
+    _end_busy(agent_id, entry, Presence.AWAY)
+    agent = _agent(agent_id)
+    why = f"{agent.name if agent else f'agent {agent_id}'} did not answer {what}: set away"
+    log.warning("%s; %s goes back to its place", why, contact_id)
+    offers.contact_waiting(contact_id, (why,), excluding={agent_id})
+
+
+def _end_busy(agent_id: str, entry: QueueEntry | None, state: Presence) -> bool:
+    """Move the agent busy with ``entry`` to ``state``; False if they moved on meanwhile.
+
+    Busy since the moment they accepted ``entry`` means nothing changed since: an agent
+    who went away or took another contact is left as they are.
+    """
+    if entry is None or entry.agent_id != agent_id or entry.accepted_at is None:
+        return False
+    presence = queueing.store().presence(agent_id)
+    if presence is None or (presence.state, presence.since) != (Presence.BUSY, entry.accepted_at):
+        return False
+    queueing.store().set_presence(agent_id, state)
+    return True
+
+
+def _count_attempt(contact_id: str, call_sid: str, status: str) -> int:
+    """Count an unanswered call once, however often Twilio reports it; the calls so far."""
+    key = ATTEMPTS_KEY % contact_id
+    pipe = redis_store.client.pipeline()
+    pipe.hsetnx(key, call_sid or "unknown", status)
+    pipe.expire(key, ATTEMPTS_SECONDS)
+    pipe.hlen(key)
+    return int(pipe.execute()[-1])
+
+
+def _give_up(contact_id: str, attempts: int) -> None:
+    """Not reached after ``attempts`` calls: out of the live queue; the task stays open."""
+    queueing.store().remove(contact_id, RemovalReason.CANCELLED)
+    task = db.session.get(Task, int(contact_id.split(":", 1)[1] or 0))
+    if task is not None:
+        note = f"Customer not reached after {attempts} callback calls: call them yourself."
+        task.notes = f"{task.notes}\n{note}".strip()
+        db.session.commit()
+    log.warning("%s: not reached after %d calls; its task stays open", contact_id, attempts)
+
+
+def _not_reached(status: str) -> str:
+    if status == "completed":  # they picked up, then hung up before an agent answered
+        return "the customer hung up before an agent answered"
+    return f"the customer did not pick up ({status})"
+
+
+def _language(entry: QueueEntry | None) -> str:
+    return str(entry.payload.get("language", "en")) if entry else "en"
+
+
+def _float(text: str) -> float | None:
+    try:
+        return float(text)
+    except ValueError:  # no acceptance time given
+        return None
 
 
 def _ring(agent: AgentRow | None, agent_id: str, contact_id: str, action: str) -> Dial:

@@ -59,10 +59,18 @@ class TwilioGateway:
         return str(message.sid)
 
     def place_call(self, to: str, from_: str, url: str, status_callback: str = "") -> str:
-        """Start an outbound call that fetches its TwiML from ``url``; returns the CallSid."""
+        """Start an outbound call that fetches its TwiML from ``url``; returns the CallSid.
+
+        ``status_callback`` hears how the call ended, answered or not: an unanswered call
+        never fetches ``url``, so that is the only way to know.
+        """
         kwargs: dict[str, Any] = {"to": to, "from_": from_, "url": url}
         if status_callback:
+            # The "completed" event is sent for every final status: completed, busy,
+            # no-answer, failed and canceled.
             kwargs["status_callback"] = status_callback
+            kwargs["status_callback_event"] = ["completed"]
+            kwargs["status_callback_method"] = "POST"
         call = self.client.calls.create(**kwargs)
         log.info("placed call %s to %s", call.sid, mask_phone(to))
         return str(call.sid)

@@ -13,6 +13,7 @@ from app.twilio.twiml import dial_fallback, twiml_response
 log = logging.getLogger(__name__)
 
 TwiML = tuple[str, int, dict[str, str]]
+EMPTY = '<?xml version="1.0" encoding="UTF-8"?><Response />'
 
 
 def answers_or_dials_a_human(view: Callable[[], TwiML]) -> Callable[[], TwiML]:
@@ -46,6 +47,29 @@ def leaves_the_queue_on_error(view: Callable[[], TwiML]) -> Callable[[], TwiML]:
             return twiml_response(
                 '<?xml version="1.0" encoding="UTF-8"?><Response><Leave /></Response>'
             )
+
+    return wrapper
+
+
+def lets_the_call_go_on(view: Callable[[], TwiML]) -> Callable[[], TwiML]:
+    """For the agent's leg and status callbacks: on any error, log it and answer nothing.
+
+    On the agent's leg an empty ``<Response/>`` bridges the agent to the caller; a dial to
+    the fallback line there would take the agent away from a caller already waiting for
+    them. Twilio ignores what a status callback answers.
+    """
+
+    @wraps(view)
+    def wrapper() -> TwiML:
+        try:
+            return view()
+        except Exception:
+            call_sid = request.form.get("CallSid", "")
+            log.exception(
+                "voice webhook %s failed for %s; the call goes on", request.path, call_sid
+            )
+            _discard_session()
+            return twiml_response(EMPTY)
 
     return wrapper
 

@@ -2,6 +2,7 @@
 
 Every view answers with TwiML that reaches a person whatever fails underneath: any error
 while answering apologizes and dials ``FALLBACK_NUMBER`` (see ``answers_or_dials_a_human``).
+The agent's own leg and status callbacks carry on instead (``lets_the_call_go_on``).
 """
 
 from __future__ import annotations
@@ -12,7 +13,13 @@ from app.extensions import db
 from app.services import calls, connecting, hold, ivr, last_resort
 from app.twilio.security import check_twilio_signature
 from app.twilio.twiml import dial_fallback, twiml_response
-from app.voice.faults import TwiML, answers_or_dials_a_human, leaves_the_queue_on_error
+from app.voice.faults import (
+    EMPTY,
+    TwiML,
+    answers_or_dials_a_human,
+    leaves_the_queue_on_error,
+    lets_the_call_go_on,
+)
 
 bp = Blueprint("voice", __name__, url_prefix="/voice")
 bp.before_request(check_twilio_signature)
@@ -120,9 +127,9 @@ def connect() -> TwiML:
 
 
 @bp.post("/whisper")
-@answers_or_dials_a_human
+@lets_the_call_go_on
 def whisper() -> TwiML:
-    """The agent picked up: the contact counts as answered."""
+    """The agent picked up: the contact counts as answered (on the agent's own leg)."""
     return twiml_response(
         connecting.agent_answered(request.args.get("agent", ""), request.args.get("c", ""))
     )
@@ -157,3 +164,12 @@ def callback_result() -> TwiML:
     return twiml_response(
         connecting.after_callback(a.get("agent", ""), a.get("c", ""), request.form)
     )
+
+
+@bp.post("/callback-status")
+@lets_the_call_go_on
+def callback_status() -> TwiML:
+    """The call to a callback's customer ended: if nobody talked, the callback waits again."""
+    a = request.args
+    connecting.callback_ended(a.get("agent", ""), a.get("c", ""), request.form, a.get("t", ""))
+    return twiml_response(EMPTY)

@@ -1,0 +1,345 @@
+"""Legs that end unanswered: a callback nobody picks up, an agent who misses a leg, a caller
+who hangs up while the agent's phone rings, and a fault on the agent's own leg."""
+
+from __future__ import annotations
+
+import uuid
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+import responses
+from redis.exceptions import ConnectionError as RedisConnectionError
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import Task, TaskStatus
+from routing.model import Presence
+from routing.store import EntryState
+from tests.functional.desks import call_in, hire, wait
+from tests.functional.voice import MAIN_LINE, twiml
+from tests.support import ACCOUNT_SID, PUBLIC_BASE_URL, call_params
+
+API = f"https://api.twilio.com/2010-04-01/Accounts/{ACCOUNT_SID}"
+CUSTOMER = "+14155550199"
+
+
+def call_resource(sid: str, to: str) -> dict[str, object]:
+    """The Call resource Twilio's API answers ``POST .../Calls.json`` with (201)."""
+    uri = f"/2010-04-01/Accounts/{ACCOUNT_SID}/Calls/{sid}"
+    return {
+        "account_sid": ACCOUNT_SID,
+        "annotation": None,
+        "answered_by": None,
+        "api_version": "2010-04-01",
+        "caller_name": None,
+        "date_created": "Tue, 24 Nov 2026 15:00:00 +0000",
+        "date_updated": "Tue, 24 Nov 2026 15:00:00 +0000",
+        "direction": "outbound-api",
+        "duration": None,
+        "end_time": None,
+        "forwarded_from": None,
+        "from": MAIN_LINE,
+        "from_formatted": "(555) 867-5310",
+        "group_sid": None,
+        "parent_call_sid": None,
+        "phone_number_sid": "PN" + "2" * 32,
+        "price": None,
+        "price_unit": "USD",
+        "sid": sid,
+        "start_time": None,
+        "status": "queued",
+        "subresource_uris": {
+            "notifications": f"{uri}/Notifications.json",
+            "recordings": f"{uri}/Recordings.json",
+            "payments": f"{uri}/Payments.json",
+            "events": f"{uri}/Events.json",
+            "siprec": f"{uri}/Siprec.json",
+            "streams": f"{uri}/Streams.json",
+            "transcriptions": f"{uri}/Transcriptions.json",
+            "user_defined_message_subscriptions": f"{uri}/UserDefinedMessageSubscriptions.json",
+            "user_defined_messages": f"{uri}/UserDefinedMessages.json",
+        },
+        "to": to,
+        "to_formatted": to,
+        "trunk_sid": None,
+        "uri": f"{uri}.json",
+        "queue_time": "0",
+    }
+
+
+def path_of(url: str) -> str:
+    """The path and query Twilio would post to, from an absolute URL the app gave it."""
+    assert url.startswith(PUBLIC_BASE_URL), url
+    parts = urlsplit(url)
+    return f"{parts.path}?{parts.query}"
+
+
+def asks_for_a_callback(twilio_post) -> str:  # type: ignore[no-untyped-def]
+    """A caller who keeps their place by callback on hold; the callback's contact id."""
+    caller = call_in(twilio_post, From=CUSTOMER)
+    twiml(twilio_post("/voice/hold-key?q=general&l=en", {**caller, "Digits": "1"}))
+    leave = {**caller, "QueueResult": "leave", "QueueTime": "200", "QueueSid": "QU" + "1" * 32}
+    twiml(twilio_post("/voice/queue-exit?q=general&l=en", leave))
+    task = db.session.scalars(select(Task)).one()
+    return f"callback:{task.id}"
+
+
+def accepts_callback(desk, twilio_api) -> dict[str, list[str]]:  # type: ignore[no-untyped-def]
+    """The desk accepts the callback offered to them; the call the app asked Twilio for."""
+    sid = "CA" + uuid.uuid4().hex
+    twilio_api.add(
+        responses.POST, f"{API}/Calls.json", json=call_resource(sid, CUSTOMER), status=201
+    )
+    accepted = desk.call("POST", "/api/agent/accept")
+    assert accepted.status_code == 200, accepted.get_json()
+    placed = parse_qs(twilio_api.calls[-1].request.body)
+    placed["sid"] = [sid]
+    return placed
+
+
+def call_ended(twilio_post, placed, status: str):  # type: ignore[no-untyped-def]
+    """Twilio's status callback for the call we placed, ending with ``status``."""
+    form = {
+        **call_params(CallSid=placed["sid"][0], From=MAIN_LINE, To=CUSTOMER),
+        "Direction": "outbound-api",
+        "CallStatus": status,
+        "CallbackSource": "call-progress-events",
+        "SequenceNumber": "0",
+        "Timestamp": "Tue, 24 Nov 2026 15:01:00 +0000",
+    }
+    if status == "completed":
+        form["CallDuration"] = "45"
+    return twilio_post(path_of(placed["StatusCallback"][0]), form)
+
+
+def customer_answers(twilio_post, placed) -> tuple[dict[str, str], str]:  # type: ignore[no-untyped-def]
+    """The customer picks up: the form of their leg and the agent leg's Dial action."""
+    form = {
+        **call_params(CallSid=placed["sid"][0], From=MAIN_LINE, To=CUSTOMER),
+        "Direction": "outbound-api",
+        "CallStatus": "in-progress",
+    }
+    root = twiml(twilio_post(path_of(placed["Url"][0]), form))
+    return form, root.find("Dial").get("action")
+
+
+@pytest.fixture
+def ana_and_ben(app, center, clock):  # type: ignore[no-untyped-def]
+    """Ana, idle longest, is offered contacts first; Ben is available too."""
+    ana, ben = hire(app, "Ana Torres"), hire(app, "Ben Carter")
+    app.config["TWILIO_NUMBER"] = MAIN_LINE
+    ana.available()
+    wait(clock, 40, ana)
+    ben.available()
+    return ana, ben
+
+
+def test_a_callback_is_placed_with_a_status_callback_for_its_final_status(
+    ana_and_ben, twilio_post, twilio_api
+):
+    ana, _ = ana_and_ben
+    contact = asks_for_a_callback(twilio_post)
+
+    placed = accepts_callback(ana, twilio_api)
+
+    status_url = placed["StatusCallback"][0]
+    assert status_url.startswith(f"{PUBLIC_BASE_URL}/voice/callback-status?")
+    assert parse_qs(urlsplit(status_url).query)["c"] == [contact]
+    assert placed["StatusCallbackEvent"] == ["completed"]
+    assert placed["StatusCallbackMethod"] == ["POST"]
+
+
+@pytest.mark.parametrize("status", ["no-answer", "busy", "failed", "canceled"])
+def test_a_callback_the_customer_does_not_pick_up_goes_to_the_next_agent_and_frees_its_agent(
+    ana_and_ben, center, twilio_post, twilio_api, status
+):
+    ana, ben = ana_and_ben
+    contact = asks_for_a_callback(twilio_post)
+    placed = accepts_callback(ana, twilio_api)
+
+    ended = call_ended(twilio_post, placed, status)
+
+    assert ended.status_code == 200
+    assert center.presence(ana.id).state is Presence.AVAILABLE
+    offer = ben.offer()
+    assert offer is not None and offer["contact_id"] == contact
+    assert offer["offer_trace"][0] == f"the customer did not pick up ({status}): call 1 of 3"
+    assert db.session.scalars(select(Task)).one().status is TaskStatus.OPEN
+
+
+def test_a_replayed_status_callback_puts_the_callback_back_once(
+    ana_and_ben, center, twilio_post, twilio_api
+):
+    ana, ben = ana_and_ben
+    contact = asks_for_a_callback(twilio_post)
+    first = accepts_callback(ana, twilio_api)
+    call_ended(twilio_post, first, "no-answer")
+    accepts_callback(ben, twilio_api)
+
+    call_ended(twilio_post, first, "no-answer")
+
+    entry = center.entry(contact)
+    assert (entry.state, entry.agent_id) == (EntryState.OFFERED, ben.id)
+    assert entry.accepted_at is not None
+    assert center.presence(ben.id).state is Presence.BUSY
+
+
+def test_a_late_report_of_an_earlier_call_leaves_the_same_agents_new_call_alone(
+    ana_and_ben, center, clock, twilio_post, twilio_api
+):
+    ana, ben = ana_and_ben
+    ben.call("PUT", "/api/agent/presence", state="away")
+    contact = asks_for_a_callback(twilio_post)
+    first = accepts_callback(ana, twilio_api)
+    call_ended(twilio_post, first, "busy")
+    clock.advance(30)
+    accepts_callback(ana, twilio_api)  # offered to Ana again: nobody else is available
+
+    call_ended(twilio_post, first, "busy")
+
+    assert center.entry(contact).accepted_at is not None
+    assert center.presence(ana.id).state is Presence.BUSY
+
+
+def test_after_three_calls_not_picked_up_the_callback_leaves_the_line_and_its_task_stays_open(
+    app, center, clock, twilio_post, twilio_api
+):
+    ana = hire(app, "Ana Torres")
+    app.config["TWILIO_NUMBER"] = MAIN_LINE
+    ana.available()
+    contact = asks_for_a_callback(twilio_post)
+
+    for _ in range(3):
+        call_ended(twilio_post, accepts_callback(ana, twilio_api), "no-answer")
+
+    assert center.entry(contact).state is EntryState.CANCELLED
+    assert ana.offer() is None
+    assert center.presence(ana.id).state is Presence.AVAILABLE
+    task = db.session.scalars(select(Task)).one()
+    db.session.refresh(task)
+    assert task.status is TaskStatus.OPEN
+    assert "not reached after 3 callback calls" in task.notes
+
+
+def test_the_status_callback_after_a_conversation_changes_nothing(
+    ana_and_ben, center, twilio_post, twilio_api
+):
+    ana, _ = ana_and_ben
+    contact = asks_for_a_callback(twilio_post)
+    placed = accepts_callback(ana, twilio_api)
+    form, action = customer_answers(twilio_post, placed)
+    twiml(twilio_post(f"/voice/whisper?agent={ana.id}&c={contact}", form))
+    twiml(twilio_post(action, {**form, "DialCallStatus": "completed"}))
+
+    call_ended(twilio_post, placed, "completed")
+
+    assert center.entry(contact).state is EntryState.ANSWERED
+    assert center.presence(ana.id).state is Presence.BUSY  # until they wrap up
+
+
+def test_an_agent_who_misses_the_callback_leg_is_set_away_and_it_goes_to_the_next_agent(
+    ana_and_ben, center, twilio_post, twilio_api
+):
+    ana, ben = ana_and_ben
+    contact = asks_for_a_callback(twilio_post)
+    placed = accepts_callback(ana, twilio_api)
+    form, action = customer_answers(twilio_post, placed)
+    missed = {**form, "DialCallStatus": "no-answer", "DialCallDuration": "0"}
+
+    root = twiml(twilio_post(action, missed))
+    ana.available()
+    twiml(twilio_post(action, missed))  # replayed: Ana, back, is not set away again
+
+    assert "call you back" in root.find("Say").text
+    assert center.presence(ana.id).state is Presence.AVAILABLE
+    offer = ben.offer()
+    assert offer is not None and offer["contact_id"] == contact
+    assert offer["offer_trace"][0] == "Ana Torres did not answer the callback: set away"
+
+
+def test_a_customer_who_hangs_up_while_the_agent_rings_is_called_again_once(
+    ana_and_ben, center, twilio_post, twilio_api
+):
+    ana, ben = ana_and_ben
+    contact = asks_for_a_callback(twilio_post)
+    placed = accepts_callback(ana, twilio_api)
+    form, action = customer_answers(twilio_post, placed)
+
+    twiml(twilio_post(action, {**form, "DialCallStatus": "no-answer", "CallStatus": "completed"}))
+    call_ended(twilio_post, placed, "completed")
+
+    assert center.presence(ana.id).state is Presence.AVAILABLE
+    offer = ben.offer()
+    assert offer is not None and offer["contact_id"] == contact
+    assert offer["offer_trace"][0] == ("the customer hung up before an agent answered: call 1 of 3")
+
+
+def rings_ana(ana, caller, twilio_post, twilio_api) -> str:  # type: ignore[no-untyped-def]
+    """Ana accepts the caller, whose TwiML now rings her; the Dial's action URL."""
+    twilio_api.add(
+        responses.POST,
+        f"{API}/Calls/{caller['CallSid']}.json",
+        json={**call_resource(caller["CallSid"], MAIN_LINE), "status": "in-progress"},
+    )
+    assert ana.call("POST", "/api/agent/accept").status_code == 200
+    url = parse_qs(twilio_api.calls[-1].request.body)["Url"][0]
+    return twiml(twilio_post(path_of(url), caller)).find("Dial").get("action")
+
+
+@pytest.mark.parametrize("status_first", [True, False])
+def test_an_agent_whose_caller_hangs_up_while_their_phone_rings_is_available_again(
+    app, center, twilio_post, twilio_api, status_first
+):
+    ana = hire(app, "Ana Torres")
+    ana.available()
+    caller = call_in(twilio_post)
+    action = rings_ana(ana, caller, twilio_post, twilio_api)
+    ended = {**caller, "CallStatus": "completed", "CallDuration": "40"}
+
+    if status_first:
+        twilio_post("/voice/status", ended)
+    root = twiml(twilio_post(action, {**ended, "DialCallStatus": "no-answer"}))
+    if not status_first:
+        twilio_post("/voice/status", ended)
+
+    assert root.find("Enqueue") is None
+    assert center.presence(ana.id).state is Presence.AVAILABLE
+    assert center.entry(caller["CallSid"]).state is EntryState.ABANDONED
+
+
+def test_a_replayed_missed_ring_does_not_set_the_agent_away_again(
+    app, center, twilio_post, twilio_api
+):
+    ana = hire(app, "Ana Torres")
+    ana.available()
+    caller = call_in(twilio_post)
+    action = rings_ana(ana, caller, twilio_post, twilio_api)
+    missed = {**caller, "CallStatus": "in-progress", "DialCallStatus": "no-answer"}
+    twiml(twilio_post(action, missed))
+    assert center.presence(ana.id).state is Presence.AWAY
+    ana.available()
+
+    root = twiml(twilio_post(action, missed))
+
+    assert root.find("Enqueue") is not None  # the caller is still told where they wait
+    assert center.presence(ana.id).state is Presence.AVAILABLE
+
+
+def test_a_store_fault_when_the_agent_picks_up_still_bridges_the_call(
+    app, center, twilio_post, twilio_api, monkeypatch, caplog
+):
+    ana = hire(app, "Ana Torres")
+    ana.available()
+    caller = call_in(twilio_post)
+    rings_ana(ana, caller, twilio_post, twilio_api)
+
+    def redis_down(*args: object, **kwargs: object) -> None:
+        raise RedisConnectionError("Redis is down")
+
+    monkeypatch.setattr(center, "answer", redis_down)
+    leg = call_params(Direction="outbound-dial", ParentCallSid=caller["CallSid"])
+
+    root = twiml(twilio_post(f"/voice/whisper?agent={ana.id}&c={caller['CallSid']}", leg))
+
+    assert len(root) == 0  # an empty <Response/>: no apology, no fallback dial
+    assert leg["CallSid"] in caplog.text
