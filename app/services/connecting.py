@@ -10,7 +10,7 @@ queue and its task stays open for a person to handle.
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from flask import current_app, url_for
 from twilio.twiml.voice_response import Dial, VoiceResponse
@@ -193,6 +193,20 @@ def _count_attempt(contact_id: str, call_sid: str, status: str) -> int:
     pipe.expire(key, ATTEMPTS_SECONDS)
     pipe.hlen(key)
     return int(pipe.execute()[-1])
+
+
+def given_up(contact_ids: Sequence[str]) -> set[str]:
+    """Those of ``contact_ids`` whose customer was called ``CALLBACK_ATTEMPTS`` times
+    without an answer: not put in line again; the task's note asks a person to call."""
+    with redis_store.client.pipeline(transaction=False) as pipe:
+        for contact_id in contact_ids:
+            pipe.hlen(ATTEMPTS_KEY % contact_id)
+        counts = pipe.execute()
+    return {
+        contact_id
+        for contact_id, calls_made in zip(contact_ids, counts, strict=True)
+        if int(calls_made) >= CALLBACK_ATTEMPTS
+    }
 
 
 def _give_up(contact_id: str, attempts: int) -> None:

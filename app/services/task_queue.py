@@ -4,7 +4,8 @@ A task is the promise of a person calling back; the database keeps it until an a
 it at wrap-up. The offer sweep puts every open task that the queue store does not hold in
 line (``callback:<id>``), so tasks made by the IVR (an after-hours callback, a voicemail,
 a message left at the end of the ladder) reach agents, and so do tasks whose live entry
-Redis lost. A task already in the store, waiting, offered or being called, is left alone.
+Redis lost. A task already in the store, waiting, offered or being called, is left alone,
+and so is a callback whose customer was not reached after its calls: a person has it now.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Task, TaskStatus
-from app.services import queueing
+from app.services import connecting, queueing
 from app.services.routing_data import customer_history, customer_value
 from routing import Contact, prioritize, store_score
 from routing.model import CALLBACK_PREFIX
@@ -39,7 +40,8 @@ def queue_open_tasks(limit: int = BATCH) -> int:
     ).all()
     if not open_tasks:
         return 0
-    known = queueing.store().known([contact_id(task.id) for task in open_tasks])
+    ids = [contact_id(task.id) for task in open_tasks]
+    known = queueing.store().known(ids) | connecting.given_up(ids)
     queued = 0
     for task in open_tasks:
         if contact_id(task.id) not in known:

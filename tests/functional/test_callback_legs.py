@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Task, TaskStatus
+from app.services import offer_sweeper
 from routing.model import Presence
 from routing.store import EntryState
 from tests.functional.desks import call_in, hire, wait
@@ -202,7 +203,7 @@ def test_a_late_report_of_an_earlier_call_leaves_the_same_agents_new_call_alone(
 
 
 def test_after_three_calls_not_picked_up_the_callback_leaves_the_line_and_its_task_stays_open(
-    app, center, clock, twilio_post, twilio_api
+    app, center, clock, twilio_post, twilio_api, redis_client
 ):
     ana = hire(app, "Ana Torres")
     app.config["TWILIO_NUMBER"] = MAIN_LINE
@@ -219,6 +220,10 @@ def test_after_three_calls_not_picked_up_the_callback_leaves_the_line_and_its_ta
     db.session.refresh(task)
     assert task.status is TaskStatus.OPEN
     assert "not reached after 3 callback calls" in task.notes
+    # Once the store forgets it, the sweep that puts open tasks in line leaves it alone.
+    redis_client.delete(f"helpline:contact:{contact}")
+    assert offer_sweeper.sweep().tasks_queued == 0
+    assert center.entry(contact) is None
 
 
 def test_the_status_callback_after_a_conversation_changes_nothing(
