@@ -21,7 +21,9 @@ from app.services.hold_messages import say_text
 from app.services.last_resort import fallback_then_voicemail, whole_number
 from app.twilio.ivr_twiml import locale
 from ivr_flows import Callback
+from routing.eligibility import lacks, not_free
 from routing.entries import EntryState
+from routing.model import Presence
 from routing.store import QueueEntry, RemovalReason
 
 log = logging.getLogger(__name__)
@@ -35,6 +37,7 @@ LEAVING_KEY = "helpline:leaving:%s"  # why a caller is leaving the queue: overfl
 CALLBACK_OFFER_SECONDS = 180  # offer to keep the caller's place by callback above this wait
 DEFAULT_HANDLE_SECONDS = 240.0
 LIVE = (EntryState.WAITING, EntryState.OFFERED)
+AT_WORK = (Presence.AVAILABLE, Presence.BUSY, Presence.WRAP_UP)
 
 # An agent accepted the caller and Twilio is moving them: no overflow meanwhile. Past this,
 # something failed on the way, and the overflow ladder applies again.
@@ -54,7 +57,7 @@ def waiting(queue_name: str, form: Mapping[str, str], language: str = "en") -> s
     if entry is None:
         interaction = calls.interaction_for(db.session, call_sid)
         entry = queueing.restore(interaction, queue_name) if interaction is not None else None
-    agents = queueing.working_agents(queue_name)
+    agents, free = serving(queue_name, entry)
     response = VoiceResponse()
     too_long = whole_number(form.get("QueueTime")) >= config.max_wait_seconds or agents == 0
     if too_long and not _connecting(entry):
@@ -68,7 +71,6 @@ def waiting(queue_name: str, form: Mapping[str, str], language: str = "en") -> s
         return str(response)
     place = queueing.store().position(call_sid)
     position = place.position if place else whole_number(form.get("QueuePosition")) or 1
-    free = len(queueing.store().free_agents([queue_name]))
     wait = estimated_wait(queue_name, max(0, position - free), agents)
     response.say(say_text(language, "position", position=position), language=locale(language))
     if wait <= 0:  # an agent is free for this caller: no estimate, no callback offer
@@ -78,13 +80,33 @@ def waiting(queue_name: str, form: Mapping[str, str], language: str = "en") -> s
     minutes = max(1, round(wait / 60))
     estimate = say_text(language, "estimate_one" if minutes == 1 else "estimate", minutes=minutes)
     response.say(estimate, language=locale(language))
-    if wait >= CALLBACK_OFFER_SECONDS:
+    if wait >= CALLBACK_OFFER_SECONDS and tasks.can_call_back(form.get("From", "")):
         gather = response.gather(
             input="dtmf", num_digits=1, timeout=3, action=_choice_url(queue_name, language)
         )
         gather.say(say_text(language, "offer_callback"), language=locale(language))
     response.play(current_app.config["HOLD_MUSIC_URL"])
     return str(response)
+
+
+def serving(queue_name: str, entry: QueueEntry | None) -> tuple[int, int]:
+    """Agents at work in the queue who could take this caller (skills, language), and how
+    many of them are free now.
+
+    A queue staffed only by agents without the caller's skills or language is, for this
+    caller, a queue with nobody at work: they move up the ladder instead of waiting for
+    nobody.
+    """
+    if entry is None:  # nothing known of the caller's needs: the queue's own count
+        return queueing.working_agents(queue_name), 0
+    skills = [str(skill) for skill in entry.payload.get("skills") or ()]
+    language = str(entry.payload.get("language") or "en")
+    able = [
+        agent
+        for agent in offers.load_roster([queue_name]).values()
+        if agent.presence in AT_WORK and lacks(agent, skills, language) is None
+    ]
+    return len(able), sum(1 for agent in able if not_free(agent) is None)
 
 
 def _connecting(entry: QueueEntry | None) -> bool:
@@ -166,6 +188,9 @@ def overflow(queue_name: str, form: Mapping[str, str], language: str) -> str:
         arrival=entry.arrival,
         payload={
             **entry.payload,
+            # The overflow queue serves whoever its own skills allow: a caller nobody could
+            # serve in the first queue is not held to that queue's needs any more.
+            "skills": list(target.skills),
             "trace": [
                 *entry.payload.get("trace", []),
                 *steps,

@@ -11,6 +11,7 @@ from app.extensions import db
 from app.models import Customer, Interaction, Task, Tier
 from routing.entries import EntryState
 from routing.model import Presence
+from tests.functional.desks import hire
 from tests.functional.voice import (
     FALLBACK,
     MAIN_LINE,
@@ -21,6 +22,8 @@ from tests.functional.voice import (
     twiml,
 )
 from tests.support import call_params
+
+SALES_LINE = "+15558675320"
 
 
 @pytest.fixture
@@ -89,6 +92,16 @@ def test_waiting_caller_hears_an_estimated_wait_and_music(line, twilio_post):
 
     assert "estimated wait is about 4 minutes" in spoken(root)  # one call's handle time
     assert root.find("Play") is not None
+
+
+def test_a_withheld_caller_is_not_offered_a_callback_on_hold(line, twilio_post):
+    staff_queues(line, presence="busy")
+    caller = queue_caller(twilio_post, "+266696687")
+
+    root = hold(twilio_post, caller)
+
+    assert "estimated wait is about 4 minutes" in spoken(root)
+    assert root.find("Gather") is None  # no "press 1": we could not call them back
 
 
 def test_a_caller_an_agent_is_free_for_hears_no_estimate_and_no_callback_offer(line, twilio_post):
@@ -372,3 +385,23 @@ def test_a_spanish_caller_leaving_the_queue_still_hears_spanish(line, twilio_pos
     assert "l=es" in exit_url
     assert destination(root) == ("dial", FALLBACK)
     assert {say.get("language") for say in root.iter("Say")} == {"es-US"}
+
+
+def test_a_caller_no_agent_at_work_has_the_skills_for_moves_up_the_ladder(
+    line, center, clock, twilio_post
+):
+    emma = hire(line, "Emma Walsh", {"sales": 5})  # sales, but not energy plans
+    center.set_presence(emma.id, Presence.BUSY, ["general", "sales"])
+    params = call_params(To=SALES_LINE)
+    first = twiml(twilio_post("/voice/incoming", params))
+    menu = twiml(twilio_post(first.find("Gather").get("action"), {**params, "Digits": "1"}))
+    plans = twiml(twilio_post(menu.find("Gather").get("action"), {**params, "Digits": "3"}))
+    caller = {**params, "_queue": destination(plans)[1]}
+
+    out = hold(twilio_post, caller)
+    moved = leave(twilio_post, caller)
+
+    assert caller["_queue"] == "sales"
+    assert out.find("Leave") is not None  # not told to wait for someone who cannot help
+    assert destination(moved) == ("queue", "general")
+    assert center.entry(params["CallSid"]).payload["skills"] == []  # general serves anyone
