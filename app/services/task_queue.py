@@ -17,14 +17,14 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Task, TaskStatus
-from app.services import connecting, queueing
+from app.services import connecting, queueing, tasks
 from app.services.routing_data import customer_history, customer_value
 from routing import Contact, prioritize, store_score
 from routing.model import CALLBACK_PREFIX
 
 log = logging.getLogger(__name__)
 
-# Enough for a sweep every few seconds; a backlog bigger than this is put in line over sweeps.
+# Tasks read per query, and put in line per sweep: a bigger backlog goes in over sweeps.
 BATCH = 200
 
 
@@ -34,19 +34,31 @@ def contact_id(task_id: int) -> str:
 
 
 def queue_open_tasks(limit: int = BATCH) -> int:
-    """Put open tasks the store does not know in line, oldest first; how many were put."""
-    open_tasks = db.session.scalars(
-        select(Task).where(Task.status == TaskStatus.OPEN).order_by(Task.id).limit(limit)
-    ).all()
-    if not open_tasks:
-        return 0
-    ids = [contact_id(task.id) for task in open_tasks]
-    known = queueing.store().known(ids) | connecting.given_up(ids)
+    """Put open tasks the store does not know in line, oldest first; how many were put.
+
+    Tasks that cannot go in line are passed over, however many there are, so they never
+    keep a newer task out: a callback given up after its calls, and a task whose number
+    cannot be called back (a voicemail from a withheld number: a person reads it).
+    """
     queued = 0
-    for task in open_tasks:
-        if contact_id(task.id) not in known:
-            queue_task(task)
-            queued += 1
+    after = 0
+    while queued < limit:
+        batch = db.session.scalars(
+            select(Task)
+            .where(Task.status == TaskStatus.OPEN, Task.id > after)
+            .order_by(Task.id)
+            .limit(BATCH)
+        ).all()
+        if not batch:
+            break
+        after = batch[-1].id
+        callable_tasks = [task for task in batch if tasks.can_call_back(task.phone)]
+        ids = [contact_id(task.id) for task in callable_tasks]
+        passed_over = queueing.store().known(ids) | connecting.given_up(ids) if ids else set()
+        for task in callable_tasks:
+            if queued < limit and contact_id(task.id) not in passed_over:
+                queue_task(task)
+                queued += 1
     if queued:
         log.info("put %d open task(s) in line for agents", queued)
     return queued

@@ -67,3 +67,39 @@ def test_open_tasks_redis_lost_are_put_back_in_line_and_closed_ones_are_not(
     assert swept.tasks_queued == 1
     assert center.entry(f"callback:{task.id}").state is EntryState.WAITING
     assert center.entry(f"callback:{done.id}") is None
+
+
+def open_task(phone: str, kind: TaskKind = TaskKind.CALLBACK) -> Task:
+    task = Task(kind=kind, queue="general", phone=phone)
+    db.session.add(task)
+    db.session.commit()
+    return task
+
+
+def test_callbacks_given_up_never_keep_a_newer_task_out_of_line(
+    app, center, redis_client, monkeypatch
+):
+    monkeypatch.setattr("app.services.task_queue.BATCH", 2)  # fewer per read than given up
+    given_up = [open_task(f"+1415555010{n}") for n in range(3)]
+    for task in given_up:  # three calls not picked up: a person has these now
+        redis_client.hset(f"helpline:callback-attempts:callback:{task.id}", "CA1", "no-answer")
+        redis_client.hset(f"helpline:callback-attempts:callback:{task.id}", "CA2", "busy")
+        redis_client.hset(f"helpline:callback-attempts:callback:{task.id}", "CA3", "failed")
+    new = open_task("+14155550199", TaskKind.VOICEMAIL)
+
+    swept = offer_sweeper.sweep()
+
+    assert swept.tasks_queued == 1
+    assert center.entry(f"callback:{new.id}").state is EntryState.WAITING
+    assert all(center.entry(f"callback:{task.id}") is None for task in given_up)
+
+
+def test_a_task_whose_number_cannot_be_called_back_is_not_put_in_line(app, center):
+    withheld = open_task("+266696687", TaskKind.VOICEMAIL)
+    anonymous = open_task("anonymous", TaskKind.VOICEMAIL)
+
+    swept = offer_sweeper.sweep()
+
+    assert swept.tasks_queued == 0
+    assert center.entry(f"callback:{withheld.id}") is None
+    assert center.entry(f"callback:{anonymous.id}") is None
