@@ -78,8 +78,9 @@ def close_command(switch: str, force: bool) -> None:
 @click.argument("switch")
 def open_command(switch: str) -> None:
     """Turn off the closed SWITCH: its lines follow their hours again."""
+    was_on = switch in closed_switches()
     set_switch(switch, False)
-    click.echo(f"{switch} is off.")
+    click.echo(f"{switch} is off." if was_on else f"{switch} was not on: nothing changed.")
 
 
 @flows_cli.command("switches")

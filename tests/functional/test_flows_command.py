@@ -81,6 +81,13 @@ def test_closing_a_switch_no_flow_names_is_refused_as_a_likely_typo(runner) -> N
     assert forced.exit_code == 0
 
 
+def test_opening_a_switch_that_is_not_on_says_so(runner) -> None:
+    result = runner.invoke(args=["flows", "open", "main_line_closed"])
+
+    assert result.exit_code == 0
+    assert "was not on: nothing changed" in result.output
+
+
 def test_close_and_open_a_line_by_switch(runner) -> None:
     closed = runner.invoke(args=["flows", "close", "main_line_closed"])
     listed = runner.invoke(args=["flows", "switches"])
