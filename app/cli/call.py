@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 import urllib.error
 import urllib.request
-from urllib.parse import urlencode, urljoin
+from urllib.parse import urlencode, urljoin, urlsplit
 
 import click
 from flask import current_app
@@ -44,6 +44,13 @@ class HttpTransport:
     """
 
     def __init__(self, base: str, auth_token: str, public_base: str = "") -> None:
+        try:
+            parts = urlsplit(base)
+            usable = parts.scheme in {"http", "https"} and bool(parts.hostname)
+        except ValueError:  # "http://[::1" and the like
+            usable = False
+        if not usable:
+            raise click.ClickException(f"--url must be like http://127.0.0.1:5000, not {base!r}")
         self.base = base.rstrip("/")
         self.public_base = public_base.rstrip("/") or self.base
         self.validator = RequestValidator(auth_token)

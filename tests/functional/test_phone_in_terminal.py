@@ -119,3 +119,12 @@ def test_a_server_that_is_not_there_is_a_clear_error(runner):
     assert result.exit_code == 1
     assert "cannot reach" in result.output
     assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("url", ["not-a-url", "http://[::1"])
+def test_a_url_that_is_not_one_is_a_clear_error(runner, url):
+    result = runner.invoke(args=["call", "--url", url, "--press", "0"])
+
+    assert result.exit_code == 1
+    assert "--url must be like" in result.output
+    assert "Traceback" not in result.output
