@@ -212,7 +212,10 @@ def _connect(agent: AgentRow, entry: QueueEntry) -> str:
             ),
         )
         return "calling the customer back"
-    url = _absolute(url_for("voice.connect", agent=agent.id, c=entry.contact_id, q=entry.queue))
+    # ``l``: the caller goes on hearing their own language, even back in line.
+    language = str(entry.payload.get("language", "en"))
+    leg = {"agent": agent.id, "c": entry.contact_id, "q": entry.queue, "l": language}
+    url = _absolute(url_for("voice.connect", **leg))
     queue_sid = twilio_queues.twilio_queue(entry.queue)
     if queue_sid:
         twilio_gateway.redirect_queue_member(queue_sid, entry.contact_id, url)

@@ -1,10 +1,13 @@
 """Bringing a caller and an agent together, and what happens when a leg goes unanswered.
 
 An agent who does not answer is set away and the contact goes back to its place. A caller
-who hangs up while the agent's phone rings, or a customer who does not pick up a callback,
-is nobody's fault: the agent is available again. A callback whose customer was not reached
-waits again for the next agent, up to ``CALLBACK_ATTEMPTS`` calls; then it leaves the live
-queue and its task stays open for a person to handle.
+who hangs up while the agent's phone rings, or a customer who does not pick up a callback
+(or picks up and hangs up before the agent answers), is nobody's fault: the agent is
+available again. A callback whose customer was not reached leaves the live queue with its
+task open; the offer sweep puts it back in line about an hour later, when the store forgets
+it, in its place by the task's age. After ``CALLBACK_ATTEMPTS`` such calls it stays out,
+and its task waits for a person to handle it. Everything the caller hears is in the
+caller's language.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from app.extensions import db, redis_store
 from app.models import Agent as AgentRow
 from app.models import Interaction, Task, utcnow
 from app.services import calls, offers, queueing, twilio_queues, wrap_up
+from app.services.hold_messages import say_text
 from app.twilio.ivr_twiml import locale
 from routing.model import Presence
 from routing.store import EntryState, QueueEntry, RemovalReason
@@ -38,7 +42,7 @@ def connect(agent_id: str, contact_id: str, queue: str, language: str = "en") ->
     """The caller's TwiML once taken out of the queue: ring the agent."""
     agent = _agent(agent_id)
     response = VoiceResponse()
-    response.say("Connecting you now.", language=locale(language))
+    response.say(say_text(language, "connecting"), language=locale(language))
     action = url_for("voice.connect_result", agent=agent_id, c=contact_id, q=queue, l=language)
     dial = _ring(agent, agent_id, contact_id, action)
     response.append(dial)
@@ -80,10 +84,7 @@ def after_ring(
         return str(VoiceResponse())
     _missed(agent_id, contact_id, entry, "the call")
     response = VoiceResponse()
-    response.say(
-        "Sorry, that agent is not available. You keep your place in line.",
-        language=locale(language),
-    )
+    response.say(say_text(language, "agent_missed"), language=locale(language))
     twilio_queues.enqueue_twiml(response, queue, language)
     return str(response)
 
@@ -92,9 +93,7 @@ def callback_answered(agent_id: str, contact_id: str) -> str:
     """The customer picked up our callback: tell them who we are and ring the agent."""
     language = _language(queueing.store().entry(contact_id))
     response = VoiceResponse()
-    response.say(
-        "Hello, we're returning your call. Please hold for a moment.", language=locale(language)
-    )
+    response.say(say_text(language, "callback_hello"), language=locale(language))
     action = url_for("voice.callback_result", agent=agent_id, c=contact_id)
     dial = _ring(_agent(agent_id), agent_id, contact_id, action)
     response.append(dial)
@@ -102,28 +101,28 @@ def callback_answered(agent_id: str, contact_id: str) -> str:
 
 
 def after_callback(agent_id: str, contact_id: str, form: Mapping[str, str]) -> str:
-    """The callback's agent leg ended: a missed one waits for another agent, its agent away."""
+    """The callback's agent leg ended: a missed one waits for another agent, its agent away;
+    a customer who hung up while it rang counts as not reached (``callback_ended``)."""
     response = VoiceResponse()
     if form.get("DialCallStatus") in ANSWERED:
         return str(response)
-    if form.get("CallStatus") in calls.FINAL_STATUSES:  # the customer hung up while it rang
+    if form.get("CallStatus") in calls.FINAL_STATUSES:  # the customer hung up: retry later
         callback_ended(agent_id, contact_id, form)
         return str(response)
     entry = queueing.store().entry(contact_id)
     _missed(agent_id, contact_id, entry, "the callback")
-    response.say(
-        "Sorry, we could not connect you. We will call you back shortly.",
-        language=locale(_language(entry)),
-    )
+    language = _language(entry)
+    response.say(say_text(language, "callback_missed"), language=locale(language))
     return str(response)
 
 
 def callback_ended(
     agent_id: str, contact_id: str, form: Mapping[str, str], accepted_at: str = ""
 ) -> None:
-    """The call to a callback's customer ended: if nobody talked, the callback waits again.
+    """The call to a callback's customer ended: if nobody talked, try again in an hour.
 
-    Twilio's status callback is the only word of a customer who never picked up. Only the
+    Twilio's status callback is the only word of a customer who never picked up. A
+    customer who picked up and hung up while the agent's phone rang counts too. Only the
     first report of the acceptance ``accepted_at`` changes anything (a replay, or a late
     report after the callback was taken again, finds it no longer offered as it was).
     """
@@ -141,11 +140,16 @@ def callback_ended(
     if attempts >= CALLBACK_ATTEMPTS:
         _give_up(contact_id, attempts)
     else:
-        why = f"{_not_reached(status)}: call {attempts} of {CALLBACK_ATTEMPTS}"
-        log.warning("%s %s; it waits for the next agent", contact_id, why)
-        offers.contact_waiting(contact_id, (why,), excluding={agent_id})
+        _retry_later(contact_id, f"{_not_reached(status)}: call {attempts} of {CALLBACK_ATTEMPTS}")
     if freed:
         offers.agent_free(agent_id)
+
+
+def _retry_later(contact_id: str, why: str) -> None:
+    """Out of the live queue, its task open: the offer sweep puts it back in line, by the
+    task's age, once the store forgets the contact (``TOMBSTONE_SECONDS``, an hour)."""
+    queueing.store().remove(contact_id, RemovalReason.CANCELLED)
+    log.warning("%s %s; it is called again in about an hour", contact_id, why)
 
 
 def _caller_hung_up(agent_id: str, contact_id: str, entry: QueueEntry | None) -> None:
@@ -210,7 +214,7 @@ def given_up(contact_ids: Sequence[str]) -> set[str]:
 
 
 def _give_up(contact_id: str, attempts: int) -> None:
-    """Not reached after ``attempts`` calls: out of the live queue; the task stays open."""
+    """Not reached after ``attempts`` calls: out of the line for good; the task stays open."""
     queueing.store().remove(contact_id, RemovalReason.CANCELLED)
     task = db.session.get(Task, int(contact_id.split(":", 1)[1] or 0))
     if task is not None:

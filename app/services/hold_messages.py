@@ -1,4 +1,4 @@
-"""What callers hear while holding and leaving a queue, in each language the flows speak."""
+"""What callers hear while holding, leaving a queue and being connected, in each language."""
 
 from __future__ import annotations
 
@@ -22,6 +22,10 @@ MESSAGES = {
         "are calling from as soon as someone is free. Goodbye.",
         "no_way_back": "We didn't get a message, and we can't call back a withheld number. "
         "Please call us again. Goodbye.",
+        "connecting": "Connecting you now.",
+        "agent_missed": "Sorry, that agent is not available. You keep your place in line.",
+        "callback_hello": "Hello, we're returning your call. Please hold for a moment.",
+        "callback_missed": "Sorry, we could not connect you. We will call you back shortly.",
     },
     "es": {
         "position": "Gracias por esperar. Usted es el número {position} en la fila.",
@@ -42,6 +46,10 @@ MESSAGES = {
         "que llama en cuanto alguien esté libre. Adiós.",
         "no_way_back": "No recibimos ningún mensaje y no podemos llamar a un número oculto. "
         "Por favor, vuelva a llamarnos. Adiós.",
+        "connecting": "Le comunicamos ahora.",
+        "agent_missed": "Disculpe, ese agente no está disponible. Conserva su lugar en la fila.",
+        "callback_hello": "Hola, le devolvemos su llamada. Por favor, espere un momento.",
+        "callback_missed": "Disculpe, no pudimos comunicarle. Le volveremos a llamar en breve.",
     },
 }
 

@@ -7,18 +7,25 @@ from functools import lru_cache
 from twilio.twiml.messaging_response import MessagingResponse
 from twilio.twiml.voice_response import VoiceResponse
 
-SORRY_VOICE = "We're sorry, we're having trouble right now. Connecting you to a person."
+from ivr_flows.languages import LANGUAGES
+
 SORRY_SMS = (
     "Sorry, we can't answer texts right now. Please try again later, "
     "or call us on {number} to talk to a person."
 )
 
 
+def dial_fallback(number: str, language: str = "en") -> str:
+    """Apologize briefly, in ``language`` (English if unknown), and dial the 24/7 human line."""
+    return _dial_fallback(number, language if language in LANGUAGES else "en")
+
+
 @lru_cache(maxsize=32)
-def dial_fallback(number: str, message: str = SORRY_VOICE) -> str:
-    """Apologize briefly and dial the 24/7 human line."""
+def _dial_fallback(number: str, language: str) -> str:
+    # Cached: it runs when something already failed, so it should cost next to nothing.
+    known = LANGUAGES[language]
     response = VoiceResponse()
-    response.say(message)
+    response.say(known.sorry, language=known.locale)
     response.dial(number)
     return str(response)
 

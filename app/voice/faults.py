@@ -17,7 +17,8 @@ EMPTY = '<?xml version="1.0" encoding="UTF-8"?><Response />'
 
 
 def answers_or_dials_a_human(view: Callable[[], TwiML]) -> Callable[[], TwiML]:
-    """Run ``view``; on any error, log it with the CallSid and dial ``FALLBACK_NUMBER``."""
+    """Run ``view``; on any error, log it with the CallSid and dial ``FALLBACK_NUMBER``,
+    apologizing in the caller's language when the URL says which (``l``)."""
 
     @wraps(view)
     def wrapper() -> TwiML:
@@ -26,7 +27,8 @@ def answers_or_dials_a_human(view: Callable[[], TwiML]) -> Callable[[], TwiML]:
         except Exception:  # the outermost edge of a webhook: never a 500, always a person
             log.exception("voice webhook %s failed; dialing the fallback line", request.path)
             _discard_session()
-            return twiml_response(dial_fallback(current_app.config["FALLBACK_NUMBER"]))
+            number, language = current_app.config["FALLBACK_NUMBER"], request.args.get("l", "en")
+            return twiml_response(dial_fallback(number, language))
 
     return wrapper
 

@@ -169,7 +169,7 @@ def callback_result() -> TwiML:
 @bp.post("/callback-status")
 @lets_the_call_go_on
 def callback_status() -> TwiML:
-    """The call to a callback's customer ended: if nobody talked, the callback waits again."""
+    """The call to a callback's customer ended: if nobody talked, it is tried again later."""
     a = request.args
     connecting.callback_ended(a.get("agent", ""), a.get("c", ""), request.form, a.get("t", ""))
     return twiml_response(EMPTY)

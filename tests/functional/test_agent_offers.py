@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from urllib.parse import parse_qs, urlsplit
+from xml.etree.ElementTree import Element
+
 from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Interaction
+from app.services.hold_messages import say_text
 from routing.model import Presence
 from routing.store import EntryState
 from tests.functional.desks import (
@@ -16,6 +20,10 @@ from tests.functional.desks import (
     two_agents_and_a_caller,
     wait,
 )
+from tests.functional.voice import twiml
+from tests.support import PUBLIC_BASE_URL
+
+TO_SPANISH = ("2", "0")  # español, then a person: the spanish queue
 
 
 def test_the_longest_idle_agent_is_offered_the_caller_not_the_first_to_ask(
@@ -206,3 +214,31 @@ def test_the_answered_call_keeps_why_its_agent_was_chosen(
         "best of 1 eligible: Ana Torres (idle 0 s)"
     ]
     assert interaction.agent_id == int(ana.id)
+
+
+def test_a_spanish_caller_hears_spanish_when_connected_and_when_the_agent_misses_the_ring(
+    app, center, twilio_post, twilio_api
+):
+    ana = hire(app, "Ana Torres", skills={"spanish": 5}, languages=("en", "es"))
+    ana.available()
+    caller = call_in(twilio_post, keys=TO_SPANISH)
+    twilio_api.add(
+        "POST",
+        f"https://api.twilio.com/2010-04-01/Accounts/{caller['AccountSid']}/Calls/{caller['CallSid']}.json",
+        json={"sid": caller["CallSid"], "status": "in-progress"},
+    )
+    assert ana.call("POST", "/api/agent/accept").status_code == 200
+    connect_url = parse_qs(twilio_api.calls[-1].request.body)["Url"][0]
+
+    ring = twiml(twilio_post(connect_url.removeprefix(PUBLIC_BASE_URL), caller))
+    missed = {**caller, "CallStatus": "in-progress", "DialCallStatus": "no-answer"}
+    back = twiml(twilio_post(ring.find("Dial").get("action"), missed))
+
+    assert says(ring) == [("es-US", say_text("es", "connecting"))]
+    assert says(back) == [("es-US", say_text("es", "agent_missed"))]
+    assert parse_qs(urlsplit(back.find("Enqueue").get("waitUrl")).query)["l"] == ["es"]
+
+
+def says(root: Element) -> list[tuple[str | None, str | None]]:
+    """What the caller hears: each <Say>'s language and text."""
+    return [(say.get("language"), say.text) for say in root.iter("Say")]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 from urllib.parse import parse_qs, urlsplit
+from xml.etree.ElementTree import Element
 
 import pytest
 import responses
@@ -12,8 +13,9 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import Task, TaskStatus
+from app.models import Task, TaskKind, TaskStatus
 from app.services import offer_sweeper
+from app.services.hold_messages import say_text
 from routing.model import Presence
 from routing.store import EntryState
 from tests.functional.desks import call_in, hire, wait
@@ -124,6 +126,12 @@ def customer_answers(twilio_post, placed) -> tuple[dict[str, str], str]:  # type
     return form, root.find("Dial").get("action")
 
 
+def an_hour_passes(redis_client, contact: str) -> None:  # type: ignore[no-untyped-def]
+    """The store forgets the contact (its tombstone expires) and the offer sweep runs."""
+    redis_client.delete(f"helpline:contact:{contact}")
+    offer_sweeper.sweep()
+
+
 @pytest.fixture
 def ana_and_ben(app, center, clock):  # type: ignore[no-untyped-def]
     """Ana, idle longest, is offered contacts first; Ben is available too."""
@@ -151,8 +159,8 @@ def test_a_callback_is_placed_with_a_status_callback_for_its_final_status(
 
 
 @pytest.mark.parametrize("status", ["no-answer", "busy", "failed", "canceled"])
-def test_a_callback_the_customer_does_not_pick_up_goes_to_the_next_agent_and_frees_its_agent(
-    ana_and_ben, center, twilio_post, twilio_api, status
+def test_a_callback_the_customer_does_not_pick_up_waits_an_hour_and_frees_its_agent(
+    ana_and_ben, center, twilio_post, twilio_api, status, caplog
 ):
     ana, ben = ana_and_ben
     contact = asks_for_a_callback(twilio_post)
@@ -162,19 +170,39 @@ def test_a_callback_the_customer_does_not_pick_up_goes_to_the_next_agent_and_fre
 
     assert ended.status_code == 200
     assert center.presence(ana.id).state is Presence.AVAILABLE
-    offer = ben.offer()
-    assert offer is not None and offer["contact_id"] == contact
-    assert offer["offer_trace"][0] == f"the customer did not pick up ({status}): call 1 of 3"
+    assert ana.offer() is None and ben.offer() is None  # not rung again at once
+    assert center.entry(contact).state is EntryState.CANCELLED
+    assert offer_sweeper.sweep().tasks_queued == 0  # the store remembers it for an hour
+    assert f"the customer did not pick up ({status}): call 1 of 3" in caplog.text
     assert db.session.scalars(select(Task)).one().status is TaskStatus.OPEN
 
 
+def test_an_hour_after_a_callback_not_picked_up_it_is_offered_again(
+    ana_and_ben, center, twilio_post, twilio_api, redis_client
+):
+    ana, ben = ana_and_ben
+    contact = asks_for_a_callback(twilio_post)
+    call_ended(twilio_post, accepts_callback(ana, twilio_api), "no-answer")
+    offered_meanwhile = (ana.offer(), ben.offer())
+
+    an_hour_passes(redis_client, contact)
+
+    assert offered_meanwhile == (None, None)
+    entry = center.entry(contact)
+    assert entry.state is EntryState.OFFERED and entry.accepted_at is None
+    assert {ana.id, ben.id} >= {entry.agent_id}
+
+
 def test_a_replayed_status_callback_puts_the_callback_back_once(
-    ana_and_ben, center, twilio_post, twilio_api
+    ana_and_ben, center, twilio_post, twilio_api, redis_client
 ):
     ana, ben = ana_and_ben
     contact = asks_for_a_callback(twilio_post)
     first = accepts_callback(ana, twilio_api)
     call_ended(twilio_post, first, "no-answer")
+    call_ended(twilio_post, first, "no-answer")  # replayed at once: still out of line
+    ana.call("PUT", "/api/agent/presence", state="away")
+    an_hour_passes(redis_client, contact)
     accepts_callback(ben, twilio_api)
 
     call_ended(twilio_post, first, "no-answer")
@@ -183,10 +211,11 @@ def test_a_replayed_status_callback_puts_the_callback_back_once(
     assert (entry.state, entry.agent_id) == (EntryState.OFFERED, ben.id)
     assert entry.accepted_at is not None
     assert center.presence(ben.id).state is Presence.BUSY
+    assert redis_client.hlen(f"helpline:callback-attempts:{contact}") == 1
 
 
 def test_a_late_report_of_an_earlier_call_leaves_the_same_agents_new_call_alone(
-    ana_and_ben, center, clock, twilio_post, twilio_api
+    ana_and_ben, center, clock, twilio_post, twilio_api, redis_client
 ):
     ana, ben = ana_and_ben
     ben.call("PUT", "/api/agent/presence", state="away")
@@ -194,6 +223,7 @@ def test_a_late_report_of_an_earlier_call_leaves_the_same_agents_new_call_alone(
     first = accepts_callback(ana, twilio_api)
     call_ended(twilio_post, first, "busy")
     clock.advance(30)
+    an_hour_passes(redis_client, contact)
     accepts_callback(ana, twilio_api)  # offered to Ana again: nobody else is available
 
     call_ended(twilio_post, first, "busy")
@@ -210,7 +240,9 @@ def test_after_three_calls_not_picked_up_the_callback_leaves_the_line_and_its_ta
     ana.available()
     contact = asks_for_a_callback(twilio_post)
 
-    for _ in range(3):
+    for call in range(3):
+        if call:
+            an_hour_passes(redis_client, contact)
         call_ended(twilio_post, accepts_callback(ana, twilio_api), "no-answer")
 
     assert center.entry(contact).state is EntryState.CANCELLED
@@ -262,8 +294,8 @@ def test_an_agent_who_misses_the_callback_leg_is_set_away_and_it_goes_to_the_nex
     assert offer["offer_trace"][0] == "Ana Torres did not answer the callback: set away"
 
 
-def test_a_customer_who_hangs_up_while_the_agent_rings_is_called_again_once(
-    ana_and_ben, center, twilio_post, twilio_api
+def test_a_customer_who_hangs_up_while_the_agent_rings_counts_as_a_call_and_waits_an_hour(
+    ana_and_ben, center, twilio_post, twilio_api, redis_client, caplog
 ):
     ana, ben = ana_and_ben
     contact = asks_for_a_callback(twilio_post)
@@ -274,9 +306,34 @@ def test_a_customer_who_hangs_up_while_the_agent_rings_is_called_again_once(
     call_ended(twilio_post, placed, "completed")
 
     assert center.presence(ana.id).state is Presence.AVAILABLE
-    offer = ben.offer()
-    assert offer is not None and offer["contact_id"] == contact
-    assert offer["offer_trace"][0] == ("the customer hung up before an agent answered: call 1 of 3")
+    assert ben.offer() is None
+    assert center.entry(contact).state is EntryState.CANCELLED
+    assert "the customer hung up before an agent answered: call 1 of 3" in caplog.text
+    assert redis_client.hlen(f"helpline:callback-attempts:{contact}") == 1
+
+
+def test_a_spanish_customer_hears_the_callback_in_spanish(app, center, twilio_post, twilio_api):
+    rosa = hire(app, "Rosa Delgado", skills={"spanish": 5}, languages=("en", "es"))
+    app.config["TWILIO_NUMBER"] = MAIN_LINE
+    rosa.available()
+    task = Task(kind=TaskKind.CALLBACK, queue="spanish", phone=CUSTOMER, language="es")
+    db.session.add(task)
+    db.session.commit()
+    offer_sweeper.sweep()
+    placed = accepts_callback(rosa, twilio_api)
+    form = call_params(CallSid=placed["sid"][0], From=MAIN_LINE, To=CUSTOMER)
+    greeting = twiml(twilio_post(path_of(placed["Url"][0]), form))
+    action = greeting.find("Dial").get("action")
+
+    missed = twiml(twilio_post(action, {**form, "DialCallStatus": "no-answer"}))
+
+    assert says(greeting) == [("es-US", say_text("es", "callback_hello"))]
+    assert says(missed) == [("es-US", say_text("es", "callback_missed"))]
+
+
+def says(root: Element) -> list[tuple[str | None, str | None]]:
+    """What the customer hears: each <Say>'s language and text."""
+    return [(say.get("language"), say.text) for say in root.iter("Say")]
 
 
 def rings_ana(ana, caller, twilio_post, twilio_api) -> str:  # type: ignore[no-untyped-def]

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from ivr_flows import SHIPPED_FLOWS
+from ivr_flows.languages import LANGUAGES
 from tests.functional.voice import FALLBACK, MAIN_LINE, OPEN, destination, twiml
 from tests.support import call_params, signed_post, unused_port
 
@@ -129,3 +130,25 @@ def test_with_no_usable_flow_at_all_callers_reach_the_fallback_line(
     root = twiml(signed_post(app.test_client(), "/voice/incoming", call_params(To=MAIN_LINE)))
 
     assert destination(root) == ("dial", FALLBACK)
+
+
+@pytest.mark.parametrize(
+    ("query", "locale", "apology"),
+    [
+        ("&l=es", "es-US", LANGUAGES["es"].sorry),
+        ("&l=en", "en-US", LANGUAGES["en"].sorry),
+        ("", "en-US", LANGUAGES["en"].sorry),
+        ("&l=xx", "en-US", LANGUAGES["en"].sorry),
+    ],
+    ids=["spanish", "english", "no language", "unknown language"],
+)
+def test_the_fault_apology_is_in_the_callers_language_when_the_url_says_it(
+    app, twilio_post, monkeypatch, query, locale, apology
+):
+    monkeypatch.setattr("app.services.connecting.connect", lambda *a: 1 / 0)
+
+    root = twiml(twilio_post(f"/voice/connect?agent=1&c=CA1&q=spanish{query}", call_params()))
+
+    assert destination(root) == ("dial", FALLBACK)
+    say = root.find("Say")
+    assert (say.get("language"), say.text) == (locale, apology)
