@@ -8,6 +8,7 @@ from functools import wraps
 
 from flask import current_app, request
 
+from app.twilio.state import decode_state
 from app.twilio.twiml import dial_fallback, twiml_response
 
 log = logging.getLogger(__name__)
@@ -18,7 +19,8 @@ EMPTY = '<?xml version="1.0" encoding="UTF-8"?><Response />'
 
 def answers_or_dials_a_human(view: Callable[[], TwiML]) -> Callable[[], TwiML]:
     """Run ``view``; on any error, log it with the CallSid and dial ``FALLBACK_NUMBER``,
-    apologizing in the caller's language when the URL says which (``l``)."""
+    apologizing in the caller's language when the URL says which (``l``, or the menu's
+    signed state)."""
 
     @wraps(view)
     def wrapper() -> TwiML:
@@ -27,8 +29,8 @@ def answers_or_dials_a_human(view: Callable[[], TwiML]) -> Callable[[], TwiML]:
         except Exception:  # the outermost edge of a webhook: never a 500, always a person
             log.exception("voice webhook %s failed; dialing the fallback line", request.path)
             _discard_session()
-            number, language = current_app.config["FALLBACK_NUMBER"], request.args.get("l", "en")
-            return twiml_response(dial_fallback(number, language))
+            number = current_app.config["FALLBACK_NUMBER"]
+            return twiml_response(dial_fallback(number, _language()))
 
     return wrapper
 
@@ -74,6 +76,17 @@ def lets_the_call_go_on(view: Callable[[], TwiML]) -> Callable[[], TwiML]:
             return twiml_response(EMPTY)
 
     return wrapper
+
+
+def _language() -> str:
+    """The caller's language as the failed request's URL tells it; English if it does not."""
+    if "l" in request.args:
+        return request.args["l"]
+    try:  # a menu step: the language is in its signed navigation state
+        state = decode_state(request.args.get("s", "")).get("s")
+        return str(state.get("l") or "en") if isinstance(state, dict) else "en"
+    except Exception:  # a tampered or missing state: nothing to go on
+        return "en"
 
 
 def _discard_session() -> None:

@@ -152,3 +152,17 @@ def test_the_fault_apology_is_in_the_callers_language_when_the_url_says_it(
     assert destination(root) == ("dial", FALLBACK)
     say = root.find("Say")
     assert (say.get("language"), say.text) == (locale, apology)
+
+
+def test_a_fault_at_a_spanish_menu_step_apologizes_in_spanish(app, twilio_post, monkeypatch):
+    app.config["CLOCK"] = lambda: OPEN
+    params = call_params(To=MAIN_LINE)
+    first = twiml(twilio_post("/voice/incoming", params))
+    spanish = twiml(twilio_post(first.find("Gather").get("action"), {**params, "Digits": "2"}))
+    monkeypatch.setattr("app.services.ivr.resume", lambda *a: 1 / 0)  # the engine fails
+
+    root = twiml(twilio_post(spanish.find("Gather").get("action"), {**params, "Digits": "1"}))
+
+    assert destination(root) == ("dial", FALLBACK)
+    say = root.find("Say")
+    assert (say.get("language"), say.text) == ("es-US", LANGUAGES["es"].sorry)
