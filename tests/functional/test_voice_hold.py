@@ -135,14 +135,19 @@ def test_long_estimated_wait_offers_to_keep_the_place_by_callback(line, twilio_p
     assert done.find("Hangup") is not None
 
 
-def test_caller_past_the_maximum_wait_overflows_keeping_their_priority(line, twilio_post):
+def sales_caller(line, twilio_post) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    """A caller on the main line who chose sales, waiting there with an agent at work."""
     staff_queues(line)
     params = call_params(To=MAIN_LINE)
     first = twiml(twilio_post("/voice/incoming", params))
     menu = twiml(twilio_post(first.find("Gather").get("action"), {**params, "Digits": "1"}))
     root = twiml(twilio_post(menu.find("Gather").get("action"), {**params, "Digits": "3"}))
-    caller = {**params, "_queue": destination(root)[1]}
-    before = store(line).entry(params["CallSid"])
+    return {**params, "_queue": destination(root)[1]}
+
+
+def test_caller_past_the_maximum_wait_overflows_keeping_their_priority(line, twilio_post):
+    caller = sales_caller(line, twilio_post)
+    before = store(line).entry(caller["CallSid"])
 
     out = hold(twilio_post, caller, waited=240)
     moved = leave(twilio_post, caller)
@@ -150,7 +155,7 @@ def test_caller_past_the_maximum_wait_overflows_keeping_their_priority(line, twi
     assert caller["_queue"] == "sales"
     assert out.find("Leave") is not None
     assert destination(moved) == ("queue", "general")
-    after = store(line).entry(params["CallSid"])
+    after = store(line).entry(caller["CallSid"])
     assert (after.queue, after.score) == ("general", before.score)
 
 
@@ -307,12 +312,7 @@ def test_the_overflow_ladder_ends_at_the_fallback_line_then_a_voicemail_task(lin
 
 def sales_caller_overflowed_to_general(line, twilio_post):  # type: ignore[no-untyped-def]
     """A caller who chose sales, waited past its maximum and moved up to general."""
-    staff_queues(line)
-    params = call_params(To=MAIN_LINE)
-    first = twiml(twilio_post("/voice/incoming", params))
-    menu = twiml(twilio_post(first.find("Gather").get("action"), {**params, "Digits": "1"}))
-    root = twiml(twilio_post(menu.find("Gather").get("action"), {**params, "Digits": "3"}))
-    caller = {**params, "_queue": destination(root)[1]}
+    caller = sales_caller(line, twilio_post)
     hold(twilio_post, caller, waited=240)
     moved = leave(twilio_post, caller)
     assert destination(moved) == ("queue", "general")
