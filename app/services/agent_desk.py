@@ -147,6 +147,8 @@ def accept(agent: AgentRow, contact_id: str | None = None) -> Offer:
         _check_skills(agent, contact_id)
     why = "chose it from the queue" if contact_id else "took the next in the queue"
     queues = served_queues(agent)
+    if not contact_id:
+        contact_id = _next_for(agent, queues)
     result = queueing.store().accept(agent_id, queues, contact_id, [f"{agent.name} {why}"])
     entry = _accepted(result)
     try:
@@ -160,6 +162,30 @@ def accept(agent: AgentRow, contact_id: str | None = None) -> Offer:
             "Twilio could not connect the call; it keeps its place in line", 502
         ) from None
     return Offer(entry, connecting)
+
+
+def _next_for(agent: AgentRow, queues: list[str]) -> str | None:
+    """The best waiting contact this agent may take (skills, language, no other agent's
+    hold), when they are free to take one; None leaves the choice to the store, which
+    answers for an agent who is not available or has an offer pending.
+
+    The store's own pick goes by serving order alone: an agent without Spanish must not
+    be handed the Spanish caller at the head of the line.
+    """
+    store = queueing.store()
+    agent_id = str(agent.id)
+    presence = store.presence(agent_id)
+    if presence is None or presence.state is not Presence.AVAILABLE or presence.offer:
+        return None
+    profile = agent_profile(agent)
+    now = store.now()
+    for entry in offers.waiting_in(queues):
+        held = entry.reservation
+        if held is not None and held.agent_id != agent_id and held.until > now:
+            continue
+        if agent_id not in entry.declined and cannot_take(profile, contact_of(entry)) is None:
+            return entry.contact_id
+    raise DeskError("nobody you can serve is waiting in your queues", 404)
 
 
 def _check_skills(agent: AgentRow, contact_id: str) -> None:

@@ -190,6 +190,53 @@ def test_with_no_offer_pending_accept_still_takes_the_best_waiting_caller(
     assert center.presence(ana.id).state is Presence.BUSY
 
 
+def spanish_caller_at_the_head_of_general(center) -> str:  # type: ignore[no-untyped-def]
+    """A Spanish-speaking caller who overflowed to general, first in its serving order."""
+    contact = "CA" + "e5" * 16
+    now = center.now()
+    center.enqueue(
+        contact,
+        "general",
+        score=1e12,  # ahead of anyone who calls in
+        arrival=now,
+        payload={"kind": "call", "language": "es", "skills": [], "trace": []},
+    )
+    return contact
+
+
+def test_accept_with_nothing_named_passes_over_a_caller_the_agent_cannot_serve(
+    app, center, clock, twilio_post, twilio_api
+):
+    ana = hire(app, "Ana Torres")  # English only
+    ana.wrapping_up()
+    spanish = spanish_caller_at_the_head_of_general(center)
+    caller = call_in(twilio_post)
+    center.set_presence(ana.id, Presence.AVAILABLE)  # no event: nothing was offered
+    twilio_api.add(
+        "POST",
+        f"https://api.twilio.com/2010-04-01/Accounts/{caller['AccountSid']}/Calls/{caller['CallSid']}.json",
+        json={"sid": caller["CallSid"], "status": "in-progress"},
+    )
+
+    response = ana.call("POST", "/api/agent/accept")
+
+    assert response.status_code == 200, response.get_json()
+    assert response.get_json()["contact_id"] == caller["CallSid"]
+    assert center.entry(spanish).state is EntryState.WAITING  # for someone who speaks Spanish
+
+
+def test_accept_with_nothing_the_agent_can_serve_waiting_is_a_clear_404(app, center):
+    ana = hire(app, "Ana Torres")  # English only
+    spanish = spanish_caller_at_the_head_of_general(center)
+    ana.available()
+
+    response = ana.call("POST", "/api/agent/accept")
+
+    assert response.status_code == 404
+    assert "nobody you can serve" in response.get_json()["error"]
+    assert center.entry(spanish).state is EntryState.WAITING
+
+
 def test_the_answered_call_keeps_why_its_agent_was_chosen(
     app, center, clock, twilio_post, twilio_api
 ):
