@@ -65,26 +65,24 @@ def waiting(queue_name: str, form: Mapping[str, str], language: str = "en") -> s
         response.say(say_text(language, "too_long"), language=locale(language))
         response.leave()
         return str(response)
-    if entry is not None and entry.state is EntryState.OFFERED:  # an agent has the offer
+    wait = 0.0  # an agent has the offer already: they are about to be connected
+    if entry is None or entry.state is not EntryState.OFFERED:
+        place = queueing.store().position(call_sid)
+        position = place.position if place else whole_number(form.get("QueuePosition")) or 1
+        wait = estimated_wait(queue_name, max(0, position - free), agents)
+        say = say_text(language, "position", position=position)
+        response.say(say, language=locale(language))
+    if wait <= 0:  # someone is (about to be) free for this caller: no estimate, no callback
         response.say(say_text(language, "soon"), language=locale(language))
-        response.play(current_app.config["HOLD_MUSIC_URL"])
-        return str(response)
-    place = queueing.store().position(call_sid)
-    position = place.position if place else whole_number(form.get("QueuePosition")) or 1
-    wait = estimated_wait(queue_name, max(0, position - free), agents)
-    response.say(say_text(language, "position", position=position), language=locale(language))
-    if wait <= 0:  # an agent is free for this caller: no estimate, no callback offer
-        response.say(say_text(language, "soon"), language=locale(language))
-        response.play(current_app.config["HOLD_MUSIC_URL"])
-        return str(response)
-    minutes = max(1, round(wait / 60))
-    estimate = say_text(language, "estimate_one" if minutes == 1 else "estimate", minutes=minutes)
-    response.say(estimate, language=locale(language))
-    if wait >= CALLBACK_OFFER_SECONDS and tasks.can_call_back(form.get("From", "")):
-        gather = response.gather(
-            input="dtmf", num_digits=1, timeout=3, action=_choice_url(queue_name, language)
-        )
-        gather.say(say_text(language, "offer_callback"), language=locale(language))
+    else:
+        minutes = max(1, round(wait / 60))
+        key = "estimate_one" if minutes == 1 else "estimate"
+        response.say(say_text(language, key, minutes=minutes), language=locale(language))
+        if wait >= CALLBACK_OFFER_SECONDS and tasks.can_call_back(form.get("From", "")):
+            gather = response.gather(
+                input="dtmf", num_digits=1, timeout=3, action=_choice_url(queue_name, language)
+            )
+            gather.say(say_text(language, "offer_callback"), language=locale(language))
     response.play(current_app.config["HOLD_MUSIC_URL"])
     return str(response)
 

@@ -58,14 +58,15 @@ def answer_incoming(params: Mapping[str, str]) -> str:
     flow = registry().current().for_number(params.get("To", ""))
     customer_id, caller = calls.identify(db.session, params.get("From", ""))
     step = start(flow, _context(caller))
-    call = _Call(params, interaction_id=None, customer_id=customer_id)
+    call = _Call(params, call_key(params), interaction_id=None, customer_id=customer_id)
     return _finish(flow, step, caller, call, answered=None)
 
 
 def answer_step(token: str, params: Mapping[str, str]) -> str:
     """The caller answered a prompt (or stayed silent): resume the flow from the signed state."""
     payload = decode_state(token)
-    if payload.get("k", call_key(params)) != call_key(params):
+    key = call_key(params)
+    if payload.get("k", key) != key:
         # Another call's URL: keep its place in the menu, trust nothing it says of a caller.
         log.warning("a step came with another call's state; its caller and record are ignored")
         payload = {"s": payload.get("s")}
@@ -77,7 +78,7 @@ def answer_step(token: str, params: Mapping[str, str]) -> str:
     interaction_id = payload.get("i")
     if not isinstance(interaction_id, int):  # a token without its call: find it by CallSid
         interaction_id = calls.interaction_id_for(db.session, params.get("CallSid", ""))
-    call = _Call(params, interaction_id=interaction_id, customer_id=None)
+    call = _Call(params, key, interaction_id=interaction_id, customer_id=None)
     return _finish(flow, step, caller, call, answered=(state.node_id, reply))
 
 
@@ -113,6 +114,7 @@ class _Call:
     """The webhook's parameters and what is known of its interaction record."""
 
     params: Mapping[str, str]
+    key: str  # call_key(params), made once per request
     interaction_id: int | None
     customer_id: int | None  # only needed when the record is still to be made
 
@@ -149,8 +151,8 @@ def _finish(
         db.session.commit()
     if waiting is not None:  # once the record is safe: offer the caller to the best agent
         offers.contact_waiting(waiting.entry.contact_id, known=waiting.entry, free=waiting.free)
-    state = {"s": step.state.to_dict(), "c": asdict(caller), "i": interaction_id}
-    token = encode_state({**state, "k": call_key(params)})
+    state = {"s": step.state.to_dict(), "c": asdict(caller), "i": interaction_id, "k": call.key}
+    token = encode_state(state)
     return render_step(step.actions, token, step.state.language)
 
 

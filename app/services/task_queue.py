@@ -74,8 +74,8 @@ def queue_task(task: Task) -> None:
     created = task.created_at
     if created.tzinfo is None:  # stored naive, in UTC
         created = created.replace(tzinfo=UTC)
-    arrived_at = min(created.timestamp(), store.now())
-    now = datetime.fromtimestamp(store.now(), UTC)
+    now = store.now()
+    arrived_at = min(created.timestamp(), now)
     queue = queueing.config_for(task.queue)
     contact = Contact(
         id=contact_id(task.id),
@@ -85,7 +85,7 @@ def queue_task(task: Task) -> None:
         language=task.language,
         arrived_at=arrived_at,
         customer=customer_value(db.session, task.customer_id),
-        history=customer_history(db.session, task.customer_id, now),
+        history=customer_history(db.session, task.customer_id, datetime.fromtimestamp(now, UTC)),
     )
     rules = queueing.weights()
     priority = prioritize(contact, rules)
