@@ -157,6 +157,15 @@ def call_in(twilio_post, keys: tuple[str, ...] = TO_GENERAL, **params: str) -> d
     return form
 
 
+def call_redirected(twilio_api, caller: dict[str, str]) -> None:  # type: ignore[no-untyped-def]
+    """Twilio's API accepts moving ``caller``'s live call to ring an agent."""
+    twilio_api.add(
+        "POST",
+        f"https://api.twilio.com/2010-04-01/Accounts/{caller['AccountSid']}/Calls/{caller['CallSid']}.json",
+        json={"sid": caller["CallSid"], "status": "in-progress"},
+    )
+
+
 def two_agents_and_a_caller(app, clock, twilio_post):  # type: ignore[no-untyped-def]
     """Ana, idle longest, is offered the caller; Ben is available too."""
     ana, ben = hire(app, "Ana Torres"), hire(app, "Ben Carter")

@@ -15,6 +15,7 @@ from routing.store import EntryState
 from tests.functional.desks import (
     TO_BILLING,
     call_in,
+    call_redirected,
     hire,
     returning_customer,
     two_agents_and_a_caller,
@@ -175,11 +176,7 @@ def test_with_no_offer_pending_accept_still_takes_the_best_waiting_caller(
     ana.wrapping_up()
     caller = call_in(twilio_post)
     center.set_presence(ana.id, Presence.AVAILABLE)  # no event: nothing was offered
-    twilio_api.add(
-        "POST",
-        f"https://api.twilio.com/2010-04-01/Accounts/{caller['AccountSid']}/Calls/{caller['CallSid']}.json",
-        json={"sid": caller["CallSid"], "status": "in-progress"},
-    )
+    call_redirected(twilio_api, caller)
 
     response = ana.call("POST", "/api/agent/accept")
 
@@ -212,11 +209,7 @@ def test_accept_with_nothing_named_passes_over_a_caller_the_agent_cannot_serve(
     spanish = spanish_caller_at_the_head_of_general(center)
     caller = call_in(twilio_post)
     center.set_presence(ana.id, Presence.AVAILABLE)  # no event: nothing was offered
-    twilio_api.add(
-        "POST",
-        f"https://api.twilio.com/2010-04-01/Accounts/{caller['AccountSid']}/Calls/{caller['CallSid']}.json",
-        json={"sid": caller["CallSid"], "status": "in-progress"},
-    )
+    call_redirected(twilio_api, caller)
 
     response = ana.call("POST", "/api/agent/accept")
 
@@ -243,11 +236,7 @@ def test_the_answered_call_keeps_why_its_agent_was_chosen(
     ana = hire(app, "Ana Torres")
     ana.available()
     caller = call_in(twilio_post)
-    twilio_api.add(
-        "POST",
-        f"https://api.twilio.com/2010-04-01/Accounts/{caller['AccountSid']}/Calls/{caller['CallSid']}.json",
-        json={"sid": caller["CallSid"], "status": "in-progress"},
-    )
+    call_redirected(twilio_api, caller)
 
     accepted = ana.call("POST", "/api/agent/accept")
     twilio_post(f"/voice/whisper?agent={ana.id}&c={caller['CallSid']}", caller)
@@ -269,11 +258,7 @@ def test_a_spanish_caller_hears_spanish_when_connected_and_when_the_agent_misses
     ana = hire(app, "Ana Torres", skills={"spanish": 5}, languages=("en", "es"))
     ana.available()
     caller = call_in(twilio_post, keys=TO_SPANISH)
-    twilio_api.add(
-        "POST",
-        f"https://api.twilio.com/2010-04-01/Accounts/{caller['AccountSid']}/Calls/{caller['CallSid']}.json",
-        json={"sid": caller["CallSid"], "status": "in-progress"},
-    )
+    call_redirected(twilio_api, caller)
     assert ana.call("POST", "/api/agent/accept").status_code == 200
     connect_url = parse_qs(twilio_api.calls[-1].request.body)["Url"][0]
 
