@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from urllib.parse import parse_qs, urlsplit
-from xml.etree.ElementTree import Element
 
 from sqlalchemy import select
 
@@ -21,7 +20,7 @@ from tests.functional.desks import (
     two_agents_and_a_caller,
     wait,
 )
-from tests.functional.voice import twiml
+from tests.functional.voice import says, twiml
 from tests.support import PUBLIC_BASE_URL
 
 TO_SPANISH = ("2", "0")  # español, then a person: the spanish queue
@@ -269,8 +268,3 @@ def test_a_spanish_caller_hears_spanish_when_connected_and_when_the_agent_misses
     assert says(ring) == [("es-US", say_text("es", "connecting"))]
     assert says(back) == [("es-US", say_text("es", "agent_missed"))]
     assert parse_qs(urlsplit(back.find("Enqueue").get("waitUrl")).query)["l"] == ["es"]
-
-
-def says(root: Element) -> list[tuple[str | None, str | None]]:
-    """What the caller hears: each <Say>'s language and text."""
-    return [(say.get("language"), say.text) for say in root.iter("Say")]

@@ -5,11 +5,9 @@ from __future__ import annotations
 
 import uuid
 from urllib.parse import parse_qs, urlsplit
-from xml.etree.ElementTree import Element
 
 import pytest
 import responses
-from redis.exceptions import ConnectionError as RedisConnectionError
 from sqlalchemy import select
 
 from app.extensions import db
@@ -18,63 +16,12 @@ from app.services import offer_sweeper
 from app.services.hold_messages import say_text
 from routing.model import Presence
 from routing.store import EntryState
+from tests.functional.agent_calls import API, call_resource, path_of
 from tests.functional.desks import call_in, hire, wait
-from tests.functional.voice import MAIN_LINE, twiml
-from tests.support import ACCOUNT_SID, PUBLIC_BASE_URL, call_params
+from tests.functional.voice import MAIN_LINE, says, twiml
+from tests.support import PUBLIC_BASE_URL, call_params
 
-API = f"https://api.twilio.com/2010-04-01/Accounts/{ACCOUNT_SID}"
 CUSTOMER = "+14155550199"
-
-
-def call_resource(sid: str, to: str) -> dict[str, object]:
-    """The Call resource Twilio's API answers ``POST .../Calls.json`` with (201)."""
-    uri = f"/2010-04-01/Accounts/{ACCOUNT_SID}/Calls/{sid}"
-    return {
-        "account_sid": ACCOUNT_SID,
-        "annotation": None,
-        "answered_by": None,
-        "api_version": "2010-04-01",
-        "caller_name": None,
-        "date_created": "Tue, 24 Nov 2026 15:00:00 +0000",
-        "date_updated": "Tue, 24 Nov 2026 15:00:00 +0000",
-        "direction": "outbound-api",
-        "duration": None,
-        "end_time": None,
-        "forwarded_from": None,
-        "from": MAIN_LINE,
-        "from_formatted": "(555) 867-5310",
-        "group_sid": None,
-        "parent_call_sid": None,
-        "phone_number_sid": "PN" + "2" * 32,
-        "price": None,
-        "price_unit": "USD",
-        "sid": sid,
-        "start_time": None,
-        "status": "queued",
-        "subresource_uris": {
-            "notifications": f"{uri}/Notifications.json",
-            "recordings": f"{uri}/Recordings.json",
-            "payments": f"{uri}/Payments.json",
-            "events": f"{uri}/Events.json",
-            "siprec": f"{uri}/Siprec.json",
-            "streams": f"{uri}/Streams.json",
-            "transcriptions": f"{uri}/Transcriptions.json",
-            "user_defined_message_subscriptions": f"{uri}/UserDefinedMessageSubscriptions.json",
-            "user_defined_messages": f"{uri}/UserDefinedMessages.json",
-        },
-        "to": to,
-        "to_formatted": to,
-        "trunk_sid": None,
-        "uri": f"{uri}.json",
-        "queue_time": "0",
-    }
-
-
-def path_of(url: str) -> str:
-    """The path and query Twilio would post to, from an absolute URL the app gave it."""
-    assert url.startswith(PUBLIC_BASE_URL), url
-    parts = urlsplit(url)
-    return f"{parts.path}?{parts.query}"
 
 
 def asks_for_a_callback(twilio_post) -> str:  # type: ignore[no-untyped-def]
@@ -329,79 +276,3 @@ def test_a_spanish_customer_hears_the_callback_in_spanish(app, center, twilio_po
 
     assert says(greeting) == [("es-US", say_text("es", "callback_hello"))]
     assert says(missed) == [("es-US", say_text("es", "callback_missed"))]
-
-
-def says(root: Element) -> list[tuple[str | None, str | None]]:
-    """What the customer hears: each <Say>'s language and text."""
-    return [(say.get("language"), say.text) for say in root.iter("Say")]
-
-
-def rings_ana(ana, caller, twilio_post, twilio_api) -> str:  # type: ignore[no-untyped-def]
-    """Ana accepts the caller, whose TwiML now rings her; the Dial's action URL."""
-    twilio_api.add(
-        responses.POST,
-        f"{API}/Calls/{caller['CallSid']}.json",
-        json={**call_resource(caller["CallSid"], MAIN_LINE), "status": "in-progress"},
-    )
-    assert ana.call("POST", "/api/agent/accept").status_code == 200
-    url = parse_qs(twilio_api.calls[-1].request.body)["Url"][0]
-    return twiml(twilio_post(path_of(url), caller)).find("Dial").get("action")
-
-
-@pytest.mark.parametrize("status_first", [True, False])
-def test_an_agent_whose_caller_hangs_up_while_their_phone_rings_is_available_again(
-    app, center, twilio_post, twilio_api, status_first
-):
-    ana = hire(app, "Ana Torres")
-    ana.available()
-    caller = call_in(twilio_post)
-    action = rings_ana(ana, caller, twilio_post, twilio_api)
-    ended = {**caller, "CallStatus": "completed", "CallDuration": "40"}
-
-    if status_first:
-        twilio_post("/voice/status", ended)
-    root = twiml(twilio_post(action, {**ended, "DialCallStatus": "no-answer"}))
-    if not status_first:
-        twilio_post("/voice/status", ended)
-
-    assert root.find("Enqueue") is None
-    assert center.presence(ana.id).state is Presence.AVAILABLE
-    assert center.entry(caller["CallSid"]).state is EntryState.ABANDONED
-
-
-def test_a_replayed_missed_ring_does_not_set_the_agent_away_again(
-    app, center, twilio_post, twilio_api
-):
-    ana = hire(app, "Ana Torres")
-    ana.available()
-    caller = call_in(twilio_post)
-    action = rings_ana(ana, caller, twilio_post, twilio_api)
-    missed = {**caller, "CallStatus": "in-progress", "DialCallStatus": "no-answer"}
-    twiml(twilio_post(action, missed))
-    assert center.presence(ana.id).state is Presence.AWAY
-    ana.available()
-
-    root = twiml(twilio_post(action, missed))
-
-    assert root.find("Enqueue") is not None  # the caller is still told where they wait
-    assert center.presence(ana.id).state is Presence.AVAILABLE
-
-
-def test_a_store_fault_when_the_agent_picks_up_still_bridges_the_call(
-    app, center, twilio_post, twilio_api, monkeypatch, caplog
-):
-    ana = hire(app, "Ana Torres")
-    ana.available()
-    caller = call_in(twilio_post)
-    rings_ana(ana, caller, twilio_post, twilio_api)
-
-    def redis_down(*args: object, **kwargs: object) -> None:
-        raise RedisConnectionError("Redis is down")
-
-    monkeypatch.setattr(center, "answer", redis_down)
-    leg = call_params(Direction="outbound-dial", ParentCallSid=caller["CallSid"])
-
-    root = twiml(twilio_post(f"/voice/whisper?agent={ana.id}&c={caller['CallSid']}", leg))
-
-    assert len(root) == 0  # an empty <Response/>: no apology, no fallback dial
-    assert leg["CallSid"] in caplog.text

@@ -25,6 +25,11 @@ def spoken(root: ET.Element) -> str:
     return " ".join((say.text or "") for say in root.iter("Say"))
 
 
+def says(root: ET.Element) -> list[tuple[str | None, str | None]]:
+    """What the caller hears: each ``<Say>``'s language and text."""
+    return [(say.get("language"), say.text) for say in root.iter("Say")]
+
+
 def gather_action(root: ET.Element) -> str:
     """The URL the ``<Gather>`` posts the caller's answer to."""
     gather = root.find("Gather")
