@@ -75,16 +75,16 @@ def _region(code: str) -> str:
 
 
 def _import(file: Path, region: str, as_json: bool) -> ImportReport:
-    text = read_customer_file(file)
+    data = read_customer_file(file)
     if as_json:
-        return import_customers(db.session, text, region=region, source=file.name)
+        return import_customers(db.session, data, region=region, source=file.name)
     with click.progressbar(
-        length=count_data_lines(text),
+        length=count_data_lines(data),
         label=f"Importing {file.name}",
         file=sys.stderr,
     ) as bar:
         return import_customers(
-            db.session, text, region=region, source=file.name, on_progress=bar.update
+            db.session, data, region=region, source=file.name, on_progress=bar.update
         )
 
 
@@ -95,6 +95,8 @@ def _print_report(file: Path, report: ImportReport, as_json: bool) -> None:
         )
     for error in report.errors:
         click.echo(f"{file}:{error.line}: {error.reason}", err=True)
+    if not report.imported and not report.rejected:
+        click.echo(f"{file}: no customer rows after the header", err=True)
     if as_json:
         click.echo(json.dumps({"file": str(file), **report.as_dict()}))
     else:

@@ -10,15 +10,20 @@ Rules the CLI documents:
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
 
 from sqlalchemy.orm import Session
 
 from app.services.customer_import_batch import ImportReport, RowError, write_batch
+from app.services.customer_import_csv import (
+    CsvLines,
+    ImportFileError,
+    Record,
+    count_lines,
+    read_records,
+    split_lines,
+)
 from app.services.customer_import_rows import (
     CustomerRow,
     Header,
@@ -40,73 +45,52 @@ __all__ = [
 BATCH_SIZE = 500
 
 
-class ImportFileError(Exception):
-    """The file as a whole cannot be imported: unreadable, empty or missing a column."""
-
-
-def read_customer_file(path: Path) -> str:
-    """The text of a UTF-8 CSV file (a byte-order mark is dropped)."""
+def read_customer_file(path: Path) -> bytes:
+    """The bytes of a CSV file; they are decoded line by line as they are read."""
     try:
-        return path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ImportFileError(
-            f"not UTF-8 text (bad byte at offset {exc.start}); save the file as CSV UTF-8"
-        ) from None
+        return path.read_bytes()
     except OSError as exc:
         raise ImportFileError(f"cannot read the file: {exc.strerror}") from None
 
 
-def count_data_lines(text: str) -> int:
+def count_data_lines(data: bytes) -> int:
     """The number of physical lines after the header, for a progress bar."""
-    lines = text.count("\n") + (0 if text.endswith("\n") or not text else 1)
-    return max(lines - 1, 0)
+    return max(count_lines(data) - 1, 0)
 
 
 def import_customers(
     session: Session,
-    text: str,
+    data: bytes | str,
     *,
     region: str,
     source: str = "",
     on_progress: Callable[[int], None] | None = None,
     batch_size: int = BATCH_SIZE,
 ) -> ImportReport:
-    """Upsert the customers of a CSV text by phone, committing every ``batch_size`` rows."""
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    header = _read_header(reader)
-    importer = _Importer(session, reader, region, source, on_progress, batch_size)
+    """Upsert the customers of a CSV file by phone, committing every ``batch_size`` rows."""
+    if isinstance(data, str):
+        data = data.encode("utf-8", "surrogatepass")
+    lines = split_lines(data)
+    header, first_line = _read_header(lines)
+    importer = _Importer(session, region, source, on_progress, batch_size)
     importer.report.ignored_columns = header.ignored
-    importer.run(header)
+    importer.progress_line = first_line
+    importer.run(header, read_records(lines, first_line, header.columns), len(lines))
     importer.report.errors.sort(key=lambda error: error.line)
     return importer.report
 
 
-def _read_header(reader: Iterator[list[str]]) -> Header:
-    try:
-        cells = next(reader, None)
-    except csv.Error as exc:
-        raise ImportFileError(f"the header row is not valid CSV: {exc}") from None
-    if not cells:
+def _read_header(lines: CsvLines) -> tuple[Header, int]:
+    """The header (the first record that is not blank) and the index of the line after it."""
+    record = next(read_records(lines), None)
+    if record is None:
         raise ImportFileError("the file is empty; expected a header row with phone and name")
+    if record.problem:
+        raise ImportFileError(f"the header row on line {record.line}: {record.problem}")
     try:
-        return read_header(cells)
+        return read_header(record.cells), record.last_line
     except HeaderError as exc:
         raise ImportFileError(str(exc)) from None
-
-
-def _records(reader: Any, errors: list[RowError]) -> Iterator[tuple[int, list[str]]]:
-    """Data records with the line each starts on; malformed CSV becomes a row error."""
-    while True:
-        start = reader.line_num + 1
-        try:
-            cells = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as exc:
-            errors.append(RowError(start, f"malformed CSV: {exc}"))
-            continue
-        if any(cell.strip() for cell in cells):
-            yield start, cells
 
 
 class _Importer:
@@ -115,29 +99,32 @@ class _Importer:
     def __init__(
         self,
         session: Session,
-        reader: Any,
         region: str,
         source: str,
         on_progress: Callable[[int], None] | None,
         batch_size: int,
     ) -> None:
-        self.session, self.reader, self.region, self.source = session, reader, region, source
+        self.session, self.region, self.source = session, region, source
         self.on_progress, self.batch_size = on_progress, batch_size
         self.report = ImportReport()
         self.pending: list[CustomerRow] = []
         self.phone_lines: dict[str, int] = {}
         self.account_owners: dict[str, int] = {}
-        self.progress_line = reader.line_num
+        self.progress_line = self.read_line = 0  # physical lines reported, and read
 
-    def run(self, header: Header) -> None:
+    def run(self, header: Header, records: Iterator[Record], last_line: int) -> None:
         """Read every record, writing a batch whenever enough valid rows are waiting."""
-        for line, cells in _records(self.reader, self.report.errors):
+        for record in records:
+            self.read_line = max(self.read_line, record.last_line)
             try:
-                self.accept(parse_row(header, cells, line, self.region))
+                if record.problem:
+                    raise RowInvalid([record.problem])
+                self.accept(parse_row(header, record.cells, record.line, self.region))
             except RowInvalid as exc:
-                self.report.errors.append(RowError(line, str(exc)))
+                self.report.errors.append(RowError(record.line, str(exc)))
             if len(self.pending) >= self.batch_size:
                 self.flush()
+        self.read_line = last_line  # blank lines at the end are read too
         self.flush()
 
     def accept(self, row: CustomerRow) -> None:
@@ -160,5 +147,5 @@ class _Importer:
             write_batch(self.session, rows, self.report, self.source)
             self.session.commit()
         if self.on_progress is not None:
-            self.on_progress(self.reader.line_num - self.progress_line)
-        self.progress_line = self.reader.line_num
+            self.on_progress(self.read_line - self.progress_line)
+        self.progress_line = self.read_line

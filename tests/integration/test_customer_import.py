@@ -3,16 +3,12 @@
 from __future__ import annotations
 
 import json
-import textwrap
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
 
 import pytest
-from click.testing import Result
 from flask import Flask
-from flask.testing import FlaskCliRunner
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from app.extensions import db
 from app.models import (
@@ -25,30 +21,10 @@ from app.models import (
     Tier,
 )
 from app.services.customer_import import import_customers
+from tests.integration.customer_files import count, run_import, stored, write_csv
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 HEADER = "phone,name,tier,lifetime_value,timezone,accounts,sms_consent,voice_consent"
-
-
-def write_csv(tmp_path: Path, text: str, name: str = "customers.csv") -> Path:
-    """A CSV file holding ``text`` (dedented, first newline dropped)."""
-    path = tmp_path / name
-    path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
-    return path
-
-
-def run_import(runner: FlaskCliRunner, path: Path, *options: str) -> Result:
-    return runner.invoke(args=["customers", "import", str(path), *options])
-
-
-def stored() -> dict[str, Any]:
-    """Every customer's columns by phone, read fresh from the database."""
-    rows = db.session.execute(select(*Customer.__table__.columns)).mappings()
-    return {row["phone"]: dict(row) for row in rows}
-
-
-def count(model: Any) -> int:
-    return db.session.scalar(select(func.count()).select_from(model)) or 0
 
 
 def consent_history(phone: str, channel: Channel) -> list[bool]:
