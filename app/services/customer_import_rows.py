@@ -3,16 +3,25 @@
 from __future__ import annotations
 
 import re
-import zoneinfo
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-from functools import cache
+from decimal import Decimal
 from typing import Any
 
-import phonenumbers
-
 from app.models import Channel, Tier
+from app.services.customer_import_fields import (
+    TRIMMED,
+    normalize_phone,
+    parse_accounts,
+    parse_consent,
+    parse_email,
+    parse_language,
+    parse_lifetime_value,
+    parse_name,
+    parse_region,
+    parse_tier,
+    parse_timezone,
+)
 
 REQUIRED_COLUMNS = ("phone", "name")
 CONSENT_COLUMNS = {"sms_consent": Channel.SMS, "voice_consent": Channel.VOICE}
@@ -26,13 +35,6 @@ DEFAULTS: dict[str, Any] = {
     "timezone": "UTC",
 }
 KNOWN_COLUMNS = (*REQUIRED_COLUMNS, *DEFAULTS, "accounts", *CONSENT_COLUMNS)
-MAX_LIFETIME_VALUE = Decimal("9999999999.99")  # Numeric(12, 2)
-CENTS = Decimal("0.01")
-YES_NO = {"yes": True, "y": True, "true": True, "1": True}
-YES_NO |= {"no": False, "n": False, "false": False, "0": False}
-EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
-LANGUAGE = re.compile(r"[a-z]{2}")
-DECIMAL = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
 
 
 class HeaderError(ValueError):
@@ -89,112 +91,6 @@ def read_header(cells: Sequence[str]) -> Header:
     return Header(columns, ignored)
 
 
-def normalize_phone(raw: str, region: str) -> str:
-    """The number in E.164; national numbers are read as numbers of ``region``."""
-    text = raw.strip()
-    if not text:
-        raise ValueError("phone is missing")
-    try:
-        number = phonenumbers.parse(text, region)
-    except phonenumbers.NumberParseException:
-        raise ValueError(f"phone {text!r} is not a phone number") from None
-    if not phonenumbers.is_valid_number(number):
-        how = "" if text.startswith("+") else f" (read as a number of region {region})"
-        raise ValueError(f"phone {text!r} is not a valid number{how}")
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-
-
-def parse_name(raw: str) -> str:
-    """The name with its whitespace collapsed; required, at most 120 characters."""
-    name = " ".join(raw.split())
-    if not name:
-        raise ValueError("name is missing")
-    if len(name) > 120:
-        raise ValueError("name is longer than 120 characters")
-    return name
-
-
-def parse_email(raw: str) -> str:
-    """An email address, checked for the shape ``someone@domain.tld``."""
-    if len(raw) > 254 or not EMAIL.fullmatch(raw):
-        raise ValueError(f"email {raw!r} is not an email address")
-    return raw
-
-
-def parse_language(raw: str) -> str:
-    """A two-letter language code, lower case."""
-    code = raw.lower()
-    if not LANGUAGE.fullmatch(code):
-        raise ValueError(f"language {raw!r} is not a 2-letter code such as en or es")
-    return code
-
-
-def parse_tier(raw: str) -> Tier:
-    """A tier name, in any case."""
-    try:
-        return Tier(raw.lower())
-    except ValueError:
-        names = ", ".join(tier.value for tier in Tier)
-        raise ValueError(f"tier {raw!r} is not one of {names}") from None
-
-
-def parse_lifetime_value(raw: str) -> Decimal:
-    """A plain decimal amount from 0 up to the column's limit, rounded to cents."""
-    if not DECIMAL.fullmatch(raw):
-        raise ValueError(f"lifetime_value {raw!r} is not a number such as 1250.50")
-    try:
-        value = Decimal(raw).quantize(CENTS, rounding=ROUND_HALF_UP)
-    except InvalidOperation:
-        raise ValueError(f"lifetime_value {raw!r} is too large") from None
-    if value < 0:
-        raise ValueError(f"lifetime_value {raw} is negative")
-    if value > MAX_LIFETIME_VALUE:
-        raise ValueError(f"lifetime_value {raw} is too large")
-    return value
-
-
-def parse_region(raw: str) -> str:
-    """A free-form region label of at most 64 characters."""
-    if len(raw) > 64:
-        raise ValueError("region is longer than 64 characters")
-    return raw
-
-
-@cache
-def _time_zones() -> dict[str, str]:
-    return {key.lower(): key for key in zoneinfo.available_timezones()}
-
-
-def parse_timezone(raw: str) -> str:
-    """An IANA time zone name, spelled as the tz database spells it."""
-    key = _time_zones().get(raw.lower())
-    if key is None:
-        raise ValueError(f"timezone {raw!r} is not an IANA time zone such as America/New_York")
-    return key
-
-
-def parse_accounts(raw: str) -> tuple[tuple[str, str], ...]:
-    """``service:number`` pairs separated by semicolons, each account number once."""
-    accounts: dict[str, str] = {}
-    for entry in filter(None, (part.strip() for part in raw.split(";"))):
-        service, _, number = (part.strip() for part in entry.partition(":"))
-        if not service or not number:
-            raise ValueError(f"accounts entry {entry!r} is not service:number")
-        if len(service) > 32 or len(number) > 32:
-            raise ValueError(f"accounts entry {entry!r} is longer than 32 characters a side")
-        if accounts.setdefault(number, service.lower()) != service.lower():
-            raise ValueError(f"account {number} is listed twice with different services")
-    return tuple((service, number) for number, service in accounts.items())
-
-
-def parse_consent(column: str, raw: str) -> bool:
-    """A yes/no answer: yes/no, true/false, 1/0 (y/n too), in any case."""
-    answer = YES_NO.get(raw.lower())
-    if answer is None:
-        raise ValueError(f"{column} {raw!r} is not one of yes, no, true, false, 1, 0")
-    return answer
-
-
 FIELD_PARSERS: dict[str, Callable[[str], Any]] = {
     "email": parse_email,
     "language": parse_language,
@@ -209,7 +105,8 @@ def parse_row(header: Header, cells: Sequence[str], line: int, region: str) -> C
     """Validate one data row; raises ``RowInvalid`` naming every problem found."""
     if len(cells) > len(header.columns):
         raise RowInvalid([f"row has {len(cells)} fields but the header has {len(header.columns)}"])
-    values = {column: cell.strip() for column, cell in zip(header.columns, cells, strict=False)}
+    cells_by_column = zip(header.columns, cells, strict=False)
+    values = {column: cell.strip(TRIMMED) for column, cell in cells_by_column}
     reasons: list[str] = []
 
     def check(parse: Callable[..., Any], *args: str) -> Any:
