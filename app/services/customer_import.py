@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session
 
 from app.services.customer_import_batch import ImportReport, RowError, write_batch
@@ -43,6 +44,8 @@ __all__ = [
 ]
 
 BATCH_SIZE = 500
+# What the database says about a row's data; anything else (a lost connection) is no row's fault.
+REFUSED = (DataError, IntegrityError)
 
 
 def read_customer_file(path: Path) -> bytes:
@@ -144,8 +147,37 @@ class _Importer:
         """Write the waiting rows and commit them."""
         rows, self.pending = self.pending, []
         if rows:
-            write_batch(self.session, rows, self.report, self.source)
-            self.session.commit()
+            self.write(rows)
         if self.on_progress is not None:
             self.on_progress(self.read_line - self.progress_line)
         self.progress_line = self.read_line
+
+    def write(self, rows: list[CustomerRow]) -> None:
+        """Commit the rows as one batch; if the database refuses it, commit them one by one."""
+        try:
+            self.commit(rows)
+            return
+        except REFUSED:
+            self.session.rollback()
+        for row in rows:
+            try:
+                self.commit([row])
+            except REFUSED as exc:
+                self.session.rollback()
+                reason = str(exc.orig).strip().splitlines()[0]  # the rest may repeat the row
+                self.report.errors.append(
+                    RowError(row.line, f"the database refused the row: {reason}")
+                )
+
+    def commit(self, rows: list[CustomerRow]) -> None:
+        """Write and commit the rows; the report counts them only once they are committed."""
+        written = ImportReport()
+        write_batch(self.session, rows, written, self.source)
+        self.session.commit()
+        self.report.add(written)
+
+
+def _refusal(exc: DataError | IntegrityError) -> str:
+    """Why the database refused a row: the first line of its message (the rest may hold data)."""
+    lines = str(exc.orig).strip().splitlines()
+    return f"the database refused the row: {lines[0] if lines else type(exc.orig).__name__}"

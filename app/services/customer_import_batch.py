@@ -49,6 +49,13 @@ class ImportReport:
         """How many rows are now in the database as the file says."""
         return self.created + self.updated + self.unchanged
 
+    def add(self, other: ImportReport) -> None:
+        """Count the rows of ``other`` (a committed batch) in this report too."""
+        self.created += other.created
+        self.updated += other.updated
+        self.unchanged += other.unchanged
+        self.errors.extend(other.errors)
+
     def summary(self) -> str:
         """One line: created, updated, unchanged, rejected."""
         return (
