@@ -12,6 +12,7 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from app.extensions import db
+from app.services.customer_export import write_customer_file
 from app.services.customer_import import (
     ImportFileError,
     ImportReport,
@@ -47,6 +48,11 @@ def import_command(file: Path, region: str | None, as_json: bool) -> None:
     A blank cell leaves an existing customer's value as it is (new customers
     get the default shown in parentheses). A phone that appears again further down the
     file is rejected on that line; the first row for it is imported.
+
+    Every row has as many fields as the header. A quoted field may run over up
+    to 10 lines; a quote left open is reported on its line, and the lines after
+    it are read as rows. Text with control characters is rejected. A cell that
+    `customers export` escaped ('=..., '+...) is read without its '.
 
     Each rejected row is printed to stderr as FILE:LINE: reason; the other rows
     are imported. Running the same file again changes nothing. Exit status is 0
@@ -101,3 +107,26 @@ def _print_report(file: Path, report: ImportReport, as_json: bool) -> None:
         click.echo(json.dumps({"file": str(file), **report.as_dict()}))
     else:
         click.echo(report.summary())
+
+
+@customers_cli.command("export")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the file and the count as JSON.")
+def export_command(file: Path, as_json: bool) -> None:
+    """Write every customer to the CSV FILE, in the columns `customers import` reads.
+
+    Importing the file again changes nothing. It is UTF-8 with a byte-order
+    mark, for spreadsheets. A text cell that a spreadsheet would run as a
+    formula (one starting with = + - @, a tab or a carriage return) is written
+    with a ' in front, phone numbers' + included, so it opens as text;
+    `customers import` takes that ' off again. Exit status is 0 when the file
+    was written, 1 when it cannot be.
+    """
+    try:
+        written = write_customer_file(db.session, file)
+    except OSError as exc:
+        raise click.ClickException(f"{file}: cannot write the file: {exc.strerror}") from None
+    if as_json:
+        click.echo(json.dumps({"file": str(file), "exported": written}))
+    else:
+        click.echo(f"exported {written} customers to {file}")

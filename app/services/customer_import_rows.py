@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from app.models import Channel, Tier
+from app.services.csv_export import unescape_cell
 from app.services.customer_import_fields import (
     TRIMMED,
     normalize_phone,
@@ -106,7 +107,8 @@ def parse_row(header: Header, cells: Sequence[str], line: int, region: str) -> C
     if len(cells) > len(header.columns):
         raise RowInvalid([f"row has {len(cells)} fields but the header has {len(header.columns)}"])
     cells_by_column = zip(header.columns, cells, strict=False)
-    values = {column: cell.strip(TRIMMED) for column, cell in cells_by_column}
+    # A cell an export escaped ('=...) reads as the text it was: the export round-trips.
+    values = {column: unescape_cell(cell.strip(TRIMMED)) for column, cell in cells_by_column}
     reasons: list[str] = []
 
     def check(parse: Callable[..., Any], *args: str) -> Any:
