@@ -77,7 +77,7 @@ def import_customers(
     header, first_line = _read_header(lines)
     importer = _Importer(session, region, source, on_progress, batch_size)
     importer.report.ignored_columns = header.ignored
-    importer.progress_line = first_line
+    importer.progress_line = importer.read_line = first_line
     importer.run(header, read_records(lines, first_line, header.columns), len(lines))
     importer.report.errors.sort(key=lambda error: error.line)
     return importer.report

@@ -44,7 +44,7 @@ def _length(column: Any) -> int:
 
 def _largest(column: Any) -> Decimal:
     """The largest amount a Numeric(precision, scale) column holds."""
-    precision, scale = column.type.precision, column.type.scale
+    precision, scale = int(column.type.precision), int(column.type.scale)
     return Decimal(10) ** (precision - scale) - Decimal(10) ** -scale
 
 
