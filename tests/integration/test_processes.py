@@ -46,6 +46,26 @@ def process_env(database_url: str, **extra: str) -> dict[str, str]:
     return env
 
 
+def stop(process: subprocess.Popen[str]) -> str:
+    """SIGTERM the process, as an operator would; then SIGKILL whatever it started and left.
+
+    A worker or server left running would take jobs from later test runs on the same Redis.
+    """
+    group = os.getpgid(process.pid)
+    process.send_signal(signal.SIGTERM)
+    try:
+        output, _ = process.communicate(timeout=30)
+    except subprocess.TimeoutExpired:
+        output = ""
+    try:
+        os.killpg(group, signal.SIGKILL)  # children of the group that outlived their parent
+    except ProcessLookupError:
+        pass
+    if process.returncode is None:
+        output, _ = process.communicate(timeout=10)
+    return output or ""
+
+
 def wait_for_health(url: str, deadline: float) -> dict[str, str]:
     while True:
         try:
@@ -75,6 +95,7 @@ def test_serve_runs_the_web_app_and_a_worker(database_url, redis_client, tmp_pat
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
+        start_new_session=True,
     )
     try:
         health = wait_for_health(f"{base}/healthz", time.monotonic() + 30)
@@ -88,8 +109,7 @@ def test_serve_runs_the_web_app_and_a_worker(database_url, redis_client, tmp_pat
             twiml = response.read().decode()
         job_result = wait_for_file(marker, time.monotonic() + 30)
     finally:
-        server.send_signal(signal.SIGTERM)
-        output, _ = server.communicate(timeout=30)
+        output = stop(server)
 
     assert health == {"status": "ok", "database": "ok", "redis": "ok"}
     assert f"<Dial>{FALLBACK_NUMBER}</Dial>" in twiml
@@ -141,14 +161,14 @@ def test_the_worker_sweeps_missed_offers_beside_it(database_url, redis_client):
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
+        start_new_session=True,
     )
     try:
         deadline = time.monotonic() + 30
         while store.entry("CA-missed").pending and time.monotonic() < deadline:
             time.sleep(0.2)
     finally:
-        worker.send_signal(signal.SIGTERM)
-        output, _ = worker.communicate(timeout=30)
+        output = stop(worker)
 
     assert store.entry("CA-missed").state is EntryState.WAITING, output
     assert store.presence("7").state is Presence.AWAY
