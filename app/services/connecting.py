@@ -1,13 +1,15 @@
 """Bringing a caller and an agent together, and what happens when a leg goes unanswered.
 
-An agent who does not answer is set away and the contact goes back to its place. A caller
-who hangs up while the agent's phone rings, or a customer who does not pick up a callback
-(or picks up and hangs up before the agent answers), is nobody's fault: the agent is
-available again. A callback whose customer was not reached leaves the live queue with its
-task open; the offer sweep puts it back in line about an hour later, when the store forgets
-it, in its place by the task's age. After ``CALLBACK_ATTEMPTS`` such calls it stays out,
-and its task waits for a person to handle it. Everything the caller hears is in the
-caller's language.
+A caller waiting in Twilio's queue is brought to the agent who accepts them; a callback's
+customer is called once its agent asks for it (``app.services.callback_desk``). An agent
+who does not answer is set away and the contact goes back to its place. A caller who hangs
+up while the agent's phone rings, or a customer who does not pick up a callback (or picks
+up and hangs up before the agent answers), is nobody's fault: the agent is available
+again. A callback whose customer was not reached leaves the live queue with its task open;
+the offer sweep puts it back in line about an hour later, when the store forgets it, in
+its place by the task's age, for an agent to judge and call again. After
+``CALLBACK_ATTEMPTS`` such calls it stays out, and its task waits for a person to handle
+it. Everything the caller hears is in the caller's language.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from twilio.twiml.voice_response import Dial, VoiceResponse
 from app.extensions import db
 from app.models import Agent as AgentRow
 from app.models import Interaction, Task, utcnow
-from app.services import calls, offers, queueing, twilio_queues, wrap_up
+from app.services import callback_desk, calls, offers, queueing, twilio_queues, wrap_up
 from app.services.callback_attempts import CALLBACK_ATTEMPTS, count_attempt, not_reached
 from app.services.callback_attempts import given_up as given_up
 from app.services.hold_messages import say_text
@@ -134,6 +136,7 @@ def callback_ended(
         return
     if not store.return_offered(contact_id, agent_id):
         return  # answered, already back in line, or someone else's now
+    callback_desk.call_ended(entry)
     freed = _end_busy(agent_id, entry, Presence.AVAILABLE)
     attempts = count_attempt(contact_id, form.get("CallSid", ""), status, store.now(), agent_id)
     if attempts >= CALLBACK_ATTEMPTS:
@@ -166,6 +169,7 @@ def _missed(agent_id: str, contact_id: str, entry: QueueEntry | None, what: str)
         return  # not being connected: an offer pending, or gone
     if not queueing.store().return_offered(contact_id, agent_id):
         return  # a replay, or not theirs any more: nothing changes twice
+    callback_desk.call_ended(entry)
     _end_busy(agent_id, entry, Presence.AWAY)
     agent = _agent(agent_id)
     why = f"{agent.name if agent else f'agent {agent_id}'} did not answer {what}: set away"

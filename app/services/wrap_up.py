@@ -18,7 +18,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from app.extensions import db, redis_store
 from app.models import Agent as AgentRow
 from app.models import Interaction, Task, TaskStatus, utcnow
-from app.services import offers, queueing
+from app.services import callback_desk, offers, queueing
 from app.services.agent_desk import DeskError, served_queues
 from routing.model import CALLBACK_PREFIX, Presence
 from routing.store import AgentPresence, QueueEntry
@@ -61,6 +61,7 @@ def finish(agent: AgentRow, contact_id: str, wrap_up_code: str, notes: str) -> d
         raise
     if contact.entry is not None:
         queueing.store().record_handle_time(contact.entry.queue, handle_seconds)
+    callback_desk.closed(contact.entry)
     return {"contact_id": contact_id, "state": _free(agent, contact).value}
 
 
