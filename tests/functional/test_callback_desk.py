@@ -11,7 +11,7 @@ from sqlalchemy import select, text
 
 from app.extensions import db
 from app.models import Interaction, Task, TaskKind, TaskStatus
-from app.services import offer_sweeper
+from app.services import offer_sweeper, task_queue
 from routing.model import Presence
 from routing.store import EntryState
 from tests.functional.agent_calls import answered_call, call_back, call_placed, finish
@@ -283,3 +283,23 @@ def test_a_callback_whose_record_cannot_be_read_keeps_its_place_and_its_agent_is
     assert center.presence(ana.id).state is Presence.AVAILABLE
     offer = ben.offer()
     assert offer is not None and offer["contact_id"] == contact
+
+
+def test_a_number_that_cannot_be_called_back_is_shown_as_such_and_only_wrapped_up(
+    ana_and_ben, center, twilio_api
+):
+    ana, _ = ana_and_ben
+    task = Task(kind=TaskKind.VOICEMAIL, queue="general", phone="+266696687")  # withheld
+    db.session.add(task)
+    db.session.commit()
+    task_queue.queue_task(task)  # in line however it got there: the sweep would not do it
+    contact = f"callback:{task.id}"
+    view = accepted(ana)["callback"]
+
+    refused = call_back(ana, contact)
+
+    assert view["number"] == "+266696687"
+    assert refused.status_code == 409
+    assert "cannot be called back" in refused.get_json()["error"]
+    assert finish(ana, contact, "no_number").get_json()["state"] == "available"
+    assert len(twilio_api.calls) == 0
