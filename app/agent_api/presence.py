@@ -3,7 +3,9 @@
 Agents choose available, away and offline; calls set busy and wrap-up. An agent on a call
 (busy) may log out, but may become neither available, which would let routing offer them a
 second caller (one voice contact at a time), nor away, one step from available. Wrapping
-up the call (``POST /api/agent/finish``) is what makes them available again.
+up the call (``POST /api/agent/finish``) is what makes them available again. A callback
+they accepted keeps them busy the same way until they wrap it up; one they log out without
+dialing goes back in line (``app.services.callback_desk``).
 """
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""``/api``: log in, presence, the queue with its traces, offers, take a contact, wrap up.
+"""``/api``: log in, presence, the queue with its traces, offers, take a contact, call a
+callback's customer back, wrap up.
 
 Browsers log in with a session cookie; every state-changing request carries the CSRF token
 from ``GET /api/session`` in an ``X-CSRFToken`` header. Every request also gives the offer
@@ -15,7 +16,7 @@ from flask_wtf.csrf import generate_csrf
 
 from app.agent_api.presence import choose_presence
 from app.auth import StaffUser
-from app.services import agent_desk, offer_sweeper, wrap_up
+from app.services import agent_desk, callback_desk, offer_sweeper, wrap_up
 from app.services.agent_desk import DeskError
 from routing import RoutingError
 
@@ -117,7 +118,11 @@ def offer() -> JSON:
 @bp.post("/agent/accept")
 @login_required
 def accept() -> JSON:
-    """Take my offer (else the best contact), or ``{"contact_id": ...}``; 409 if taken."""
+    """Take my offer (else the best contact), or ``{"contact_id": ...}``; 409 if taken.
+
+    A caller is connected at once; a callback comes with its number and story, and is
+    called only by ``POST /api/agent/call-back``.
+    """
     agent = agent_desk.agent_of(current_user.user)
     contact_id = _body().get("contact_id")
     offer = agent_desk.accept(agent, str(contact_id) if contact_id else None)
@@ -129,7 +134,16 @@ def accept() -> JSON:
         trace=list(entry.payload.get("trace", [])),
         offer_trace=list(entry.offer_trace),
         status=offer.connecting,
+        callback=offer.callback,
     ), 200
+
+
+@bp.post("/agent/call-back")
+@login_required
+def call_back() -> JSON:
+    """Call the customer of my accepted callback ``{"contact_id"}``, once I judged the number."""
+    agent = agent_desk.agent_of(current_user.user)
+    return jsonify(callback_desk.call_back(agent, _text(_body(), "contact_id"))), 200
 
 
 @bp.post("/agent/decline")

@@ -1,9 +1,11 @@
-"""What an agent does: log in, say whether they are available, see the queue, take a call.
+"""What an agent does: log in, say whether they are available, take a contact.
 
 Routing offers each contact to the best agent (``app.services.offers``); the agent sees the
-offer, accepts or declines it. Accepting takes the pending offer (or, with none, the best
-contact waiting: the pull of old) atomically in Redis, then asks Twilio to bring the caller
-to the agent. If Twilio cannot, the caller keeps their place in line. Wrapping up is in
+offer (``app.services.desk_view``), accepts or declines it. Accepting takes the pending
+offer (or, with none, the best contact waiting: the pull of old) atomically in Redis. A
+live caller is then brought to the agent by Twilio; if Twilio cannot, the caller keeps
+their place in line. A callback is only made the agent's: they see the number and call
+back when they judge it right (``app.services.callback_desk``). Wrapping up is in
 ``app.services.wrap_up``.
 """
 
@@ -13,36 +15,37 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
-from flask import current_app, request, url_for
+from flask import url_for
 from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 
 from app.extensions import db
 from app.models import Agent as AgentRow
 from app.models import User
-from app.services import offers, queueing, twilio_queues
-from app.services.routing_data import agent_profile, contact_of, queue_configs
+from app.services import callback_desk, callback_view, offers, queueing, twilio_queues
+from app.services.desk_errors import DeskError as DeskError
+from app.services.desk_view import offer_for as offer_for
+from app.services.desk_view import served_queues as served_queues
+from app.services.desk_view import waiting_for as waiting_for
+from app.services.routing_data import agent_profile, contact_of
 from app.twilio.gateway import twilio_gateway
-from routing import NotEligible, Priority, cannot_take, explain, queues_for
+from routing import NotEligible, cannot_take
 from routing.model import Presence
 from routing.store import QueueEntry, TakeResult, TakeStatus
 
 log = logging.getLogger(__name__)
 
-
-class DeskError(Exception):
-    """A request the agent desk refuses; ``status`` is the HTTP status to answer with."""
-
-    def __init__(self, message: str, status: int) -> None:
-        super().__init__(message)
-        self.status = status
+# What an accepted callback waits for: the agent's decision, not a call placed at once.
+DECIDE = "accepted: check the number, then call the customer back or wrap up without calling"
 
 
 @dataclass(frozen=True)
 class Offer:
-    """A contact now offered to an agent, and how it is being connected."""
+    """A contact now the agent's, how it is being connected, and a callback's view."""
 
     entry: QueueEntry
     connecting: str
+    callback: dict[str, Any] | None = None
 
 
 def authenticate(email: str, password: str) -> User | None:
@@ -60,11 +63,6 @@ def agent_of(user: User) -> AgentRow:
     return user.agent
 
 
-def served_queues(agent: AgentRow) -> list[str]:
-    """The queues this agent has the skills and language for."""
-    return [q.name for q in queues_for(agent_profile(agent), queue_configs(db.session).values())]
-
-
 def set_presence(agent: AgentRow, state: str) -> dict[str, Any]:
     """Available, away, offline...: routing offers contacts only to available agents."""
     try:
@@ -72,6 +70,8 @@ def set_presence(agent: AgentRow, state: str) -> dict[str, Any]:
     except ValueError:
         raise DeskError(f"unknown presence {state!r}", 400) from None
     live = queueing.store().set_presence(str(agent.id), presence, served_queues(agent))
+    if presence is not Presence.BUSY:  # a callback they never dialed goes back in line
+        callback_desk.release(str(agent.id))
     if presence is Presence.AVAILABLE:
         offers.agent_free(str(agent.id))
     else:
@@ -84,54 +84,6 @@ def heartbeat(agent: AgentRow) -> bool:
     return queueing.store().heartbeat(str(agent.id))
 
 
-def waiting_for(agent: AgentRow, limit: int = 50) -> list[dict[str, Any]]:
-    """Each served queue with its contacts in priority order, each with its trace."""
-    now = queueing.store().now()
-    rules = queueing.weights()
-    return [
-        {
-            "queue": name,
-            "contacts": [
-                _describe(entry, now, rules)
-                for entry in queueing.store().waiting(name, limit=limit)
-            ],
-        }
-        for name in served_queues(agent)
-    ]
-
-
-def _describe(entry: QueueEntry, now: float, rules: Any) -> dict[str, Any]:
-    payload = dict(entry.payload)
-    waited = max(0.0, now - entry.arrival)
-    priority = Priority(float(payload.get("base", 0.0)), tuple(payload.get("trace", ())))
-    return {
-        "contact_id": entry.contact_id,
-        "kind": payload.get("kind", "call"),
-        "tier": payload.get("tier"),
-        "language": payload.get("language"),
-        "waited_seconds": round(waited),
-        "trace": list(explain(priority, waited, rules)),
-        "reserved_for": entry.reservation.agent_id if entry.reservation else None,
-    }
-
-
-def offer_for(agent: AgentRow) -> dict[str, Any] | None:
-    """The contact offered to the agent, with both traces and the deadline to accept it."""
-    store = queueing.store()
-    entry = store.pending_offer(str(agent.id))
-    if entry is None or entry.offered_at is None:
-        return None
-    now = store.now()
-    deadline = entry.offered_at + float(current_app.config["OFFER_TIMEOUT"])
-    return {
-        **_describe(entry, now, queueing.weights()),
-        "offer_trace": list(entry.offer_trace),
-        "offered_at": entry.offered_at,
-        "deadline": deadline,
-        "seconds_left": max(0, round(deadline - now)),
-    }
-
-
 def decline(agent: AgentRow) -> dict[str, Any]:
     """Decline the pending offer: it goes to the next best agent; the agent stays available."""
     entry = offers.decline(str(agent.id), agent.name)
@@ -141,7 +93,8 @@ def decline(agent: AgentRow) -> dict[str, Any]:
 
 
 def accept(agent: AgentRow, contact_id: str | None = None) -> Offer:
-    """Take the pending offer (else a named contact, else the best) and connect it."""
+    """Take the pending offer (else a named contact, else the best): a caller is connected,
+    a callback becomes the agent's to judge and call back."""
     agent_id = str(agent.id)
     if contact_id:
         _check_skills(agent, contact_id)
@@ -151,10 +104,12 @@ def accept(agent: AgentRow, contact_id: str | None = None) -> Offer:
         contact_id = _next_for(agent, queues)
     result = queueing.store().accept(agent_id, queues, contact_id, [f"{agent.name} {why}"])
     entry = _accepted(result)
+    if callback_view.is_callback(entry):
+        return _take_callback(agent, entry)
     try:
         connecting = _connect(agent, entry)
     except Exception:
-        _put_back(agent, entry)
+        _put_back(agent, entry, f"Twilio could not connect it to {agent.name}")
         log.exception(
             "could not connect %s to agent %s; it keeps its place", entry.contact_id, agent_id
         )
@@ -162,6 +117,19 @@ def accept(agent: AgentRow, contact_id: str | None = None) -> Offer:
             "Twilio could not connect the call; it keeps its place in line", 502
         ) from None
     return Offer(entry, connecting)
+
+
+def _take_callback(agent: AgentRow, entry: QueueEntry) -> Offer:
+    """The callback is the agent's (busy): what they need to judge the number; no call yet."""
+    callback_desk.taken(entry)
+    try:
+        view = callback_view.describe([entry])[entry.contact_id]
+    except SQLAlchemyError:
+        db.session.rollback()
+        _put_back(agent, entry, f"its record could not be read for {agent.name}")
+        log.exception("could not read callback %s; it keeps its place", entry.contact_id)
+        raise DeskError("the database is unavailable; the callback keeps its place", 503) from None
+    return Offer(entry, DECIDE, view)
 
 
 def _next_for(agent: AgentRow, queues: list[str]) -> str | None:
@@ -214,42 +182,23 @@ def _accepted(result: TakeResult) -> QueueEntry:
     raise DeskError(f"that contact is {status.value}: someone else has it", 409)
 
 
-def _put_back(agent: AgentRow, entry: QueueEntry) -> None:
-    """Twilio failed: the caller keeps their place, the agent is free, others may take it."""
+def _put_back(agent: AgentRow, entry: QueueEntry, why: str) -> None:
+    """A fault: the contact keeps its place, the agent is free, others may take it."""
     agent_id = str(agent.id)
     queueing.store().return_offered(entry.contact_id, agent_id)
     queueing.store().set_presence(agent_id, Presence.AVAILABLE, served_queues(agent))
-    why = f"Twilio could not connect it to {agent.name}"
     offers.contact_waiting(entry.contact_id, (why,), excluding={agent_id})
 
 
 def _connect(agent: AgentRow, entry: QueueEntry) -> str:
-    """Ask Twilio to bring the caller (or, for a callback, call the customer)."""
-    if entry.payload.get("kind") == "callback":
-        leg = {"agent": agent.id, "c": entry.contact_id}
-        twilio_gateway.place_call(
-            str(entry.payload.get("phone", "")),
-            current_app.config["TWILIO_NUMBER"],
-            _absolute(url_for("voice.callback_connect", **leg)),
-            # A customer who does not pick up never reaches callback_connect: only this
-            # says so. ``t`` ties the report to this acceptance, not a later one.
-            status_callback=_absolute(
-                url_for("voice.callback_status", **leg, t=repr(entry.accepted_at))
-            ),
-        )
-        return "calling the customer back"
+    """Ask Twilio to take the caller out of its queue to ring the agent."""
     # ``l``: the caller goes on hearing their own language, even back in line.
     language = str(entry.payload.get("language", "en"))
     leg = {"agent": agent.id, "c": entry.contact_id, "q": entry.queue, "l": language}
-    url = _absolute(url_for("voice.connect", **leg))
+    url = callback_desk.public_url(url_for("voice.connect", **leg))
     queue_sid = twilio_queues.twilio_queue(entry.queue)
     if queue_sid:
         twilio_gateway.redirect_queue_member(queue_sid, entry.contact_id, url)
     else:
         twilio_gateway.redirect_call(entry.contact_id, url)
     return "connecting the caller"
-
-
-def _absolute(path: str) -> str:
-    base = current_app.config["PUBLIC_BASE_URL"] or request.host_url.rstrip("/")
-    return base + path

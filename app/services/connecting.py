@@ -1,27 +1,31 @@
 """Bringing a caller and an agent together, and what happens when a leg goes unanswered.
 
-An agent who does not answer is set away and the contact goes back to its place. A caller
-who hangs up while the agent's phone rings, or a customer who does not pick up a callback
-(or picks up and hangs up before the agent answers), is nobody's fault: the agent is
-available again. A callback whose customer was not reached leaves the live queue with its
-task open; the offer sweep puts it back in line about an hour later, when the store forgets
-it, in its place by the task's age. After ``CALLBACK_ATTEMPTS`` such calls it stays out,
-and its task waits for a person to handle it. Everything the caller hears is in the
-caller's language.
+A caller waiting in Twilio's queue is brought to the agent who accepts them; a callback's
+customer is called once its agent asks for it (``app.services.callback_desk``). An agent
+who does not answer is set away and the contact goes back to its place. A caller who hangs
+up while the agent's phone rings, or a customer who does not pick up a callback (or picks
+up and hangs up before the agent answers), is nobody's fault: the agent is available
+again. A callback whose customer was not reached leaves the live queue with its task open;
+the offer sweep puts it back in line about an hour later, when the store forgets it, in
+its place by the task's age, for an agent to judge and call again. After
+``CALLBACK_ATTEMPTS`` such calls it stays out, and its task waits for a person to handle
+it. Everything the caller hears is in the caller's language.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 
 from flask import current_app, url_for
 from twilio.twiml.voice_response import Dial, VoiceResponse
 
-from app.extensions import db, redis_store
+from app.extensions import db
 from app.models import Agent as AgentRow
 from app.models import Interaction, Task, utcnow
-from app.services import calls, offers, queueing, twilio_queues, wrap_up
+from app.services import callback_desk, calls, offers, queueing, twilio_queues, wrap_up
+from app.services.callback_attempts import CALLBACK_ATTEMPTS, count_attempt, not_reached
+from app.services.callback_attempts import given_up as given_up
 from app.services.hold_messages import say_text
 from app.twilio.ivr_twiml import locale
 from routing.model import Presence
@@ -33,9 +37,6 @@ RING_SECONDS = 20
 ANSWERED = {"completed", "answered"}  # DialCallStatus values after the agent talked
 # How a contact left while its agent's phone rang: the caller hung up or went elsewhere.
 GONE = {EntryState.ABANDONED, EntryState.OVERFLOWED, EntryState.CANCELLED}
-CALLBACK_ATTEMPTS = 3  # calls a customer does not pick up before a person takes it over
-ATTEMPTS_KEY = "helpline:callback-attempts:%s"  # CallSid -> final status, per callback
-ATTEMPTS_SECONDS = 7 * 24 * 3600
 
 
 def connect(agent_id: str, contact_id: str, queue: str, language: str = "en") -> str:
@@ -135,12 +136,13 @@ def callback_ended(
         return
     if not store.return_offered(contact_id, agent_id):
         return  # answered, already back in line, or someone else's now
+    callback_desk.call_ended(entry)
     freed = _end_busy(agent_id, entry, Presence.AVAILABLE)
-    attempts = _count_attempt(contact_id, form.get("CallSid", ""), status)
+    attempts = count_attempt(contact_id, form.get("CallSid", ""), status, store.now(), agent_id)
     if attempts >= CALLBACK_ATTEMPTS:
         _give_up(contact_id, attempts)
     else:
-        _retry_later(contact_id, f"{_not_reached(status)}: call {attempts} of {CALLBACK_ATTEMPTS}")
+        _retry_later(contact_id, f"{not_reached(status)}: call {attempts} of {CALLBACK_ATTEMPTS}")
     if freed:
         offers.agent_free(agent_id)
 
@@ -167,6 +169,7 @@ def _missed(agent_id: str, contact_id: str, entry: QueueEntry | None, what: str)
         return  # not being connected: an offer pending, or gone
     if not queueing.store().return_offered(contact_id, agent_id):
         return  # a replay, or not theirs any more: nothing changes twice
+    callback_desk.call_ended(entry)
     _end_busy(agent_id, entry, Presence.AWAY)
     agent = _agent(agent_id)
     why = f"{agent.name if agent else f'agent {agent_id}'} did not answer {what}: set away"
@@ -189,30 +192,6 @@ def _end_busy(agent_id: str, entry: QueueEntry | None, state: Presence) -> bool:
     return True
 
 
-def _count_attempt(contact_id: str, call_sid: str, status: str) -> int:
-    """Count an unanswered call once, however often Twilio reports it; the calls so far."""
-    key = ATTEMPTS_KEY % contact_id
-    pipe = redis_store.client.pipeline()
-    pipe.hsetnx(key, call_sid or "unknown", status)
-    pipe.expire(key, ATTEMPTS_SECONDS)
-    pipe.hlen(key)
-    return int(pipe.execute()[-1])
-
-
-def given_up(contact_ids: Sequence[str]) -> set[str]:
-    """Those of ``contact_ids`` whose customer was called ``CALLBACK_ATTEMPTS`` times
-    without an answer: not put in line again; the task's note asks a person to call."""
-    with redis_store.client.pipeline(transaction=False) as pipe:
-        for contact_id in contact_ids:
-            pipe.hlen(ATTEMPTS_KEY % contact_id)
-        counts = pipe.execute()
-    return {
-        contact_id
-        for contact_id, calls_made in zip(contact_ids, counts, strict=True)
-        if int(calls_made) >= CALLBACK_ATTEMPTS
-    }
-
-
 def _give_up(contact_id: str, attempts: int) -> None:
     """Not reached after ``attempts`` calls: out of the line for good; the task stays open."""
     queueing.store().remove(contact_id, RemovalReason.CANCELLED)
@@ -222,12 +201,6 @@ def _give_up(contact_id: str, attempts: int) -> None:
         task.notes = f"{task.notes}\n{note}".strip()
         db.session.commit()
     log.warning("%s: not reached after %d calls; its task stays open", contact_id, attempts)
-
-
-def _not_reached(status: str) -> str:
-    if status == "completed":  # they picked up, then hung up before an agent answered
-        return "the customer hung up before an agent answered"
-    return f"the customer did not pick up ({status})"
 
 
 def _language(entry: QueueEntry | None) -> str:

@@ -1,9 +1,11 @@
-"""The offer sweep: missed offers taken back, open tasks put in line, and waiting contacts
-offered to free agents.
+"""The offer sweep: missed offers taken back, callbacks their agents left undialed and open
+tasks put in line, and waiting contacts offered to free agents.
 
 An offer not accepted within ``OFFER_TIMEOUT`` seconds goes back to its place (same score,
 same arrival), its agent is set away (``routing.choice.after_missed_offer``) and the next
-best agent is offered it. The same sweep then offers waiting contacts that no event
+best agent is offered it. A callback accepted and never dialed by an agent who has logged
+out or stopped sending heartbeats goes back to its place (``callback_desk.release``). The
+same sweep then offers waiting contacts that no event
 offered (a sticky hold that ended, a failure while offering).
 
 The sweep runs in two places: a loop beside every ``helpline worker`` (``run``), and on the
@@ -18,14 +20,14 @@ import logging
 import os
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 from flask import current_app
 from redis.exceptions import RedisError
 from sqlalchemy.exc import SQLAlchemyError
 
 from app.extensions import db, redis_store
-from app.services import offers, queueing, task_queue
+from app.services import callback_desk, offers, queueing, task_queue
 
 log = logging.getLogger(__name__)
 
@@ -40,16 +42,23 @@ class Sweep:
     taken_back: int  # missed offers put back, their agents set away
     offered: int  # waiting contacts offered to free agents besides the re-offers
     tasks_queued: int = 0  # open callback and voicemail tasks put in line
+    callbacks_returned: int = 0  # accepted callbacks their agents left without calling
 
 
 def sweep() -> Sweep:
-    """Take back offers older than ``OFFER_TIMEOUT``, put open tasks in line, then offer
-    what still waits."""
+    """Take back offers older than ``OFFER_TIMEOUT`` and callbacks left undialed, put open
+    tasks in line, then offer what still waits."""
     timeout = float(current_app.config["OFFER_TIMEOUT"])
     stale = queueing.store().stale_offers(timeout)
     taken_back = sum(offers.take_back_missed(entry, timeout) for entry in stale)
+    returned = callback_desk.release()
     tasks_queued = task_queue.queue_open_tasks()
-    return Sweep(taken_back=taken_back, offered=offers.offer_waiting(), tasks_queued=tasks_queued)
+    return Sweep(
+        taken_back=taken_back,
+        offered=offers.offer_waiting(),
+        tasks_queued=tasks_queued,
+        callbacks_returned=returned,
+    )
 
 
 def sweep_if_due(every: float = EVERY_SECONDS) -> Sweep | None:
@@ -72,10 +81,12 @@ def run(every: float = EVERY_SECONDS, keep_going: Callable[[], bool] | None = No
     while alive():
         done = sweep_if_due(every)
         db.session.close()  # a fresh view of the database on the next round
-        if done is not None and (done.taken_back or done.offered or done.tasks_queued):
+        if done is not None and any(asdict(done).values()):
             log.info(
-                "offer sweep: %d taken back, %d tasks put in line, %d offered",
+                "offer sweep: %d taken back, %d undialed callbacks and %d tasks put in line, "
+                "%d offered",
                 done.taken_back,
+                done.callbacks_returned,
                 done.tasks_queued,
                 done.offered,
             )

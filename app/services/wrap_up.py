@@ -1,5 +1,11 @@
 """Wrapping up a contact: the outcome on the record, the handle time in the stats.
 
+Every contact an agent can accept can be wrapped up, whatever the record holds: a live
+call (its interaction found by CallSid), one put back in line from the record, a callback
+or voicemail task (its task's interaction), and a task made while the database was down,
+which has none (an interaction is made for it here). Otherwise the agent would stay busy
+for good and the task open to be dialed again.
+
 Only the agent who accepted (or answered) a contact may wrap it up, and only once. A
 console retrying a request whose answer it lost, or a double click, must neither overwrite
 the notes nor count the handle time twice; the second wrap-up is refused (409) rather than
@@ -8,7 +14,6 @@ quietly ignored, so an agent who resubmits corrected notes learns they were not 
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,8 +22,8 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from app.extensions import db, redis_store
 from app.models import Agent as AgentRow
-from app.models import Interaction, Task, TaskStatus, utcnow
-from app.services import offers, queueing
+from app.models import Direction, Interaction, InteractionChannel, Task, TaskStatus, utcnow
+from app.services import callback_desk, callback_view, offers, queueing
 from app.services.agent_desk import DeskError, served_queues
 from routing.model import CALLBACK_PREFIX, Presence
 from routing.store import AgentPresence, QueueEntry
@@ -30,16 +35,16 @@ CLAIM_SECONDS = 60
 WRAPPED_UP = "wrapped_up"
 # States a contact puts an agent in: wrap-up ends them. Away or offline stays as chosen.
 ON_A_CONTACT = frozenset({Presence.BUSY, Presence.WRAP_UP})
-TASK_ID = re.compile(r"[0-9]{1,18}")  # fits the database's integer id
 MAX_SID = 64  # Interaction.twilio_sid
 
 
 @dataclass(frozen=True)
 class Contact:
-    """A contact to wrap up: its record, its entry while the store keeps it, its task."""
+    """A contact to wrap up: its record (if any yet), its entry while the store keeps it,
+    its task."""
 
     contact_id: str
-    interaction: Interaction
+    interaction: Interaction | None
     entry: QueueEntry | None
     task: Task | None
 
@@ -61,13 +66,15 @@ def finish(agent: AgentRow, contact_id: str, wrap_up_code: str, notes: str) -> d
         raise
     if contact.entry is not None:
         queueing.store().record_handle_time(contact.entry.queue, handle_seconds)
+    callback_desk.closed(contact.entry)
     return {"contact_id": contact_id, "state": _free(agent, contact).value}
 
 
 def interaction_for_contact(contact_id: str) -> Interaction | None:
-    """The interaction behind a live call (its CallSid) or a callback task; None if unknown."""
+    """The interaction behind a live call (its CallSid) or a callback task; None if the
+    record has none."""
     if contact_id.startswith(CALLBACK_PREFIX):
-        task = _task(contact_id)
+        task = callback_view.task_for(contact_id)
         if task is None or task.interaction_id is None:
             return None
         return db.session.get(Interaction, task.interaction_id)
@@ -78,21 +85,26 @@ def interaction_for_contact(contact_id: str) -> Interaction | None:
     ).first()
 
 
-def _task(contact_id: str) -> Task | None:
-    """The callback task ``callback:<id>`` names; None when the id is not a task id."""
-    number = contact_id.removeprefix(CALLBACK_PREFIX)
-    return db.session.get(Task, int(number)) if TASK_ID.fullmatch(number) else None
-
-
 def _contact(contact_id: str) -> Contact:
-    """The contact named: 400 without a name, 404 when the record knows no such contact."""
+    """The contact named: 400 without a name, 404 when neither the store nor the record
+    knows it."""
     if not contact_id:
         raise DeskError("contact_id is required", 400)
+    entry = queueing.store().entry(contact_id)
+    task = callback_view.task_for(contact_id)
     interaction = interaction_for_contact(contact_id)
-    if interaction is None:
+    if interaction is None and entry is not None:  # the entry names its record
+        interaction = _interaction(str(entry.payload.get("interaction_id", "")))
+    if interaction is None and task is None and entry is None:
         raise DeskError("no such contact", 404)
-    task = _task(contact_id) if contact_id.startswith(CALLBACK_PREFIX) else None
-    return Contact(contact_id, interaction, queueing.store().entry(contact_id), task)
+    return Contact(contact_id, interaction, entry, task)
+
+
+def _interaction(number: str) -> Interaction | None:
+    """The interaction with this id (as text); None if it is not one."""
+    if not number.isdigit() or len(number) > 18:
+        return None
+    return db.session.get(Interaction, int(number))
 
 
 def _check_owner(agent_id: str, contact: Contact) -> None:
@@ -107,7 +119,7 @@ def _check_owner(agent_id: str, contact: Contact) -> None:
         if owner == agent_id and entry.pending:
             raise DeskError("accept this contact before wrapping it up", 409)
     else:
-        answered_by = contact.interaction.agent_id
+        answered_by = contact.interaction.agent_id if contact.interaction else None
         owner = str(answered_by) if answered_by is not None else None
     if owner != agent_id:
         raise DeskError("this contact is not yours to wrap up", 403)
@@ -118,6 +130,8 @@ def _wrapped_up(contact: Contact) -> bool:
     if contact.task is not None:
         return contact.task.status is not TaskStatus.OPEN
     interaction = contact.interaction
+    if interaction is None:
+        return False
     return bool(interaction.wrap_up_code) or WRAPPED_UP in (interaction.details or {})
 
 
@@ -129,10 +143,12 @@ def _claim(contact_id: str) -> bool:
 
 def _record(agent: AgentRow, contact: Contact, wrap_up_code: str, notes: str) -> float:
     """Write the wrap-up on the record (not committed); returns the handle time in seconds."""
-    interaction = contact.interaction
+    interaction = contact.interaction or _new_record(agent, contact)
     now = utcnow()
     details = dict(interaction.details or {})
-    answered_at = float(details.get("answered_at", now.timestamp()))
+    # Handled since answered; a callback wrapped up without a call, since accepted.
+    accepted_at = contact.entry.accepted_at if contact.entry is not None else None
+    answered_at = float(details.get("answered_at") or accepted_at or now.timestamp())
     details[WRAPPED_UP] = {"agent_id": agent.id, "at": now.timestamp()}
     interaction.details = details
     interaction.agent_id = agent.id
@@ -145,6 +161,23 @@ def _record(agent: AgentRow, contact: Contact, wrap_up_code: str, notes: str) ->
         contact.task.closed_at = now
         contact.task.closed_by_agent_id = agent.id
     return max(0.0, now.timestamp() - answered_at)
+
+
+def _new_record(agent: AgentRow, contact: Contact) -> Interaction:
+    """An interaction for a contact the record has none for: its task's, or its call's."""
+    if contact.task is not None:
+        return callback_desk.ensure_record(contact.task, agent)
+    payload = contact.entry.payload if contact.entry is not None else {}
+    is_call = not contact.contact_id.startswith(CALLBACK_PREFIX)
+    record = Interaction(
+        customer_id=payload.get("customer_id"),
+        channel=InteractionChannel.VOICE,
+        direction=Direction.INBOUND if is_call else Direction.OUTBOUND,
+        twilio_sid=contact.contact_id if is_call and len(contact.contact_id) <= MAX_SID else None,
+        from_number=str(payload.get("from") or payload.get("phone") or "")[:32],
+    )
+    db.session.add(record)
+    return record
 
 
 def _free(agent: AgentRow, contact: Contact) -> Presence:

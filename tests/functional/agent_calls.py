@@ -129,21 +129,34 @@ def member_redirected(twilio_api, call_sid: str, status: int = 200) -> None:
     )
 
 
-def callback_waiting(desk, app, twilio_post, twilio_api) -> dict[str, str]:  # type: ignore[no-untyped-def]
-    """A caller who pressed 1 on hold to be called back; Twilio will place the call."""
+def callback_waiting(desk, app, twilio_post) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    """A caller who pressed 1 on hold to be called back: offered to the desk's agent."""
     app.config["TWILIO_NUMBER"] = "+15558675310"
     desk.call("PUT", "/api/agent/presence", state="available")
     caller = queued_caller(twilio_post)
     form = {**caller, "QueueResult": "leave", "QueueTime": "200"}
     twiml(twilio_post("/voice/hold-key?q=general&l=en", {**caller, "Digits": "1"}))
     twiml(twilio_post("/voice/queue-exit?q=general&l=en", form))
-    twilio_api.add(
-        responses.POST,
-        f"{API}/Calls.json",
-        json=call_resource("CA" + "9" * 32, caller["From"]),
-        status=201,
-    )
     return caller
+
+
+def call_placed(twilio_api, to: str, sid: str = "CA" + "9" * 32, status: int = 201) -> None:  # type: ignore[no-untyped-def]
+    """Twilio's API answers ``POST .../Calls.json``: the Call resource, or an error."""
+    if status == 201:
+        body = call_resource(sid, to)
+    else:  # Twilio's error shape
+        body = {
+            "code": 20500,
+            "message": "Internal Server Error",
+            "more_info": "https://www.twilio.com/docs/errors/20500",
+            "status": status,
+        }
+    twilio_api.add(responses.POST, f"{API}/Calls.json", json=body, status=status)
+
+
+def call_back(desk, contact_id: str) -> Any:  # type: ignore[no-untyped-def]
+    """The desk asks for their accepted callback's customer to be called."""
+    return desk.call("POST", "/api/agent/call-back", contact_id=contact_id)
 
 
 def finish(desk, contact_id: str, code: str = "resolved", notes: str = "") -> Any:  # type: ignore[no-untyped-def]

@@ -12,6 +12,8 @@ from app.models import Interaction
 from routing.model import Presence
 from tests.functional.agent_calls import (
     answered_call,
+    call_back,
+    call_placed,
     callback_waiting,
     member_redirected,
     queued_caller,
@@ -187,15 +189,40 @@ def test_heartbeat_keeps_an_available_agent_logged_in(desk):
     assert response.get_json() == {"logged_in": True}
 
 
-def test_taking_a_callback_calls_the_customer_and_rings_the_agent_when_they_answer(
-    desk, twilio_post, twilio_api, app
+def test_accepting_a_callback_calls_nobody_and_shows_the_number_and_its_story(
+    desk, twilio_post, app
 ):
-    caller = callback_waiting(desk, app, twilio_post, twilio_api)
+    caller = callback_waiting(desk, app, twilio_post)
 
     response = desk.call("POST", "/api/agent/accept")
 
     assert response.status_code == 200, response.get_json()
-    assert response.get_json()["kind"] == "callback"
+    body = response.get_json()
+    assert (body["kind"], body["status"].split(":")[0]) == ("callback", "accepted")
+    callback = body["callback"]
+    assert (callback["number"], callback["country"], callback["region"]) == (
+        caller["From"],
+        "United States",
+        "US",
+    )
+    assert callback["number_type"] == "fixed_line_or_mobile"
+    assert callback["asked_how"] == "a callback after waiting in line for general"
+    assert (callback["asked_from"], callback["calls_made"]) == (caller["From"], 0)
+    assert app.extensions["routing.store"].presence(desk.id).state is Presence.BUSY
+    # No request reached Twilio's API: the twilio_api fixture would have refused it.
+
+
+def test_calling_back_calls_the_customer_and_rings_the_agent_when_they_answer(
+    desk, twilio_post, twilio_api, app
+):
+    caller = callback_waiting(desk, app, twilio_post)
+    contact_id = desk.call("POST", "/api/agent/accept").get_json()["contact_id"]
+    call_placed(twilio_api, caller["From"])
+
+    response = call_back(desk, contact_id)
+
+    assert response.status_code == 200, response.get_json()
+    assert response.get_json()["call_sid"] == "CA" + "9" * 32
     sent = parse_qs(twilio_api.calls[0].request.body)
     assert (sent["To"], sent["From"]) == ([caller["From"]], ["+15558675310"])
     answered = twiml(

@@ -10,6 +10,8 @@ from app.models import Interaction, Task, TaskStatus
 from routing.model import Presence
 from tests.functional.agent_calls import (
     answered_call,
+    call_back,
+    call_placed,
     callback_waiting,
     finish,
     queued_caller,
@@ -35,8 +37,10 @@ def test_wrapping_up_a_call_twice_is_refused_and_its_handle_time_counts_once(
 
 
 def test_wrapping_up_a_callback_closes_its_task_once(desk, twilio_post, twilio_api, app):
-    callback_waiting(desk, app, twilio_post, twilio_api)
+    caller = callback_waiting(desk, app, twilio_post)
     contact_id = desk.call("POST", "/api/agent/accept").get_json()["contact_id"]
+    call_placed(twilio_api, caller["From"])
+    assert call_back(desk, contact_id).status_code == 200
     twiml(twilio_post(f"/voice/whisper?agent={desk.id}&c={contact_id}", call_params()))
     assert finish(desk, contact_id, "called_back").status_code == 200
 

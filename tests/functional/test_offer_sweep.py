@@ -177,7 +177,12 @@ def test_the_sweep_command_reports_what_it_did(app, center, clock, twilio_post, 
     result = runner.invoke(args=["offers", "sweep", "--json"])
 
     assert result.exit_code == 0, result.output
-    assert json.loads(result.output) == {"taken_back": 1, "offered": 0, "tasks_queued": 0}
+    assert json.loads(result.output) == {
+        "taken_back": 1,
+        "offered": 0,
+        "tasks_queued": 0,
+        "callbacks_returned": 0,
+    }
 
 
 def test_the_sweep_loop_runs_until_told_to_stop(app, center, clock, twilio_post, redis_client):

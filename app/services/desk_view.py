@@ -1,0 +1,70 @@
+"""What an agent sees at their desk: the queues they serve, and the contact offered to them.
+
+Each contact comes with its priority trace; a callback also with its number (country,
+type) and its story (``app.services.callback_view``), so the agent can judge it before
+anyone is called.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app
+
+from app.extensions import db
+from app.models import Agent as AgentRow
+from app.services import callback_view, queueing
+from app.services.routing_data import agent_profile, queue_configs
+from routing import Priority, explain, queues_for
+from routing.store import QueueEntry
+
+
+def served_queues(agent: AgentRow) -> list[str]:
+    """The queues this agent has the skills and language for."""
+    return [q.name for q in queues_for(agent_profile(agent), queue_configs(db.session).values())]
+
+
+def waiting_for(agent: AgentRow, limit: int = 50) -> list[dict[str, Any]]:
+    """Each served queue with its contacts in priority order, each with its trace."""
+    store = queueing.store()
+    now = store.now()
+    lines = {name: store.waiting(name, limit=limit) for name in served_queues(agent)}
+    callbacks = callback_view.describe(entry for line in lines.values() for entry in line)
+    return [
+        {"queue": name, "contacts": [describe(entry, now, callbacks) for entry in line]}
+        for name, line in lines.items()
+    ]
+
+
+def offer_for(agent: AgentRow) -> dict[str, Any] | None:
+    """The contact offered to the agent, with both traces and the deadline to accept it."""
+    store = queueing.store()
+    entry = store.pending_offer(str(agent.id))
+    if entry is None or entry.offered_at is None:
+        return None
+    now = store.now()
+    deadline = entry.offered_at + float(current_app.config["OFFER_TIMEOUT"])
+    return {
+        **describe(entry, now, callback_view.describe([entry])),
+        "offer_trace": list(entry.offer_trace),
+        "offered_at": entry.offered_at,
+        "deadline": deadline,
+        "seconds_left": max(0, round(deadline - now)),
+    }
+
+
+def describe(entry: QueueEntry, now: float, callbacks: dict[str, Any]) -> dict[str, Any]:
+    """One contact as the agent sees it; ``callbacks`` holds the callback views by id."""
+    payload = dict(entry.payload)
+    waited = max(0.0, now - entry.arrival)
+    priority = Priority(float(payload.get("base", 0.0)), tuple(payload.get("trace", ())))
+    return {
+        "contact_id": entry.contact_id,
+        "kind": payload.get("kind", "call"),
+        "tier": payload.get("tier"),
+        "language": payload.get("language"),
+        "waited_seconds": round(waited),
+        "trace": list(explain(priority, waited, queueing.weights())),
+        "reserved_for": entry.reservation.agent_id if entry.reservation else None,
+        "callback": callbacks.get(entry.contact_id),
+    }
