@@ -14,7 +14,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from rq import Queue
+from rq import Queue, Worker
 
 from app.services import schema
 from routing.model import Presence
@@ -166,6 +166,10 @@ def test_the_worker_sweeps_missed_offers_beside_it(database_url, redis_client):
     try:
         deadline = time.monotonic() + 30
         while store.entry("CA-missed").pending and time.monotonic() < deadline:
+            time.sleep(0.2)
+        # RQ handles SIGTERM (a warm shutdown) once it has registered itself; a signal before
+        # that kills it with -15, which says nothing of the sweep.
+        while not Worker.all(connection=redis_client) and time.monotonic() < deadline:
             time.sleep(0.2)
     finally:
         output = stop(worker)
