@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
 
-from app.config import ConfigError, check_callback_settings
+from app.config import ConfigError, check_callback_settings, check_settings, load_settings
 from app.services.callback_policy import Policy, Refusal, judge, make_policy
 
 OUR_TWILIO_NUMBER = "+14155550100"
@@ -107,3 +108,16 @@ def test_callback_settings_the_policy_cannot_apply_are_refused_in_one_line(
     with pytest.raises(ConfigError, match=f"^{message}") as raised:
         check_callback_settings({**base, **settings})
     assert "\n" not in str(raised.value)
+
+
+def test_callback_limits_default_to_3_per_number_and_100_an_hour(tmp_path: Path) -> None:
+    defaults = load_settings(str(tmp_path), environ={})
+    changed = load_settings(str(tmp_path), environ={"CALLBACK_LIMIT_PER_NUMBER": "5"})
+
+    assert (defaults["CALLBACK_LIMIT_PER_NUMBER"], defaults["CALLBACK_LIMIT_PER_HOUR"]) == (3, 100)
+    assert changed["CALLBACK_LIMIT_PER_NUMBER"] == 5
+
+
+def test_a_callback_limit_that_is_not_a_whole_number_stops_the_app(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="^CALLBACK_LIMIT_PER_HOUR must be a whole number"):
+        check_settings(load_settings(str(tmp_path), environ={"CALLBACK_LIMIT_PER_HOUR": "lots"}))
