@@ -29,7 +29,11 @@ class Task(Base):
     """A guaranteed callback: it stays open until an agent closes it."""
 
     __tablename__ = "tasks"
-    __table_args__ = (Index("ix_tasks_status_queue", "status", "queue"),)
+    __table_args__ = (
+        Index("ix_tasks_status_queue", "status", "queue"),
+        # One open task per number: each callback request looks for the number's open task.
+        Index("ix_tasks_phone_status", "phone", "status"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[TaskKind] = mapped_column(str_enum(TaskKind, "task_kind"))
@@ -48,6 +52,9 @@ class Task(Base):
     recording_url: Mapped[str] = mapped_column(String(500), default="")
     recording_seconds: Mapped[int] = mapped_column(default=0)
     notes: Mapped[str] = mapped_column(Text, default="")
+    # Why the callback policy will not call this number back (such as "number_limit"), or
+    # "" when it may: such a task is a message for a person to listen to, never dialed.
+    callback_refused: Mapped[str] = mapped_column(String(24), default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     closed_at: Mapped[datetime | None]
     closed_by_agent_id: Mapped[int | None] = mapped_column(

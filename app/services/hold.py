@@ -3,7 +3,8 @@
 The overflow ladder: a caller who waits past the queue's maximum, or whose queue has
 nobody at work, leaves (``<Leave>``) for the next staffed queue with the same priority,
 then for ``FALLBACK_NUMBER``; if nobody answers there, the caller leaves a message that
-becomes a callback task. A caller may instead keep their place by callback.
+becomes a callback task. A caller may instead keep their place by callback, when the
+callback policy allows their number; a caller it refuses is told why and keeps their place.
 """
 
 from __future__ import annotations
@@ -16,11 +17,11 @@ from redis.exceptions import RedisError
 from twilio.twiml.voice_response import VoiceResponse
 
 from app.extensions import db, redis_store
-from app.services import calls, offers, queueing, tasks, twilio_queues
+from app.services import callback_policy, calls, offers, queueing, twilio_queues
+from app.services.callback_promises import Request, promise_callback
 from app.services.hold_messages import say_text
-from app.services.last_resort import fallback_then_voicemail, whole_number
+from app.services.last_resort import fallback_then_voicemail, refusal_text, whole_number
 from app.twilio.ivr_twiml import locale
-from ivr_flows import Callback
 from routing.eligibility import lacks, not_free
 from routing.entries import EntryState
 from routing.model import Presence
@@ -78,7 +79,7 @@ def waiting(queue_name: str, form: Mapping[str, str], language: str = "en") -> s
         minutes = max(1, round(wait / 60))
         key = "estimate_one" if minutes == 1 else "estimate"
         response.say(say_text(language, key, minutes=minutes), language=locale(language))
-        if wait >= CALLBACK_OFFER_SECONDS and tasks.can_call_back(form.get("From", "")):
+        if wait >= CALLBACK_OFFER_SECONDS and callback_policy.can_call_back(form.get("From", "")):
             gather = response.gather(
                 input="dtmf", num_digits=1, timeout=3, action=_choice_url(queue_name, language)
             )
@@ -123,12 +124,19 @@ def estimated_wait(queue_name: str, position: int, agents: int) -> float:
 
 
 def hold_choice(queue_name: str, form: Mapping[str, str], language: str) -> str:
-    """The caller pressed a key on hold: 1 keeps their place by callback."""
+    """The caller pressed a key on hold: 1 keeps their place by callback, if the callback
+    policy takes the request (counted now); else they hear why, and keep their place."""
     response = VoiceResponse()
-    if form.get("Digits", "").strip() == "1":
-        _leaving(form.get("CallSid", ""), "callback")
-        response.leave()
-    return str(response)  # any other key: back to the hold music
+    if form.get("Digits", "").strip() != "1":
+        return str(response)  # back to the hold music
+    verdict = callback_policy.admit(form.get("From", ""), form.get("CallSid"))
+    if verdict.refusal is not None:
+        said = f"{refusal_text(verdict.refusal, language)} {say_text(language, 'place_kept')}"
+        response.say(said, language=locale(language))
+        return str(response)  # then the hold music again
+    _leaving(form.get("CallSid", ""), "callback")
+    response.leave()
+    return str(response)
 
 
 def left_queue(queue_name: str, form: Mapping[str, str], language: str = "en") -> str:
@@ -210,24 +218,25 @@ def _moved_to(queue_name: str, language: str) -> str:
 
 
 def keep_place_by_callback(queue_name: str, form: Mapping[str, str], language: str) -> str:
-    """The caller chose a callback: a task that keeps the live call's place in line."""
+    """The caller chose a callback: a task that keeps the live call's place in line (or
+    the number's open task, refreshed); a person now if the policy refuses it after all."""
     call_sid = form.get("CallSid", "")
-    number = form.get("From", "")
-    if not tasks.can_call_back(number):
-        return to_fallback_line(call_sid, language)
     interaction = calls.interaction_for(db.session, call_sid)
-    task = tasks.create_callback(
-        db.session, Callback(queue_name, language, number), number, interaction, call_sid
-    )
+    request = Request(form.get("From", ""), queue_name, language, interaction, call_sid)
+    promise = promise_callback(db.session, request)
+    if promise.task is None or not promise.kept:
+        db.session.commit()
+        return to_fallback_line(call_sid, language)
+    task = promise.task
     removal = queueing.store().remove(call_sid, RemovalReason.CANCELLED)
-    if removal is not None:
+    if removal is not None and promise.created:
         entry = removal.entry
         queueing.store().enqueue(
             f"callback:{task.id}",
             queue_name,
             score=entry.score,
             arrival=entry.arrival,
-            payload={**entry.payload, "kind": "callback", "task_id": task.id, "phone": number},
+            payload={**entry.payload, "kind": "callback", "task_id": task.id, "phone": task.phone},
         )
     if interaction is not None:
         calls.mark_outcome(interaction, "callback", queue_name)

@@ -1,4 +1,9 @@
-"""What callers hear while holding, leaving a queue and being connected, in each language."""
+"""What callers hear while holding, leaving a queue and being connected, in each language.
+
+A language without a message has it said in English. Callers of every flow language
+(English, Spanish, French, German, Portuguese, Italian) hear why a callback is refused in
+their own.
+"""
 
 from __future__ import annotations
 
@@ -20,12 +25,23 @@ MESSAGES = {
         "short message after the tone, and we will call you back.",
         "calling_back": "We didn't get a message, so we will call you back at the number you "
         "are calling from as soon as someone is free. Goodbye.",
-        "no_way_back": "We didn't get a message, and we can't call back a withheld number. "
-        "Please call us again. Goodbye.",
         "connecting": "Connecting you now.",
         "agent_missed": "Sorry, that agent is not available. You keep your place in line.",
         "callback_hello": "Hello, we're returning your call. Please hold for a moment.",
         "callback_missed": "Sorry, we could not connect you. We will call you back shortly.",
+        # A callback the policy refuses (callback_policy): said plainly, something else offered.
+        "refused_withheld": "Your number is withheld, so we can't call you back.",
+        "refused_number": "Sorry, we can't call back that number.",
+        "refused_country": "Sorry, we only call back numbers in the countries we serve.",
+        "refused_busy": "Sorry, we can't take another callback request right now.",
+        "offer_instead": "To leave a message for our team, press 2. To speak with a person, "
+        "press 1 or stay on the line.",
+        "place_kept": "You keep your place in line.",
+        "record_message": "Please leave your name and a short message after the tone.",
+        "no_answer_no_callback": "Sorry, nobody could answer, and we can't call you back at "
+        "this number. Please leave your name and a short message after the tone.",
+        "message_kept": "Thank you. We have your message and a person will listen to it, but "
+        "we can't call you back at this number.",
     },
     "es": {
         "position": "Gracias por esperar. Usted es el número {position} en la fila.",
@@ -44,16 +60,92 @@ MESSAGES = {
         "mensaje después del tono, y le llamaremos.",
         "calling_back": "No recibimos ningún mensaje, así que le llamaremos al número desde el "
         "que llama en cuanto alguien esté libre. Adiós.",
-        "no_way_back": "No recibimos ningún mensaje y no podemos llamar a un número oculto. "
-        "Por favor, vuelva a llamarnos. Adiós.",
         "connecting": "Le comunicamos ahora.",
         "agent_missed": "Disculpe, ese agente no está disponible. Conserva su lugar en la fila.",
         "callback_hello": "Hola, le devolvemos su llamada. Por favor, espere un momento.",
         "callback_missed": "Disculpe, no pudimos comunicarle. Le volveremos a llamar en breve.",
+        "refused_withheld": "Su número está oculto, así que no podemos devolverle la llamada.",
+        "refused_number": "Disculpe, no podemos llamar a ese número.",
+        "refused_country": "Disculpe, solo devolvemos llamadas a números de los países que "
+        "atendemos.",
+        "refused_busy": "Disculpe, en este momento no podemos aceptar otra solicitud de llamada.",
+        "offer_instead": "Para dejar un mensaje a nuestro equipo, oprima 2. Para hablar con una "
+        "persona, oprima 1 o permanezca en la línea.",
+        "place_kept": "Conserva su lugar en la fila.",
+        "record_message": "Por favor, deje su nombre y un breve mensaje después del tono.",
+        "no_answer_no_callback": "Disculpe, nadie pudo contestar y no podemos llamarle a este "
+        "número. Por favor, deje su nombre y un breve mensaje después del tono.",
+        "message_kept": "Gracias. Recibimos su mensaje y una persona lo escuchará, pero no "
+        "podemos llamarle a este número.",
+    },
+    "fr": {
+        "refused_withheld": "Votre numéro est masqué, nous ne pouvons donc pas vous rappeler.",
+        "refused_number": "Désolés, nous ne pouvons pas rappeler ce numéro.",
+        "refused_country": "Désolés, nous ne rappelons que les numéros des pays que nous "
+        "desservons.",
+        "refused_busy": "Désolés, nous ne pouvons pas prendre d'autre demande de rappel pour le "
+        "moment.",
+        "offer_instead": "Pour laisser un message à notre équipe, appuyez sur 2. Pour parler à "
+        "une personne, appuyez sur 1 ou restez en ligne.",
+        "place_kept": "Vous gardez votre place dans la file d'attente.",
+        "record_message": "Veuillez laisser votre nom et un court message après le signal sonore.",
+        "no_answer_no_callback": "Désolés, personne n'a pu répondre, et nous ne pouvons pas vous "
+        "rappeler à ce numéro. Veuillez laisser votre nom et un court message après le signal "
+        "sonore.",
+        "message_kept": "Merci. Nous avons votre message et une personne l'écoutera, mais nous "
+        "ne pouvons pas vous rappeler à ce numéro.",
+    },
+    "de": {
+        "refused_withheld": "Ihre Nummer ist unterdrückt, daher können wir Sie nicht zurückrufen.",
+        "refused_number": "Leider können wir diese Nummer nicht zurückrufen.",
+        "refused_country": "Leider rufen wir nur Nummern in den Ländern zurück, die wir betreuen.",
+        "refused_busy": "Leider können wir im Moment keine weitere Rückrufbitte annehmen.",
+        "offer_instead": "Um unserem Team eine Nachricht zu hinterlassen, drücken Sie die 2. Um "
+        "mit einer Person zu sprechen, drücken Sie die 1 oder bleiben Sie in der Leitung.",
+        "place_kept": "Sie behalten Ihren Platz in der Warteschlange.",
+        "record_message": "Bitte hinterlassen Sie nach dem Signalton Ihren Namen und eine kurze "
+        "Nachricht.",
+        "no_answer_no_callback": "Leider konnte niemand antworten, und wir können Sie unter "
+        "dieser Nummer nicht zurückrufen. Bitte hinterlassen Sie nach dem Signalton Ihren Namen "
+        "und eine kurze Nachricht.",
+        "message_kept": "Danke. Wir haben Ihre Nachricht, und eine Person wird sie anhören, aber "
+        "wir können Sie unter dieser Nummer nicht zurückrufen.",
+    },
+    "pt": {
+        "refused_withheld": "Seu número está oculto, por isso não podemos retornar a ligação.",
+        "refused_number": "Desculpe, não podemos ligar para esse número.",
+        "refused_country": "Desculpe, só retornamos ligações para números dos países que "
+        "atendemos.",
+        "refused_busy": "Desculpe, no momento não podemos aceitar outro pedido de retorno.",
+        "offer_instead": "Para deixar uma mensagem para a nossa equipe, pressione 2. Para falar "
+        "com uma pessoa, pressione 1 ou continue na linha.",
+        "place_kept": "Você mantém o seu lugar na fila.",
+        "record_message": "Por favor, deixe seu nome e uma breve mensagem após o sinal.",
+        "no_answer_no_callback": "Desculpe, ninguém pôde atender, e não podemos ligar de volta "
+        "para este número. Por favor, deixe seu nome e uma breve mensagem após o sinal.",
+        "message_kept": "Obrigado. Recebemos sua mensagem e uma pessoa vai ouvi-la, mas não "
+        "podemos ligar de volta para este número.",
+    },
+    "it": {
+        "refused_withheld": "Il suo numero è nascosto, quindi non possiamo richiamarla.",
+        "refused_number": "Ci dispiace, non possiamo richiamare quel numero.",
+        "refused_country": "Ci dispiace, richiamiamo solo numeri dei paesi che serviamo.",
+        "refused_busy": "Ci dispiace, al momento non possiamo accettare un'altra richiesta di "
+        "richiamata.",
+        "offer_instead": "Per lasciare un messaggio al nostro team, prema 2. Per parlare con una "
+        "persona, prema 1 o resti in linea.",
+        "place_kept": "Mantiene il suo posto in coda.",
+        "record_message": "Lasci il suo nome e un breve messaggio dopo il segnale acustico.",
+        "no_answer_no_callback": "Ci dispiace, nessuno ha potuto rispondere e non possiamo "
+        "richiamarla a questo numero. Lasci il suo nome e un breve messaggio dopo il segnale "
+        "acustico.",
+        "message_kept": "Grazie. Abbiamo il suo messaggio e una persona lo ascolterà, ma non "
+        "possiamo richiamarla a questo numero.",
     },
 }
 
 
 def say_text(language: str, key: str, **values: object) -> str:
     """Message ``key`` in ``language`` (English when the language has none), filled in."""
-    return MESSAGES.get(language, MESSAGES["en"])[key].format(**values)
+    text = MESSAGES.get(language, {}).get(key) or MESSAGES["en"][key]
+    return text.format(**values)

@@ -19,8 +19,9 @@ from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
 from app.models import Interaction, utcnow
-from app.services import calls, offers, queueing, switches, tasks
+from app.services import calls, last_resort, offers, queueing, switches
 from app.services.flow_registry import FlowRegistry
+from app.services.ivr_callbacks import Refused, place_callbacks
 from app.twilio.ivr_twiml import CallUrls, render_actions
 from app.twilio.state import decode_state, encode_state
 from ivr_flows import (
@@ -136,8 +137,9 @@ def _finish(
     if interaction_id is None:  # a new call, or a CallSid we never saw (a lost record)
         interaction_id = _open(flow, call)
     waiting: Enqueued | None = None  # a caller put in a queue
+    refused: Refused | None = None  # a callback the policy refused
     if _hands_over(step):
-        step, waiting = _hand_over(step, interaction_id, params)
+        step, waiting, refused = _hand_over(step, interaction_id, params)
     else:
         calls.navigation_only(db.session)
     try:
@@ -151,6 +153,10 @@ def _finish(
         db.session.commit()
     if waiting is not None:  # once the record is safe: offer the caller to the best agent
         offers.contact_waiting(waiting.entry.contact_id, known=waiting.entry, free=waiting.free)
+    if refused is not None:  # no promise: the caller hears why, and a person or a message
+        return last_resort.offer_instead(
+            refused.refusal, refused.language, refused.queue, before=refused.before
+        )
     state = {"s": step.state.to_dict(), "c": asdict(caller), "i": interaction_id, "k": call.key}
     token = encode_state(state)
     return render_step(step.actions, token, step.state.language)
@@ -198,23 +204,23 @@ def _hands_over(step: Step) -> bool:
 
 def _hand_over(
     step: Step, interaction_id: int, params: Mapping[str, str]
-) -> tuple[Step, Enqueued | None]:
+) -> tuple[Step, Enqueued | None, Refused | None]:
     """Callbacks become tasks, queues take the caller, the record notes the outcome.
 
     Also returns what the store did if the caller now waits in a queue (their entry, and
-    who may be offered them), to offer them to an agent.
+    who may be offered them), to offer them to an agent, and a callback the policy refused.
     """
     interaction = db.session.get(Interaction, interaction_id)
     if interaction is None:  # the record went away mid-call: the caller still gets a person
         missing = HumanFallback("the call's record is missing", step.state.language)
-        return replace(step, actions=(missing,)), None
-    step = _place_callbacks(step, interaction, params)
+        return replace(step, actions=(missing,)), None, None
+    step, refused = place_callbacks(step, interaction, params)
     step, waiting = _put_in_line(step, interaction)
     handover = step.handover
     if handover is not None:
         outcome, detail = _handover_outcome(handover)
         calls.mark_outcome(interaction, outcome, detail if isinstance(handover, Enqueue) else "")
-    return step, waiting
+    return step, waiting, refused
 
 
 def _put_in_line(step: Step, interaction: Interaction) -> tuple[Step, Enqueued | None]:
@@ -233,21 +239,6 @@ def _put_in_line(step: Step, interaction: Interaction) -> tuple[Step, Enqueued |
             action = replace(action, queue=waiting.entry.queue)
         actions.append(action)
     return replace(step, actions=tuple(actions)), waiting
-
-
-def _place_callbacks(step: Step, interaction: Interaction, params: Mapping[str, str]) -> Step:
-    """Turn each Callback into a task; a caller we cannot call back goes to a person now."""
-    actions = []
-    for action in step.actions:
-        if isinstance(action, Callback):
-            number = action.number or params.get("From", "")
-            if not tasks.can_call_back(number):
-                reason = "the caller's number cannot be called back"
-                actions.append(HumanFallback(reason, action.language, fault=False))
-                break
-            tasks.create_callback(db.session, action, number, interaction, params.get("CallSid"))
-        actions.append(action)
-    return replace(step, actions=tuple(actions))
 
 
 def _record(

@@ -1,38 +1,53 @@
 """The end of the overflow ladder: the 24/7 fallback line, then a voicemail for a callback.
 
-Also where a transfer that nobody answered goes (the fallback line), and where a recorded
-message becomes a callback task.
+Also where a transfer that nobody answered goes (the fallback line), where a recorded
+message becomes a task, and what a caller we will not call back (``callback_policy``) is
+offered instead: a person, or a message; silence or any other key reaches a person.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from flask import current_app, url_for
 from twilio.twiml.voice_response import VoiceResponse
 
 from app.extensions import db
-from app.services import calls, tasks
+from app.services import callback_policy, calls
+from app.services.callback_policy import Refusal
+from app.services.callback_promises import Request, keep_message, promise_callback
 from app.services.hold_messages import say_text
 from app.twilio.ivr_twiml import locale
-from ivr_flows import Callback
+from ivr_flows import Play, Say
+
+MESSAGE_KEY = "2"  # offered a person or a message: this key leaves a message
+_BUSY = (Refusal.NUMBER_LIMIT, Refusal.HOURLY_LIMIT, Refusal.UNAVAILABLE)
 
 
 def fallback_then_voicemail(language: str) -> str:
     """Dial the 24/7 line; if nobody answers there, the caller leaves a message."""
     response = VoiceResponse()
-    response.say(say_text(language, "to_fallback"), language=locale(language))
-    dial = response.dial(action=url_for("voice.fallback_result", l=language), method="POST")
-    dial.number(current_app.config["FALLBACK_NUMBER"])
+    _to_fallback_line(response, language)
     return str(response)
 
 
+def _to_fallback_line(response: VoiceResponse, language: str) -> None:
+    response.say(say_text(language, "to_fallback"), language=locale(language))
+    dial = response.dial(action=url_for("voice.fallback_result", l=language), method="POST")
+    dial.number(current_app.config["FALLBACK_NUMBER"])
+
+
 def after_fallback(form: Mapping[str, str], language: str) -> str:
-    """Nobody answered the fallback line: record a message that becomes a callback task."""
+    """Nobody answered the fallback line: record a message, which becomes a task.
+
+    The caller is promised a call back only when the policy allows their number.
+    """
     if form.get("DialCallStatus") in {"completed", "answered"}:
         return str(VoiceResponse())
+    promise = callback_policy.can_call_back(form.get("From", ""))
     response = VoiceResponse()
-    response.say(say_text(language, "leave_message"), language=locale(language))
+    key = "leave_message" if promise else "no_answer_no_callback"
+    response.say(say_text(language, key), language=locale(language))
     response.record(
         action=url_for("voice.voicemail", q="general", l=language),
         method="POST",
@@ -47,23 +62,71 @@ def after_fallback(form: Mapping[str, str], language: str) -> str:
 
 def no_message(form: Mapping[str, str], language: str) -> str:
     """Nobody answered the fallback line and the caller left no message: we call them back
-    at the number they called from, when it is one we can call."""
-    number = form.get("From", "")
-    response = VoiceResponse()
-    if not tasks.can_call_back(number):
-        response.say(say_text(language, "no_way_back"), language=locale(language))
-        response.hangup()
-        return str(response)
+    at the number they called from, when the policy allows; else a person or a message."""
     call_sid = form.get("CallSid") or None
     interaction = calls.interaction_for(db.session, call_sid or "")
-    tasks.create_callback(
-        db.session, Callback("general", language, number), number, interaction, call_sid
-    )
+    request = Request(form.get("From", ""), "general", language, interaction, call_sid)
+    promise = promise_callback(db.session, request)
+    if not promise.kept:
+        db.session.commit()
+        return offer_instead(promise.refusal or Refusal.INVALID, language, "general")
     if interaction is not None:
         calls.mark_outcome(interaction, "callback", "general")
     db.session.commit()
+    response = VoiceResponse()
     response.say(say_text(language, "calling_back"), language=locale(language))
     response.hangup()
+    return str(response)
+
+
+def refusal_text(refusal: Refusal, language: str) -> str:
+    """Why we will not call back, plainly, in ``language``."""
+    if refusal is Refusal.WITHHELD:
+        return say_text(language, "refused_withheld")
+    if refusal is Refusal.COUNTRY:
+        return say_text(language, "refused_country")
+    if refusal in _BUSY:
+        return say_text(language, "refused_busy")
+    return say_text(language, "refused_number")
+
+
+def offer_instead(
+    refusal: Refusal, language: str, queue: str, before: Sequence[Say | Play] = ()
+) -> str:
+    """Say why we will not call back, then offer a person or a message (``MESSAGE_KEY``);
+    silence reaches the person. ``before`` is what the caller hears first."""
+    response = VoiceResponse()
+    for action in before:
+        if isinstance(action, Play):
+            response.play(action.url)
+        elif action.voice:
+            response.say(action.text, language=action.language, voice=action.voice)
+        else:
+            response.say(action.text, language=action.language)
+    choice = url_for("voice.callback_refused", q=queue, l=language)
+    gather = response.gather(input="dtmf", num_digits=1, timeout=5, action=choice, method="POST")
+    offer = f"{refusal_text(refusal, language)} {say_text(language, 'offer_instead')}"
+    gather.say(offer, language=locale(language))
+    _to_fallback_line(response, language)  # silence: Twilio goes on past the <Gather>
+    return str(response)
+
+
+def refused_choice(form: Mapping[str, str], queue: str, language: str) -> str:
+    """The caller we will not call back chose: ``MESSAGE_KEY`` records a message, anything
+    else is a person."""
+    if form.get("Digits", "").strip() != MESSAGE_KEY:
+        return fallback_then_voicemail(language)
+    response = VoiceResponse()
+    response.say(say_text(language, "record_message"), language=locale(language))
+    response.record(
+        action=url_for("voice.voicemail", q=queue or "general", l=language),
+        method="POST",
+        max_length=180,
+        play_beep=True,
+        finish_on_key="#",
+        timeout=5,
+    )
+    _to_fallback_line(response, language)  # nothing recorded: a person
     return str(response)
 
 
@@ -75,26 +138,28 @@ def after_dial(form: Mapping[str, str], language: str = "en") -> str:
 
 
 def voicemail_left(queue_name: str, language: str, form: Mapping[str, str]) -> str:
-    """A recorded message becomes a callback task; without a recording, a person now."""
+    """A recorded message becomes a task; without a recording, a person now.
+
+    The caller is thanked with the promise of a call back only if the policy allows one;
+    otherwise the message is kept for a person to listen to, and the caller is told so.
+    """
     recording = form.get("RecordingUrl", "")
     if not recording:
         return fallback_then_voicemail(language)
-    interaction = calls.interaction_for(db.session, form.get("CallSid", ""))
-    tasks.create_voicemail(
-        db.session,
-        queue=queue_name or "general",
-        language=language,
-        number=form.get("From", ""),
-        recording_url=recording[:500],
-        seconds=whole_number(form.get("RecordingDuration")),
-        interaction=interaction,
-        call_sid=form.get("CallSid") or None,
+    call_sid = form.get("CallSid") or None
+    interaction = calls.interaction_for(db.session, call_sid or "")
+    request = Request(
+        form.get("From", ""), queue_name or "general", language, interaction, call_sid
+    )
+    promise = keep_message(
+        db.session, request, recording[:500], whole_number(form.get("RecordingDuration"))
     )
     if interaction is not None:
         calls.mark_outcome(interaction, "voicemail", queue_name)
     db.session.commit()
     response = VoiceResponse()
-    response.say(say_text(language, "thanks_message"), language=locale(language))
+    key = "thanks_message" if promise.kept else "message_kept"
+    response.say(say_text(language, key), language=locale(language))
     response.hangup()
     return str(response)
 

@@ -6,6 +6,7 @@ line (``callback:<id>``), so tasks made by the IVR (an after-hours callback, a v
 a message left at the end of the ladder) reach agents, and so do tasks whose live entry
 Redis lost. A task already in the store, waiting, offered or being called, is left alone,
 and so is a callback whose customer was not reached after its calls: a person has it now.
+A task whose number the callback policy refuses is never put in line: a person reads it.
 """
 
 from __future__ import annotations
@@ -13,19 +14,23 @@ from __future__ import annotations
 import logging
 from datetime import UTC, datetime
 
+from redis.exceptions import RedisError
 from sqlalchemy import select
 
-from app.extensions import db
+from app.extensions import db, redis_store
 from app.models import Task, TaskStatus
-from app.services import connecting, queueing, tasks
+from app.services import callback_policy, connecting, queueing
 from app.services.routing_data import customer_history, customer_value
 from routing import Contact, prioritize, store_score
+from routing.entries import EntryState
 from routing.model import CALLBACK_PREFIX
 
 log = logging.getLogger(__name__)
 
 # Tasks read per query, and put in line per sweep: a bigger backlog goes in over sweeps.
 BATCH = 200
+# A task in the store in one of these states is not put back in line by a new request.
+_LEFT_ALONE = (EntryState.WAITING, EntryState.OFFERED, EntryState.ANSWERED)
 
 
 def contact_id(task_id: int) -> str:
@@ -38,8 +43,9 @@ def queue_open_tasks(limit: int = BATCH) -> int:
 
     Tasks that cannot go in line are passed over, however many there are, so they never
     keep a newer task out: a callback given up after its calls, and a task whose number
-    cannot be called back (a voicemail from a withheld number: a person reads it).
+    the callback policy refuses (a voicemail from a withheld number: a person reads it).
     """
+    policy = callback_policy.current_policy()
     queued = 0
     after = 0
     while queued < limit:
@@ -52,7 +58,7 @@ def queue_open_tasks(limit: int = BATCH) -> int:
         if not batch:
             break
         after = batch[-1].id
-        callable_tasks = [task for task in batch if tasks.can_call_back(task.phone)]
+        callable_tasks = [task for task in batch if _may_call(task, policy)]
         ids = [contact_id(task.id) for task in callable_tasks]
         passed_over = queueing.store().known(ids) | connecting.given_up(ids) if ids else set()
         for task in callable_tasks:
@@ -62,6 +68,28 @@ def queue_open_tasks(limit: int = BATCH) -> int:
     if queued:
         log.info("put %d open task(s) in line for agents", queued)
     return queued
+
+
+def _may_call(task: Task, policy: callback_policy.Policy) -> bool:
+    """Whether the task's number may be called: not refused when it was made, nor now."""
+    return not task.callback_refused and callback_policy.can_call_back(task.phone, policy)
+
+
+def back_in_line(task: Task) -> bool:
+    """A new request for an open task: its unanswered calls are forgotten, and it goes back
+    in line now unless it is live (waiting, offered, being called) or an agent spoke with
+    the customer (the task then waits for their wrap-up). Whether it went in line."""
+    contact = contact_id(task.id)
+    try:
+        redis_store.client.delete(connecting.ATTEMPTS_KEY % contact)
+        entry = queueing.store().entry(contact)
+        if entry is not None and entry.state in _LEFT_ALONE:
+            return False
+        queue_task(task)
+    except RedisError as exc:  # the offer sweep puts it in line once the store forgets it
+        log.warning("task %s not put back in line (%s)", task.id, type(exc).__name__)
+        return False
+    return True
 
 
 def queue_task(task: Task) -> None:

@@ -99,6 +99,16 @@ def no_message() -> TwiML:
     return twiml_response(last_resort.no_message(request.form, request.args.get("l", "en")))
 
 
+@bp.post("/callback-refused")
+@answers_or_dials_a_human
+def callback_refused() -> TwiML:
+    """A caller we will not call back chose: a message, or (anything else) a person."""
+    args = request.args
+    return twiml_response(
+        last_resort.refused_choice(request.form, args.get("q", ""), args.get("l", "en"))
+    )
+
+
 @bp.post("/dial-result")
 @answers_or_dials_a_human
 def dial_result() -> TwiML:

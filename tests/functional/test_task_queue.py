@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select
 
 from app.extensions import db
@@ -103,3 +104,24 @@ def test_a_task_whose_number_cannot_be_called_back_is_not_put_in_line(app, cente
     assert swept.tasks_queued == 0
     assert center.entry(f"callback:{withheld.id}") is None
     assert center.entry(f"callback:{anonymous.id}") is None
+
+
+@pytest.mark.parametrize("phone", ["+19005551234", "+882161234567", "+2693212345", "+15005550006"])
+def test_a_task_whose_number_the_callback_policy_refuses_is_not_put_in_line(app, center, phone):
+    task = open_task(phone, TaskKind.VOICEMAIL)
+
+    swept = offer_sweeper.sweep()
+
+    assert swept.tasks_queued == 0
+    assert center.entry(f"callback:{task.id}") is None
+
+
+def test_a_message_kept_from_a_number_refused_at_the_time_is_never_put_in_line(app, center):
+    refused = open_task("+14155550177", TaskKind.VOICEMAIL)
+    refused.callback_refused = "hourly_limit"  # the limits were reached when it was left
+    db.session.commit()
+
+    swept = offer_sweeper.sweep()
+
+    assert swept.tasks_queued == 0
+    assert center.entry(f"callback:{refused.id}") is None

@@ -287,19 +287,6 @@ def test_only_menu_steps_may_commit_without_waiting_for_the_disk(app, call):
     assert db.session.scalars(select(Task)).one().kind == "callback"
 
 
-def test_after_hours_callback_from_a_withheld_number_goes_to_a_person_now(app, call):
-    app.config["CLOCK"] = lambda: CLOSED
-    call.start(From="+266696687")
-    call.answer(Digits="1")
-
-    root = call.answer(Digits="1")
-
-    assert destination(root) == ("dial", FALLBACK)
-    assert db.session.scalars(select(Task)).all() == []
-    assert "call you back" not in spoken(root)  # no promise the system cannot keep
-    assert "connect you" in spoken(root)
-
-
 def test_after_hours_voicemail_becomes_a_task_with_the_recording(app, call, twilio_post):
     app.config["CLOCK"] = lambda: CLOSED
     call.start()

@@ -133,14 +133,6 @@ def test_a_caller_who_leaves_no_message_at_the_end_of_the_ladder_is_called_back(
     assert spoken(again) == spoken(root)
 
 
-def test_a_withheld_caller_who_leaves_no_message_is_not_promised_a_call(twilio_post):
-    _, root = nobody_at_the_fallback_line(twilio_post, "+266696687")
-
-    assert db.session.scalars(select(Task)).all() == []
-    assert "call you back" not in spoken(root)
-    assert "call us again" in spoken(root)
-
-
 def test_the_overflow_ladder_ends_at_the_fallback_line_then_a_voicemail_task(line, twilio_post):
     staff_queues(line)
     caller = queue_caller(twilio_post)  # in general, the last queue of every ladder
@@ -211,20 +203,6 @@ def test_a_caller_sent_from_the_queue_to_the_fallback_line_is_no_longer_waiting(
 
     assert destination(root) == ("dial", FALLBACK)
     # Out of line (a tombstone says how it left), so nobody will be offered them.
-    assert store(line).entry(caller["CallSid"]).state is EntryState.OVERFLOWED
-
-
-def test_a_withheld_caller_asking_for_a_callback_on_hold_leaves_the_queue_for_a_person(
-    line, twilio_post
-):
-    staff_queues(line)
-    caller = queue_caller(twilio_post, "+266696687")
-    form = {k: v for k, v in caller.items() if not k.startswith("_")}
-    twiml(twilio_post(f"/voice/hold-key?q={caller['_queue']}&l=en", {**form, "Digits": "1"}))
-
-    root = leave(twilio_post, caller)
-
-    assert destination(root) == ("dial", FALLBACK)
     assert store(line).entry(caller["CallSid"]).state is EntryState.OVERFLOWED
 
 
