@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
+
+from limits import parse_many
 
 ENVIRONMENTS = ("development", "testing", "production")
 
@@ -14,6 +17,15 @@ REQUIRED_IN_PRODUCTION = ("SECRET_KEY", "TWILIO_AUTH_TOKEN")
 
 DEV_SECRET_KEY = "dev-only-insecure-key"
 DEV_AUTH_TOKEN = "dev-only-auth-token"
+# The published development values, which anyone can read: production refuses them.
+DEV_VALUES = {"SECRET_KEY": DEV_SECRET_KEY, "TWILIO_AUTH_TOKEN": DEV_AUTH_TOKEN}
+# Sessions are signed with SECRET_KEY; fewer random bytes than this can be guessed offline.
+MIN_SECRET_KEY_BYTES = 32
+
+# Settings in seconds: each must be a finite number above 0.
+SECONDS_SETTINGS = ("STORE_TIMEOUT", "OFFER_TIMEOUT", "SESSION_IDLE_TIMEOUT", "SESSION_LIFETIME")
+# Settings in Flask-Limiter's notation, e.g. "5 per minute; 20 per hour".
+RATE_LIMIT_SETTINGS = ("LOGIN_LIMIT_PER_ACCOUNT", "LOGIN_LIMIT_PER_ADDRESS")
 
 
 class ConfigError(RuntimeError):
@@ -32,6 +44,14 @@ def _seconds(env: Mapping[str, str], name: str, default: float) -> float:
         return float(value) if value else default
     except ValueError:
         raise ConfigError(f"{name} must be a number of seconds, not {value!r}") from None
+
+
+def _count(env: Mapping[str, str], name: str, default: int) -> int:
+    value = env.get(name, "").strip()
+    try:
+        return int(value) if value else default
+    except ValueError:
+        raise ConfigError(f"{name} must be a whole number, not {value!r}") from None
 
 
 def load_settings(instance_path: str, environ: Mapping[str, str] | None = None) -> dict[str, Any]:
@@ -62,10 +82,28 @@ def load_settings(instance_path: str, environ: Mapping[str, str] | None = None) 
         # Twilio's webhooks are a few kilobytes; nothing we accept comes near this.
         "MAX_CONTENT_LENGTH": 1024 * 1024,
         # Seconds a health check or a fault-path store call may block before giving up.
-        "STORE_TIMEOUT": float(env.get("STORE_TIMEOUT", "2")),
+        "STORE_TIMEOUT": _seconds(env, "STORE_TIMEOUT", 2.0),
         # Seconds an agent has to accept a contact offered to them before it goes to the
         # next agent and they are set away.
         "OFFER_TIMEOUT": _seconds(env, "OFFER_TIMEOUT", 20.0),
+        **_login_settings(env),
+    }
+
+
+def _login_settings(env: Mapping[str, str]) -> dict[str, Any]:
+    """Staff sessions, log-in throttling, and the proxies trusted to name the client."""
+    return {
+        # A session unused this long ends; the console's 20 s heartbeat keeps a working
+        # agent's alive. Whatever its use, a session ends this long after log-in (a shift).
+        "SESSION_IDLE_TIMEOUT": _seconds(env, "SESSION_IDLE_TIMEOUT", 30 * 60.0),
+        "SESSION_LIFETIME": _seconds(env, "SESSION_LIFETIME", 12 * 3600.0),
+        # Failed log-ins allowed per email and per client address before a 429.
+        "LOGIN_LIMIT_PER_ACCOUNT": env.get("LOGIN_LIMIT_PER_ACCOUNT")
+        or "5 per minute; 20 per hour",
+        "LOGIN_LIMIT_PER_ADDRESS": env.get("LOGIN_LIMIT_PER_ADDRESS")
+        or "20 per minute; 100 per hour",
+        # Proxies in front of the app whose X-Forwarded-For names the client; 0 trusts none.
+        "TRUSTED_PROXIES": _count(env, "TRUSTED_PROXIES", 0),
     }
 
 
@@ -76,15 +114,60 @@ def check_settings(settings: Mapping[str, Any]) -> None:
         raise ConfigError(
             f"HELPLINE_ENV must be one of {', '.join(ENVIRONMENTS)}, not {environment!r}"
         )
-    if not settings["OFFER_TIMEOUT"] > 0:
-        raise ConfigError(f"OFFER_TIMEOUT must be above 0 seconds, not {settings['OFFER_TIMEOUT']}")
+    _check_numbers(settings)
     if environment != "production":
         return
     for name in REQUIRED_IN_PRODUCTION:
         if not settings.get(name):
             raise ConfigError(f"{name} must be set when HELPLINE_ENV=production")
+    _check_secrets(settings)
     if not settings["TWILIO_VALIDATE_SIGNATURES"]:
         raise ConfigError(
             "TWILIO_VALIDATE_SIGNATURES may be turned off for local development only, "
             "not when HELPLINE_ENV=production"
+        )
+
+
+def _check_numbers(settings: Mapping[str, Any]) -> None:
+    """Durations above 0, a proxy count of 0 or more, rate limits Flask-Limiter can read."""
+    for name in SECONDS_SETTINGS:
+        value = settings[name]
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise ConfigError(f"{name} must be a number of seconds, not {value!r}")
+        if not math.isfinite(value):
+            raise ConfigError(f"{name} must be a finite number of seconds, not {value}")
+        if not value > 0:
+            raise ConfigError(f"{name} must be above 0 seconds, not {value}")
+    proxies = settings["TRUSTED_PROXIES"]
+    if isinstance(proxies, bool) or not isinstance(proxies, int) or proxies < 0:
+        raise ConfigError(f"TRUSTED_PROXIES must be a whole number, 0 or more, not {proxies!r}")
+    for name in RATE_LIMIT_SETTINGS:
+        _check_rate_limit(name, settings[name])
+
+
+def _check_rate_limit(name: str, value: object) -> None:
+    try:
+        # A limit of 0 would refuse every log-in, even the right password.
+        valid = all(limit.amount > 0 for limit in parse_many(str(value)))
+    except ValueError:
+        valid = False
+    if not valid:
+        raise ConfigError(
+            f"{name} must be rate limits like '5 per minute; 20 per hour', not {value!r}"
+        )
+
+
+def _check_secrets(settings: Mapping[str, Any]) -> None:
+    """Production secrets: not the published development values, a long enough key."""
+    for name, published in DEV_VALUES.items():
+        if settings[name] == published:
+            raise ConfigError(
+                f"{name} is the published development value; set your own when "
+                "HELPLINE_ENV=production"
+            )
+    key = settings["SECRET_KEY"]
+    if len(key if isinstance(key, bytes) else str(key).encode()) < MIN_SECRET_KEY_BYTES:
+        raise ConfigError(
+            f"SECRET_KEY must be at least {MIN_SECRET_KEY_BYTES} bytes when "
+            "HELPLINE_ENV=production; make one with: openssl rand -hex 32"
         )
