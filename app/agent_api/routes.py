@@ -1,8 +1,9 @@
 """``/api``: log in, presence, the queue with its traces, offers, take a contact, wrap up.
 
 Browsers log in with a session cookie; every state-changing request carries the CSRF token
-from ``GET /api/session`` in an ``X-CSRFToken`` header. Every request also gives the offer
-sweep a chance to run (at most once per interval across all processes).
+from ``GET /api/session`` in an ``X-CSRFToken`` header. A body, when sent, must be a JSON
+object (400 otherwise). Every request also gives the offer sweep a chance to run (at most
+once per interval across all processes).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from flask import Blueprint, jsonify, request
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf.csrf import generate_csrf
 
+from app.agent_api.bodies import BadBody, read_body
 from app.agent_api.presence import choose_presence
 from app.auth import StaffUser
 from app.services import agent_desk, offer_sweeper, wrap_up
@@ -34,6 +36,17 @@ def _routing_error(error: RoutingError) -> JSON:
     return jsonify(error=str(error)), 403
 
 
+@bp.errorhandler(BadBody)
+def _bad_body(error: BadBody) -> JSON:
+    return jsonify(error=str(error)), 400
+
+
+@bp.before_request
+def _read_body() -> None:
+    # Before any view: a body no endpoint could use is a 400 here, not a 500 later.
+    read_body(request)
+
+
 @bp.before_request
 def _sweep_offers() -> None:
     # Heartbeats arrive every 20 s from every logged-in agent: missed offers are taken back
@@ -42,8 +55,7 @@ def _sweep_offers() -> None:
 
 
 def _body() -> dict[str, Any]:
-    body = request.get_json(silent=True)
-    return body if isinstance(body, dict) else {}
+    return read_body(request)
 
 
 def _text(body: dict[str, Any], name: str) -> str:
