@@ -33,17 +33,17 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
 
 def register_extensions(app: Flask) -> None:
-    """Attach logging, the database, Redis and RQ to ``app``."""
+    """Attach logging, the database, Redis and RQ, sessions and logins to ``app``."""
     from app.auth import init_auth
     from app.extensions import db, redis_store
     from app.log import configure_logging
-    from app.sessions import WebhookAwareSessionInterface
+    from app.sessions import init_sessions
     from app.twilio.gateway import twilio_gateway
 
     configure_logging(app)
-    app.session_interface = WebhookAwareSessionInterface()
     db.init_app(app)
     redis_store.init_app(app)
+    init_sessions(app)
     twilio_gateway.init_app(app)
     init_flows(app)
     init_routing(app)
