@@ -1,10 +1,10 @@
 """``/api``: log in, presence, the queue with its traces, offers, take a contact, wrap up.
 
 Browsers log in with a session cookie; every state-changing request carries the CSRF token
-from ``GET /api/session`` in an ``X-CSRFToken`` header. A body, when sent, must be a JSON
-object (400 otherwise). With Redis down, sessions cannot be checked: 503, never a guess.
-Every request also gives the offer sweep a chance to run (at most once per interval across
-all processes).
+from ``GET /api/session`` in an ``X-CSRFToken`` header. Failed log-ins are throttled per
+account and per address (429). A body, when sent, must be a JSON object (400 otherwise).
+With Redis down, sessions cannot be checked: 503, never a guess. Every request also gives
+the offer sweep a chance to run (at most once per interval across all processes).
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from redis.exceptions import RedisError
 from app import auth
 from app.agent_api.bodies import BadBody, read_body
 from app.agent_api.presence import choose_presence
+from app.login_limits import throttled
 from app.services import agent_desk, offer_sweeper, wrap_up
 from app.services.agent_desk import DeskError
 from routing import RoutingError
@@ -45,7 +46,7 @@ def _bad_body(error: BadBody) -> JSON:
 
 @bp.errorhandler(RedisError)
 def _redis_down(_error: RedisError) -> JSON:
-    # Sessions live in Redis: without it nobody is let in (fail closed).
+    # Sessions and log-in counts live in Redis: without it nobody is let in (fail closed).
     return jsonify(error="the live store (Redis) does not answer; try again shortly"), 503
 
 
@@ -81,6 +82,7 @@ def session_info() -> JSON:
 
 
 @bp.post("/session")
+@throttled(email=lambda: _text(_body(), "email"))
 def log_in() -> JSON:
     """Log in with ``{"email", "password"}``."""
     body = _body()

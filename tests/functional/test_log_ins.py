@@ -1,0 +1,81 @@
+"""Log-ins: failures throttled per account and per client address."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.functional.logins import Browser, staff
+
+
+@pytest.fixture
+def browser(app) -> Browser:  # type: ignore[no-untyped-def]
+    staff("ana@example.com")
+    return Browser.of(app)
+
+
+def fail(browser: Browser, times: int, email: str = "ana@example.com", **kwargs) -> list[int]:  # type: ignore[no-untyped-def]
+    return [browser.log_in(email, "wrong", **kwargs).status_code for _ in range(times)]
+
+
+def test_after_5_failures_in_a_minute_even_the_right_password_waits(browser):
+    assert fail(browser, 5) == [401] * 5
+
+    response = browser.log_in("ana@example.com", "secret")
+
+    assert response.status_code == 429
+    wait = int(response.headers["Retry-After"])
+    assert 1 <= wait <= 60
+    assert response.get_json() == {"error": f"too many failed log-ins: try again in {wait} seconds"}
+
+
+def test_successful_log_ins_are_not_counted(browser):
+    statuses = [browser.log_in().status_code for _ in range(10)]
+
+    assert statuses == [200] * 10
+
+
+def test_the_account_limit_ignores_case_and_spaces_around_the_email(browser):
+    fail(browser, 5, " ANA@Example.com ")
+
+    assert browser.log_in("ana@example.com", "secret").status_code == 429
+
+
+def test_failures_on_one_account_do_not_lock_another(browser):
+    staff("ben@example.com")
+    fail(browser, 5)
+
+    assert browser.log_in("ben@example.com", "secret").status_code == 200
+
+
+def test_an_address_trying_many_accounts_is_stopped(app, browser):
+    app.config["LOGIN_LIMIT_PER_ADDRESS"] = "3 per minute"
+    staff("ben@example.com")
+    for email in ("a@example.com", "b@example.com", "c@example.com"):
+        fail(browser, 1, email)
+
+    assert browser.log_in("ben@example.com", "secret").status_code == 429
+
+
+def test_without_trusted_proxies_a_forged_forwarded_address_does_not_escape(app, browser):
+    app.config["LOGIN_LIMIT_PER_ADDRESS"] = "3 per minute"
+    for n, email in enumerate(("a@example.com", "b@example.com", "c@example.com")):
+        fail(browser, 1, email, headers={"X-Forwarded-For": f"203.0.113.{n}"})
+
+    response = browser.log_in(headers={"X-Forwarded-For": "203.0.113.99"})
+
+    assert response.status_code == 429
+
+
+def test_behind_a_trusted_proxy_each_client_address_is_counted_apart(make_app, database_url):
+    app = make_app(DATABASE_URL=database_url, TRUSTED_PROXIES=1)
+    app.config["LOGIN_LIMIT_PER_ADDRESS"] = "3 per minute"
+    with app.app_context():
+        staff("ana@example.com")
+    browser = Browser.of(app)
+    for email in ("a@example.com", "b@example.com", "c@example.com"):
+        fail(browser, 1, email, headers={"X-Forwarded-For": "203.0.113.1"})
+
+    other_client = browser.log_in(headers={"X-Forwarded-For": "198.51.100.7"})
+    same_client = browser.log_in(headers={"X-Forwarded-For": "203.0.113.1"})
+
+    assert (other_client.status_code, same_client.status_code) == (200, 429)
