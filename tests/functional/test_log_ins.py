@@ -1,9 +1,13 @@
-"""Log-ins: failures throttled per account and per client address."""
+"""Log-ins: failures throttled per account and per client address, and an unknown email
+costs the same password hashing as a wrong password."""
 
 from __future__ import annotations
 
+import hashlib
+
 import pytest
 
+from app.extensions import db
 from tests.functional.logins import Browser, staff
 
 
@@ -79,3 +83,35 @@ def test_behind_a_trusted_proxy_each_client_address_is_counted_apart(make_app, d
     same_client = browser.log_in(headers={"X-Forwarded-For": "203.0.113.1"})
 
     assert (other_client.status_code, same_client.status_code) == (200, 429)
+
+
+@pytest.fixture
+def hashings(monkeypatch) -> list[str]:  # type: ignore[no-untyped-def]
+    """Each password hash computed (werkzeug's default method is scrypt)."""
+    computed: list[str] = []
+    scrypt = hashlib.scrypt
+
+    def counting(*args, **kwargs):  # type: ignore[no-untyped-def]
+        computed.append("scrypt")
+        return scrypt(*args, **kwargs)
+
+    monkeypatch.setattr(hashlib, "scrypt", counting)
+    return computed
+
+
+def test_an_unknown_email_costs_the_same_hashing_as_a_wrong_password(browser, hashings):
+    staff("gone@example.com").active = False
+    db.session.commit()
+    browser.log_in("nobody@example.com", "x")  # the stand-in hash is made once, on first use
+    tries = {
+        ("ana@example.com", "wrong"): "a wrong password",
+        ("nobody@example.com", "wrong"): "an unknown email",
+        ("gone@example.com", "secret"): "a deactivated login",
+    }
+
+    answers = {}
+    for (email, password), what in tries.items():
+        hashings.clear()
+        answers[what] = (browser.log_in(email, password).status_code, len(hashings))
+
+    assert answers == {what: (401, 1) for what in tries.values()}
