@@ -1,8 +1,9 @@
 """Staff logins: log in and out, Flask-Login on server-ended sessions, CSRF protection.
 
 ``log_in`` and ``log_out`` are what every way of logging in uses (the agent API today, the
-``/login`` page later): they start and end the session's record in Redis
-(``app.sessions``), so a log-out ends the session for every copy of its cookie.
+``/login`` page later): failed log-ins are throttled (``app.login_limits``), and the
+session's record in Redis (``app.sessions``) is started and ended, so a log-out ends the
+session for every copy of its cookie.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from flask import Flask, jsonify
 from flask_login import LoginManager, current_user, login_user, logout_user
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
+from app.login_limits import client_address, login_limits
 from app.models import Role, User
 from app.sessions import end_session, session_alive, start_session
 
@@ -50,11 +52,17 @@ def init_auth(app: Flask) -> None:
 
 
 def log_in(email: str, password: str) -> User | None:
-    """The user with these credentials, now logged in with a new session; None if wrong."""
+    """The user with these credentials, now logged in with a new session; None if wrong.
+
+    ``TooManyAttempts`` once failures for this email or this client used up a limit.
+    """
     from app.services.agent_desk import authenticate
 
+    limits, address = login_limits(), client_address()
+    limits.check(email, address)
     user = authenticate(email, password)
     if user is None:
+        limits.count_failure(email, address)
         return None
     start_session(user.id)
     login_user(StaffUser(user))

@@ -24,7 +24,7 @@ MIN_SECRET_KEY_BYTES = 32
 
 # Settings in seconds: each must be a finite number above 0.
 SECONDS_SETTINGS = ("STORE_TIMEOUT", "OFFER_TIMEOUT", "SESSION_IDLE_TIMEOUT", "SESSION_LIFETIME")
-# Settings in Flask-Limiter's notation, e.g. "5 per minute; 20 per hour".
+# Rate limits in the notation of `limits` (as Flask-Limiter's), e.g. "5 per minute; 20 per hour".
 RATE_LIMIT_SETTINGS = ("LOGIN_LIMIT_PER_ACCOUNT", "LOGIN_LIMIT_PER_ADDRESS")
 
 
@@ -129,7 +129,7 @@ def check_settings(settings: Mapping[str, Any]) -> None:
 
 
 def _check_numbers(settings: Mapping[str, Any]) -> None:
-    """Durations above 0, a proxy count of 0 or more, rate limits Flask-Limiter can read."""
+    """Durations above 0, a proxy count of 0 or more, rate limits `limits` can read."""
     for name in SECONDS_SETTINGS:
         value = settings[name]
         if isinstance(value, bool) or not isinstance(value, int | float):

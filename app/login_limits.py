@@ -1,14 +1,17 @@
 """Log-in throttling: failed log-ins counted per account and per client address.
 
-Flask-Limiter keeps the counts in Redis (moving windows), shared by every web process and
-by every way of logging in (the scopes are fixed, not per endpoint). Only failed attempts
-count, so a shift of agents behind one office address logs in freely; once a limit is
-used up, even the right password waits, or guessing would go on. A refused attempt
-answers 429 with ``Retry-After``.
+The counting is ``limits``' (the rate-limit library Flask-Limiter is built on): moving
+windows in Redis, shared by every web process. ``app.auth.log_in`` checks and counts, so
+every way of logging in (the API, the log-in page to come) shares the same counts. Only
+failures count, so a shift of agents behind one office address logs in freely; once a
+limit is used up, even the right password waits, or guessing would go on.
 
-The client address is the connection's peer; behind proxies, ``TRUSTED_PROXIES`` says how
-many of them append to ``X-Forwarded-For`` (werkzeug's ProxyFix reads it then). Left at
-0, the header is ignored: a client could write any address into it.
+Flask-Limiter's request hooks are not used: they would run on every request, each Twilio
+webhook included (some 25 µs each), for limits that only log-ins need.
+
+The client address is the connection's peer; behind proxies, ``TRUSTED_PROXIES`` tells
+werkzeug's ProxyFix how many of them append to ``X-Forwarded-For``. Left at 0, the header
+is ignored: a client could write any address into it.
 """
 
 from __future__ import annotations
@@ -16,97 +19,73 @@ from __future__ import annotations
 import hashlib
 import math
 import time
-from collections.abc import Callable
-from typing import Any, TypeVar
 
-from flask import Flask, Response, current_app, jsonify, request
-from flask_limiter import Limiter, RateLimitExceeded
-from limits.strategies import RateLimiter
+import redis
+from flask import Flask, current_app, request
+from limits import RateLimitItem, parse_many
+from limits.storage import RedisStorage
+from limits.strategies import MovingWindowRateLimiter
 
-from app.sessions import WEBHOOK_PREFIXES
+KEY_PREFIX = "helpline:logins"
 
-F = TypeVar("F", bound=Callable[..., Any])
+
+class TooManyAttempts(Exception):
+    """Log-ins refused for now; ``retry_after`` says for how many seconds."""
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(f"too many failed log-ins: try again in {retry_after} seconds")
+        self.retry_after = retry_after
+
+
+class LoginLimits:
+    """Failed log-ins per account and per client address, counted in Redis."""
+
+    def __init__(self, client: redis.Redis, per_account: str, per_address: str) -> None:
+        storage = RedisStorage(
+            "redis://", connection_pool=client.connection_pool, key_prefix=KEY_PREFIX
+        )
+        self.windows = MovingWindowRateLimiter(storage)
+        self.per_account = tuple(parse_many(per_account))
+        self.per_address = tuple(parse_many(per_address))
+
+    def check(self, email: str, address: str) -> None:
+        """``TooManyAttempts`` if this account or this address has used up a limit."""
+        for limit, key in self._limits(email, address):
+            if not self.windows.test(limit, key):
+                reset = self.windows.get_window_stats(limit, key).reset_time
+                # When the oldest counted failure leaves the window, one more try is allowed.
+                raise TooManyAttempts(max(1, math.ceil(reset - time.time())))
+
+    def count_failure(self, email: str, address: str) -> None:
+        """One more failed log-in for this account and this address."""
+        # Two attempts at once may both pass the check before either is counted: the
+        # overshoot is at most the number of requests the web processes serve at once.
+        for limit, key in self._limits(email, address):
+            self.windows.hit(limit, key)
+
+    def _limits(self, email: str, address: str) -> list[tuple[RateLimitItem, str]]:
+        # Hashed: any length of input makes one short key, and no email sits in Redis.
+        account = hashlib.sha256(email.strip().lower().encode("utf-8", "replace")).hexdigest()
+        return [(limit, f"account:{account}") for limit in self.per_account] + [
+            (limit, f"address:{address}") for limit in self.per_address
+        ]
+
+
+def init_login_limits(app: Flask) -> None:
+    """Count the app's failed log-ins in its Redis, with its own connections."""
+    app.extensions["login_limits"] = LoginLimits(
+        app.extensions["redis"],
+        app.config["LOGIN_LIMIT_PER_ACCOUNT"],
+        app.config["LOGIN_LIMIT_PER_ADDRESS"],
+    )
+
+
+def login_limits() -> LoginLimits:
+    """The current app's log-in limits."""
+    limits: LoginLimits = current_app.extensions["login_limits"]
+    return limits
 
 
 def client_address() -> str:
     """The client's address, as far as the trusted proxies vouch for it."""
     return request.remote_addr or "unknown"
-
-
-class _PerAppLimiter(Limiter):
-    """Flask-Limiter counting in the Redis of the app at hand.
-
-    The extension keeps the storage of the last app it was attached to: a process with
-    two apps (tests build many) would count one app's log-ins in the other's Redis.
-    """
-
-    def init_app(self, app: Flask) -> None:
-        super().init_app(app)
-        app.extensions["login_limits.counter"] = super().limiter
-
-    @property
-    def limiter(self) -> RateLimiter:
-        counter: RateLimiter = current_app.extensions["login_limits.counter"]
-        return counter
-
-
-limiter = _PerAppLimiter(key_func=client_address, strategy="moving-window")
-
-
-def init_login_limits(app: Flask) -> None:
-    """Count failed log-ins in the app's Redis."""
-    app.config.update(
-        RATELIMIT_STORAGE_URI=app.config["REDIS_URL"],
-        # The app's own connections, with its STORE_TIMEOUT; keys beside the app's others.
-        RATELIMIT_STORAGE_OPTIONS={
-            "connection_pool": app.extensions["redis"].connection_pool,
-            "key_prefix": "helpline:limits",
-        },
-    )
-    limiter.init_app(app)
-    app.register_error_handler(RateLimitExceeded, _too_many_attempts)
-
-
-@limiter.request_filter
-def _webhook() -> bool:
-    # Webhooks are never throttled here: skip even looking for limits.
-    return request.path.startswith(WEBHOOK_PREFIXES)
-
-
-def throttled(email: Callable[[], str]) -> Callable[[F], F]:
-    """Limit a log-in view's failures per account (``email()`` names it) and per address."""
-
-    def per_account() -> str:
-        # Hashed: any length of input makes one short key, and no email sits in Redis.
-        normalized = email().strip().lower().encode("utf-8", "replace")
-        return "account:" + hashlib.sha256(normalized).hexdigest()
-
-    def decorate(view: F) -> F:
-        view = limiter.shared_limit(
-            lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"],
-            scope="log-in-account",
-            key_func=per_account,
-            deduct_when=_failed,
-        )(view)
-        return limiter.shared_limit(
-            lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"],
-            scope="log-in-address",
-            key_func=lambda: "address:" + client_address(),
-            deduct_when=_failed,
-        )(view)
-
-    return decorate
-
-
-def _failed(response: Response) -> bool:
-    return response.status_code == 401
-
-
-def _too_many_attempts(_error: RateLimitExceeded) -> Response:
-    limit = limiter.current_limit
-    # When the oldest counted failure leaves the window, one attempt is allowed again.
-    wait = max(1, math.ceil(limit.window.reset_time - time.time())) if limit else 60
-    response = jsonify(error=f"too many failed log-ins: try again in {wait} seconds")
-    response.status_code = 429
-    response.headers["Retry-After"] = str(wait)
-    return response

@@ -19,7 +19,7 @@ from redis.exceptions import RedisError
 from app import auth
 from app.agent_api.bodies import BadBody, read_body
 from app.agent_api.presence import choose_presence
-from app.login_limits import throttled
+from app.login_limits import TooManyAttempts
 from app.services import agent_desk, offer_sweeper, wrap_up
 from app.services.agent_desk import DeskError
 from routing import RoutingError
@@ -42,6 +42,13 @@ def _routing_error(error: RoutingError) -> JSON:
 @bp.errorhandler(BadBody)
 def _bad_body(error: BadBody) -> JSON:
     return jsonify(error=str(error)), 400
+
+
+@bp.errorhandler(TooManyAttempts)
+def _too_many_attempts(error: TooManyAttempts) -> JSON:
+    response = jsonify(error=str(error))
+    response.headers["Retry-After"] = str(error.retry_after)
+    return response, 429
 
 
 @bp.errorhandler(RedisError)
@@ -82,7 +89,6 @@ def session_info() -> JSON:
 
 
 @bp.post("/session")
-@throttled(email=lambda: _text(_body(), "email"))
 def log_in() -> JSON:
     """Log in with ``{"email", "password"}``."""
     body = _body()

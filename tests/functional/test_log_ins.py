@@ -51,17 +51,27 @@ def test_failures_on_one_account_do_not_lock_another(browser):
     assert browser.log_in("ben@example.com", "secret").status_code == 200
 
 
-def test_an_address_trying_many_accounts_is_stopped(app, browser):
-    app.config["LOGIN_LIMIT_PER_ADDRESS"] = "3 per minute"
-    staff("ben@example.com")
+@pytest.fixture
+def three_per_address(make_app, database_url, browser):  # type: ignore[no-untyped-def]
+    """A browser on the app again, allowing 3 failures a minute per address; Ana exists."""
+
+    def make(**settings: object) -> Browser:
+        app = make_app(DATABASE_URL=database_url, LOGIN_LIMIT_PER_ADDRESS="3/minute", **settings)
+        return Browser.of(app)
+
+    return make
+
+
+def test_an_address_trying_many_accounts_is_stopped(three_per_address):
+    browser = three_per_address()
     for email in ("a@example.com", "b@example.com", "c@example.com"):
         fail(browser, 1, email)
 
-    assert browser.log_in("ben@example.com", "secret").status_code == 429
+    assert browser.log_in("ana@example.com", "secret").status_code == 429
 
 
-def test_without_trusted_proxies_a_forged_forwarded_address_does_not_escape(app, browser):
-    app.config["LOGIN_LIMIT_PER_ADDRESS"] = "3 per minute"
+def test_without_trusted_proxies_a_forged_forwarded_address_does_not_escape(three_per_address):
+    browser = three_per_address()
     for n, email in enumerate(("a@example.com", "b@example.com", "c@example.com")):
         fail(browser, 1, email, headers={"X-Forwarded-For": f"203.0.113.{n}"})
 
@@ -70,12 +80,8 @@ def test_without_trusted_proxies_a_forged_forwarded_address_does_not_escape(app,
     assert response.status_code == 429
 
 
-def test_behind_a_trusted_proxy_each_client_address_is_counted_apart(make_app, database_url):
-    app = make_app(DATABASE_URL=database_url, TRUSTED_PROXIES=1)
-    app.config["LOGIN_LIMIT_PER_ADDRESS"] = "3 per minute"
-    with app.app_context():
-        staff("ana@example.com")
-    browser = Browser.of(app)
+def test_behind_a_trusted_proxy_each_client_address_is_counted_apart(three_per_address):
+    browser = three_per_address(TRUSTED_PROXIES=1)
     for email in ("a@example.com", "b@example.com", "c@example.com"):
         fail(browser, 1, email, headers={"X-Forwarded-For": "203.0.113.1"})
 

@@ -127,7 +127,7 @@ def test_a_proxy_count_that_is_not_a_whole_number_is_refused(tmp_path, value):
 
 @pytest.mark.parametrize("name", ["LOGIN_LIMIT_PER_ACCOUNT", "LOGIN_LIMIT_PER_ADDRESS"])
 @pytest.mark.parametrize("value", ["often", "5 per fortnight", "0 per minute"])
-def test_a_log_in_limit_flask_limiter_cannot_read_is_refused(tmp_path, name, value):
+def test_a_log_in_limit_that_cannot_be_read_is_refused(tmp_path, name, value):
     assert refused(tmp_path, {name: value}) == (
         f"{name} must be rate limits like '5 per minute; 20 per hour', not {value!r}"
     )
