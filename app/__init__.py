@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app.config import DEV_AUTH_TOKEN, DEV_SECRET_KEY, ConfigError, check_settings, load_settings
 
@@ -25,6 +26,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     if not app.config["TWILIO_AUTH_TOKEN"]:
         app.config["TWILIO_AUTH_TOKEN"] = DEV_AUTH_TOKEN
     app.config["TESTING"] = app.config["HELPLINE_ENV"] == "testing"
+    trust_proxies(app)
 
     register_extensions(app)
     register_blueprints(app)
@@ -32,22 +34,32 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     return app
 
 
+def trust_proxies(app: Flask) -> None:
+    """Take the client's address from ``X-Forwarded-For`` only as far as proxies vouch for it."""
+    # Each trusted proxy appends the address it saw; further left, a client wrote it.
+    proxies = app.config["TRUSTED_PROXIES"]
+    if proxies:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies)  # type: ignore[method-assign]
+
+
 def register_extensions(app: Flask) -> None:
-    """Attach logging, the database, Redis and RQ to ``app``."""
+    """Attach logging, the database, Redis and RQ, sessions and logins to ``app``."""
     from app.auth import init_auth
     from app.extensions import db, redis_store
     from app.log import configure_logging
-    from app.sessions import WebhookAwareSessionInterface
+    from app.login_limits import init_login_limits
+    from app.sessions import init_sessions
     from app.twilio.gateway import twilio_gateway
 
     configure_logging(app)
-    app.session_interface = WebhookAwareSessionInterface()
     db.init_app(app)
     redis_store.init_app(app)
+    init_sessions(app)
     twilio_gateway.init_app(app)
     init_flows(app)
     init_routing(app)
     init_auth(app)
+    init_login_limits(app)
 
 
 def init_routing(app: Flask) -> None:

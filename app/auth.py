@@ -1,4 +1,10 @@
-"""Staff logins: Flask-Login sessions and CSRF protection for everything a browser posts."""
+"""Staff logins: log in and out, Flask-Login on server-ended sessions, CSRF protection.
+
+``log_in`` and ``log_out`` are what every way of logging in uses (the agent API today, the
+``/login`` page later): failed log-ins are throttled (``app.login_limits``), and the
+session's record in Redis (``app.sessions``) is started and ended, so a log-out ends the
+session for every copy of its cookie.
+"""
 
 from __future__ import annotations
 
@@ -7,10 +13,12 @@ from functools import wraps
 from typing import Any, TypeVar, cast
 
 from flask import Flask, jsonify
-from flask_login import LoginManager, current_user
+from flask_login import LoginManager, current_user, login_user, logout_user
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
+from app.login_limits import client_address, login_limits
 from app.models import Role, User
+from app.sessions import end_session, session_alive, start_session
 
 login_manager = LoginManager()
 csrf = CSRFProtect()
@@ -43,12 +51,43 @@ def init_auth(app: Flask) -> None:
     app.register_error_handler(CSRFError, _csrf_error)
 
 
+def log_in(email: str, password: str) -> User | None:
+    """The user with these credentials, now logged in with a new session; None if wrong.
+
+    ``TooManyAttempts`` once failures for this email or this client used up a limit.
+    """
+    from app.services.agent_desk import authenticate
+
+    limits, address = login_limits(), client_address()
+    limits.check(email, address)
+    user = authenticate(email, password)
+    if user is None:
+        limits.count_failure(email, address)
+        return None
+    start_session(user.id)
+    login_user(StaffUser(user))
+    return user
+
+
+def log_out() -> None:
+    """End this browser's session, on the server too."""
+    logout_user()
+    end_session()
+
+
 @login_manager.user_loader
 def _load_user(user_id: str) -> StaffUser | None:
     from app.extensions import db
 
-    user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
-    return StaffUser(user) if user is not None and user.active else None
+    # The session's record in Redis, not the cookie's signature, says whether it still
+    # logs anyone in; a Redis that does not answer raises (a 503, never a guess).
+    if not user_id.isdigit() or not session_alive(int(user_id)):
+        return None
+    user = db.session.get(User, int(user_id))
+    if user is None or not user.active:
+        end_session()
+        return None
+    return StaffUser(user)
 
 
 @login_manager.unauthorized_handler

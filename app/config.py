@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+import math
 import os
-import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-import phonenumbers
+from limits import parse_many
 
 ENVIRONMENTS = ("development", "testing", "production")
 
@@ -17,6 +17,15 @@ REQUIRED_IN_PRODUCTION = ("SECRET_KEY", "TWILIO_AUTH_TOKEN")
 
 DEV_SECRET_KEY = "dev-only-insecure-key"
 DEV_AUTH_TOKEN = "dev-only-auth-token"
+# The published development values, which anyone can read: production refuses them.
+DEV_VALUES = {"SECRET_KEY": DEV_SECRET_KEY, "TWILIO_AUTH_TOKEN": DEV_AUTH_TOKEN}
+# Sessions are signed with SECRET_KEY; fewer random bytes than this can be guessed offline.
+MIN_SECRET_KEY_BYTES = 32
+
+# Settings in seconds: each must be a finite number above 0.
+SECONDS_SETTINGS = ("STORE_TIMEOUT", "OFFER_TIMEOUT", "SESSION_IDLE_TIMEOUT", "SESSION_LIFETIME")
+# Rate limits in the notation of `limits` (as Flask-Limiter's), e.g. "5 per minute; 20 per hour".
+RATE_LIMIT_SETTINGS = ("LOGIN_LIMIT_PER_ACCOUNT", "LOGIN_LIMIT_PER_ADDRESS")
 
 
 class ConfigError(RuntimeError):
@@ -37,8 +46,18 @@ def _seconds(env: Mapping[str, str], name: str, default: float) -> float:
         raise ConfigError(f"{name} must be a number of seconds, not {value!r}") from None
 
 
+def count_setting(env: Mapping[str, str], name: str, default: int) -> int:
+    value = env.get(name, "").strip()
+    try:
+        return int(value) if value else default
+    except ValueError:
+        raise ConfigError(f"{name} must be a whole number, not {value!r}") from None
+
+
 def load_settings(instance_path: str, environ: Mapping[str, str] | None = None) -> dict[str, Any]:
     """Read every setting from ``environ`` (``os.environ`` by default)."""
+    from app.callback_settings import callback_settings  # it reads settings the way we do
+
     env = os.environ if environ is None else environ
     default_db = "sqlite:///" + str(Path(instance_path) / "helpline.db")
     return {
@@ -65,11 +84,29 @@ def load_settings(instance_path: str, environ: Mapping[str, str] | None = None) 
         # Twilio's webhooks are a few kilobytes; nothing we accept comes near this.
         "MAX_CONTENT_LENGTH": 1024 * 1024,
         # Seconds a health check or a fault-path store call may block before giving up.
-        "STORE_TIMEOUT": float(env.get("STORE_TIMEOUT", "2")),
+        "STORE_TIMEOUT": _seconds(env, "STORE_TIMEOUT", 2.0),
         # Seconds an agent has to accept a contact offered to them before it goes to the
         # next agent and they are set away.
         "OFFER_TIMEOUT": _seconds(env, "OFFER_TIMEOUT", 20.0),
-        **_callback_settings(env),
+        **callback_settings(env),
+        **_login_settings(env),
+    }
+
+
+def _login_settings(env: Mapping[str, str]) -> dict[str, Any]:
+    """Staff sessions, log-in throttling, and the proxies trusted to name the client."""
+    return {
+        # A session unused this long ends; the console's 20 s heartbeat keeps a working
+        # agent's alive. Whatever its use, a session ends this long after log-in (a shift).
+        "SESSION_IDLE_TIMEOUT": _seconds(env, "SESSION_IDLE_TIMEOUT", 30 * 60.0),
+        "SESSION_LIFETIME": _seconds(env, "SESSION_LIFETIME", 12 * 3600.0),
+        # Failed log-ins allowed per email and per client address before a 429.
+        "LOGIN_LIMIT_PER_ACCOUNT": env.get("LOGIN_LIMIT_PER_ACCOUNT")
+        or "5 per minute; 20 per hour",
+        "LOGIN_LIMIT_PER_ADDRESS": env.get("LOGIN_LIMIT_PER_ADDRESS")
+        or "20 per minute; 100 per hour",
+        # Proxies in front of the app whose X-Forwarded-For names the client; 0 trusts none.
+        "TRUSTED_PROXIES": count_setting(env, "TRUSTED_PROXIES", 0),
     }
 
 
@@ -80,14 +117,16 @@ def check_settings(settings: Mapping[str, Any]) -> None:
         raise ConfigError(
             f"HELPLINE_ENV must be one of {', '.join(ENVIRONMENTS)}, not {environment!r}"
         )
-    if not settings["OFFER_TIMEOUT"] > 0:
-        raise ConfigError(f"OFFER_TIMEOUT must be above 0 seconds, not {settings['OFFER_TIMEOUT']}")
+    from app.callback_settings import check_callback_settings
+
+    _check_numbers(settings)
     check_callback_settings(settings)
     if environment != "production":
         return
     for name in REQUIRED_IN_PRODUCTION:
         if not settings.get(name):
             raise ConfigError(f"{name} must be set when HELPLINE_ENV=production")
+    _check_secrets(settings)
     if not settings["TWILIO_VALIDATE_SIGNATURES"]:
         raise ConfigError(
             "TWILIO_VALIDATE_SIGNATURES may be turned off for local development only, "
@@ -95,74 +134,46 @@ def check_settings(settings: Mapping[str, Any]) -> None:
         )
 
 
-# The callback policy's settings (app/services/callback_policy.py): where we call back, which
-# numbers are ours besides the Twilio and fallback numbers, and how many callbacks an hour.
-_E164 = re.compile(r"^\+[1-9]\d{6,14}$")
-
-
-def _callback_settings(env: Mapping[str, str]) -> dict[str, Any]:
-    return {
-        # ISO country codes, comma-separated; empty means the DEFAULT_REGION country.
-        "CALLBACK_COUNTRIES": env.get("CALLBACK_COUNTRIES", ""),
-        # More numbers of ours (E.164, comma-separated) that must never be called back.
-        "CALLBACK_OWN_NUMBERS": env.get("CALLBACK_OWN_NUMBERS", ""),
-        # Callback requests taken per number, and from all numbers, in an hour.
-        "CALLBACK_LIMIT_PER_NUMBER": _count(env, "CALLBACK_LIMIT_PER_NUMBER", 3),
-        "CALLBACK_LIMIT_PER_HOUR": _count(env, "CALLBACK_LIMIT_PER_HOUR", 100),
-    }
-
-
-def _count(env: Mapping[str, str], name: str, default: int) -> int:
-    value = env.get(name, "").strip()
-    if not value:
-        return default
-    if not value.isdigit():
-        raise ConfigError(f"{name} must be a whole number (0 or more), not {value!r}")
-    return int(value)
-
-
-def _items(value: str | Iterable[str]) -> list[str]:
-    """A comma-separated setting (or a list of values, from a test) as its items."""
-    parts = value.split(",") if isinstance(value, str) else list(value)
-    return [part.strip() for part in parts if part.strip()]
-
-
-def callback_countries(settings: Mapping[str, Any]) -> frozenset[str]:
-    """The countries we call back (ISO codes): ``CALLBACK_COUNTRIES``, else DEFAULT_REGION's."""
-    codes = [code.upper() for code in _items(settings.get("CALLBACK_COUNTRIES", ""))]
-    if not codes:
-        region = str(settings.get("DEFAULT_REGION", "")).strip().upper()
-        if region not in phonenumbers.SUPPORTED_REGIONS:
-            raise ConfigError(
-                "CALLBACK_COUNTRIES is not set and DEFAULT_REGION is not a country code: "
-                f"{region!r}"
-            )
-        return frozenset({region})
-    unknown = [code for code in codes if code not in phonenumbers.SUPPORTED_REGIONS]
-    if unknown:
-        raise ConfigError(
-            "CALLBACK_COUNTRIES must be ISO country codes separated by commas (such as US,CA), "
-            f"not {unknown[0]!r}"
-        )
-    return frozenset(codes)
-
-
-def callback_own_numbers(settings: Mapping[str, Any]) -> tuple[str, ...]:
-    """The numbers of ours named by ``CALLBACK_OWN_NUMBERS``."""
-    numbers = _items(settings.get("CALLBACK_OWN_NUMBERS", ""))
-    wrong = [number for number in numbers if not _E164.match(number)]
-    if wrong:
-        raise ConfigError(
-            f"CALLBACK_OWN_NUMBERS must be E.164 numbers separated by commas, not {wrong[0]!r}"
-        )
-    return tuple(numbers)
-
-
-def check_callback_settings(settings: Mapping[str, Any]) -> None:
-    """Refuse callback settings the policy could not apply."""
-    callback_countries(settings)
-    callback_own_numbers(settings)
-    for name in ("CALLBACK_LIMIT_PER_NUMBER", "CALLBACK_LIMIT_PER_HOUR"):
+def _check_numbers(settings: Mapping[str, Any]) -> None:
+    """Durations above 0, a proxy count of 0 or more, rate limits `limits` can read."""
+    for name in SECONDS_SETTINGS:
         value = settings[name]
-        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-            raise ConfigError(f"{name} must be a whole number (0 or more), not {value!r}")
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise ConfigError(f"{name} must be a number of seconds, not {value!r}")
+        if not math.isfinite(value):
+            raise ConfigError(f"{name} must be a finite number of seconds, not {value}")
+        if not value > 0:
+            raise ConfigError(f"{name} must be above 0 seconds, not {value}")
+    proxies = settings["TRUSTED_PROXIES"]
+    if isinstance(proxies, bool) or not isinstance(proxies, int) or proxies < 0:
+        raise ConfigError(f"TRUSTED_PROXIES must be a whole number, 0 or more, not {proxies!r}")
+    for name in RATE_LIMIT_SETTINGS:
+        _check_rate_limit(name, settings[name])
+
+
+def _check_rate_limit(name: str, value: object) -> None:
+    try:
+        # A limit of 0 would refuse every log-in, even the right password.
+        valid = all(limit.amount > 0 for limit in parse_many(str(value)))
+    except ValueError:
+        valid = False
+    if not valid:
+        raise ConfigError(
+            f"{name} must be rate limits like '5 per minute; 20 per hour', not {value!r}"
+        )
+
+
+def _check_secrets(settings: Mapping[str, Any]) -> None:
+    """Production secrets: not the published development values, a long enough key."""
+    for name, published in DEV_VALUES.items():
+        if settings[name] == published:
+            raise ConfigError(
+                f"{name} is the published development value; set your own when "
+                "HELPLINE_ENV=production"
+            )
+    key = settings["SECRET_KEY"]
+    if len(key if isinstance(key, bytes) else str(key).encode()) < MIN_SECRET_KEY_BYTES:
+        raise ConfigError(
+            f"SECRET_KEY must be at least {MIN_SECRET_KEY_BYTES} bytes when "
+            "HELPLINE_ENV=production; make one with: openssl rand -hex 32"
+        )

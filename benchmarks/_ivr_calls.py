@@ -24,7 +24,7 @@ from ivr_flows import CallContext, Caller, Flow, load_flow, start
 
 ACCOUNT_SID = "AC" + "5e" * 16
 AUTH_TOKEN = "bench-auth-token-0123456789abcdef"
-SECRET_KEY = "bench-secret-key"
+SECRET_KEY = "bench-secret-key-0123456789abcdef"
 STATE_SALT = "ivr-state"  # app/twilio/state.py signs navigation state with this salt
 PUBLIC_BASE_URL = "https://helpline.example.com"
 MAIN_LINE = "+15558675310"

@@ -2,8 +2,10 @@
 callback's customer back, wrap up.
 
 Browsers log in with a session cookie; every state-changing request carries the CSRF token
-from ``GET /api/session`` in an ``X-CSRFToken`` header. Every request also gives the offer
-sweep a chance to run (at most once per interval across all processes).
+from ``GET /api/session`` in an ``X-CSRFToken`` header. Failed log-ins are throttled per
+account and per address (429). A body, when sent, must be a JSON object (400 otherwise).
+With Redis down, sessions cannot be checked: 503, never a guess. Every request also gives
+the offer sweep a chance to run (at most once per interval across all processes).
 """
 
 from __future__ import annotations
@@ -11,11 +13,14 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, jsonify, request
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required
 from flask_wtf.csrf import generate_csrf
+from redis.exceptions import RedisError
 
+from app import auth
+from app.agent_api.bodies import BadBody, read_body
 from app.agent_api.presence import choose_presence
-from app.auth import StaffUser
+from app.login_limits import TooManyAttempts
 from app.services import agent_desk, callback_desk, offer_sweeper, wrap_up
 from app.services.agent_desk import DeskError
 from routing import RoutingError
@@ -35,6 +40,30 @@ def _routing_error(error: RoutingError) -> JSON:
     return jsonify(error=str(error)), 403
 
 
+@bp.errorhandler(BadBody)
+def _bad_body(error: BadBody) -> JSON:
+    return jsonify(error=str(error)), 400
+
+
+@bp.errorhandler(TooManyAttempts)
+def _too_many_attempts(error: TooManyAttempts) -> JSON:
+    response = jsonify(error=str(error))
+    response.headers["Retry-After"] = str(error.retry_after)
+    return response, 429
+
+
+@bp.errorhandler(RedisError)
+def _redis_down(_error: RedisError) -> JSON:
+    # Sessions and log-in counts live in Redis: without it nobody is let in (fail closed).
+    return jsonify(error="the live store (Redis) does not answer; try again shortly"), 503
+
+
+@bp.before_request
+def _read_body() -> None:
+    # Before any view: a body no endpoint could use is a 400 here, not a 500 later.
+    read_body(request)
+
+
 @bp.before_request
 def _sweep_offers() -> None:
     # Heartbeats arrive every 20 s from every logged-in agent: missed offers are taken back
@@ -43,8 +72,7 @@ def _sweep_offers() -> None:
 
 
 def _body() -> dict[str, Any]:
-    body = request.get_json(silent=True)
-    return body if isinstance(body, dict) else {}
+    return read_body(request)
 
 
 def _text(body: dict[str, Any], name: str) -> str:
@@ -65,20 +93,20 @@ def session_info() -> JSON:
 def log_in() -> JSON:
     """Log in with ``{"email", "password"}``."""
     body = _body()
-    user = agent_desk.authenticate(str(body.get("email", "")), str(body.get("password", "")))
+    user = auth.log_in(_text(body, "email"), _text(body, "password"))
     if user is None:
         return jsonify(error="wrong email or password"), 401
-    login_user(StaffUser(user))
     return jsonify(user={"id": user.id, "name": user.name, "role": user.role.value}), 200
 
 
 @bp.delete("/session")
 @login_required
 def log_out() -> JSON:
-    """Log out; an agent is set offline first so no contact is offered to nobody."""
+    """Log out, ending the session on the server; an agent is set offline first so no
+    contact is offered to nobody."""
     if current_user.user.agent is not None:
         agent_desk.set_presence(current_user.user.agent, "offline")
-    logout_user()
+    auth.log_out()
     return jsonify(ok=True), 200
 
 

@@ -11,13 +11,16 @@ back when they judge it right (``app.services.callback_desk``). Wrapping up is i
 
 from __future__ import annotations
 
+import functools
 import logging
+import secrets
 from dataclasses import dataclass
 from typing import Any
 
 from flask import url_for
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.extensions import db
 from app.models import Agent as AgentRow
@@ -51,9 +54,20 @@ class Offer:
 def authenticate(email: str, password: str) -> User | None:
     """The active user with this email and password, if any."""
     user = db.session.scalars(select(User).where(User.email == email.strip().lower())).first()
-    if user is None or not user.active or not user.check_password(password):
+    if user is None:
+        # As slow as a wrong password, so the time taken does not tell who has a login.
+        check_password_hash(_unknown_user_hash(), password)
+        return None
+    # The password first, inactive or not: the same work again.
+    if not user.check_password(password) or not user.active:
         return None
     return user
+
+
+@functools.cache
+def _unknown_user_hash() -> str:
+    """A hash made like users' own (same method and cost) of a password nobody knows."""
+    return generate_password_hash(secrets.token_urlsafe(16))
 
 
 def agent_of(user: User) -> AgentRow:

@@ -24,7 +24,7 @@ from flask import current_app
 from redis.commands.core import Script
 from redis.exceptions import RedisError
 
-from app.config import callback_countries, callback_own_numbers
+from app.callback_settings import callback_countries, callback_own_numbers
 from app.extensions import redis_store
 from app.services.phone_numbers import NON_GEOGRAPHIC, facts
 

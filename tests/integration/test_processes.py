@@ -36,7 +36,7 @@ def process_env(database_url: str, **extra: str) -> dict[str, str]:
     env = dict(os.environ)
     env.update(
         HELPLINE_ENV="production",
-        SECRET_KEY="process-test-secret",
+        SECRET_KEY="process-test-secret-0123456789abcdef",
         TWILIO_AUTH_TOKEN=AUTH_TOKEN,
         DATABASE_URL=database_url,
         REDIS_URL=TEST_REDIS_URL,

@@ -7,7 +7,8 @@ from typing import Any
 
 import pytest
 
-from app.config import ConfigError, check_callback_settings, check_settings, load_settings
+from app.callback_settings import check_callback_settings
+from app.config import ConfigError, check_settings, load_settings
 from app.services.callback_policy import Policy, Refusal, judge, make_policy
 
 OUR_TWILIO_NUMBER = "+14155550100"

@@ -7,11 +7,20 @@ import sys
 
 import pytest
 
-from app.config import ConfigError, check_settings, load_settings
+from app.config import DEV_AUTH_TOKEN, DEV_SECRET_KEY, ConfigError, check_settings, load_settings
+
+A_SECRET_KEY = "0123456789abcdef" * 2  # 32 bytes: the shortest production accepts
 
 
 def production(**environ: str) -> dict[str, str]:
     return {"HELPLINE_ENV": "production", **environ}
+
+
+def refused(tmp_path, environ: dict[str, str]) -> str:
+    """The message of the ConfigError these settings raise."""
+    with pytest.raises(ConfigError) as raised:
+        check_settings(load_settings(str(tmp_path), environ=environ))
+    return str(raised.value)
 
 
 def test_local_defaults_need_no_environment(tmp_path):
@@ -36,8 +45,40 @@ def test_production_refuses_to_start_without_a_required_setting(tmp_path, enviro
         check_settings(load_settings(str(tmp_path), environ=environ))
 
 
+@pytest.mark.parametrize(
+    ("environ", "name"),
+    [
+        (production(SECRET_KEY=DEV_SECRET_KEY, TWILIO_AUTH_TOKEN="t"), "SECRET_KEY"),
+        (
+            production(SECRET_KEY=A_SECRET_KEY, TWILIO_AUTH_TOKEN=DEV_AUTH_TOKEN),
+            "TWILIO_AUTH_TOKEN",
+        ),
+    ],
+)
+def test_production_refuses_the_published_development_values(tmp_path, environ, name):
+    assert refused(tmp_path, environ) == (
+        f"{name} is the published development value; set your own when HELPLINE_ENV=production"
+    )
+
+
+def test_production_refuses_a_secret_key_shorter_than_32_bytes(tmp_path):
+    environ = production(SECRET_KEY=A_SECRET_KEY[:-1], TWILIO_AUTH_TOKEN="t")
+
+    assert refused(tmp_path, environ).startswith(
+        "SECRET_KEY must be at least 32 bytes when HELPLINE_ENV=production"
+    )
+
+
+def test_production_starts_with_a_32_byte_secret_key_and_a_real_auth_token(tmp_path):
+    environ = production(SECRET_KEY=A_SECRET_KEY, TWILIO_AUTH_TOKEN="t")
+
+    check_settings(load_settings(str(tmp_path), environ=environ))
+
+
 def test_production_refuses_to_turn_signature_checks_off(tmp_path):
-    environ = production(SECRET_KEY="s", TWILIO_AUTH_TOKEN="t", TWILIO_VALIDATE_SIGNATURES="0")
+    environ = production(
+        SECRET_KEY=A_SECRET_KEY, TWILIO_AUTH_TOKEN="t", TWILIO_VALIDATE_SIGNATURES="0"
+    )
 
     with pytest.raises(ConfigError, match="TWILIO_VALIDATE_SIGNATURES"):
         check_settings(load_settings(str(tmp_path), environ=environ))
@@ -57,6 +98,48 @@ def test_offers_wait_20_seconds_for_an_answer_unless_told_otherwise(tmp_path):
 def test_an_offer_timeout_that_is_not_a_positive_number_is_refused(tmp_path, value, message):
     with pytest.raises(ConfigError, match=f"OFFER_TIMEOUT must be {message}"):
         check_settings(load_settings(str(tmp_path), environ={"OFFER_TIMEOUT": value}))
+
+
+SECONDS = ("STORE_TIMEOUT", "OFFER_TIMEOUT", "SESSION_IDLE_TIMEOUT", "SESSION_LIFETIME")
+
+
+@pytest.mark.parametrize("name", SECONDS)
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("abc", "must be a number of seconds, not 'abc'"),
+        ("-1", "must be above 0 seconds, not -1.0"),
+        ("0", "must be above 0 seconds, not 0.0"),
+        ("nan", "must be a finite number of seconds, not nan"),
+        ("inf", "must be a finite number of seconds, not inf"),
+    ],
+)
+def test_a_duration_that_is_not_a_positive_number_is_refused_naming_it(
+    tmp_path, name, value, message
+):
+    assert refused(tmp_path, {name: value}) == f"{name} {message}"
+
+
+@pytest.mark.parametrize("value", ["two", "-1", "1.5"])
+def test_a_proxy_count_that_is_not_a_whole_number_is_refused(tmp_path, value):
+    assert refused(tmp_path, {"TRUSTED_PROXIES": value}).startswith("TRUSTED_PROXIES must be")
+
+
+@pytest.mark.parametrize("name", ["LOGIN_LIMIT_PER_ACCOUNT", "LOGIN_LIMIT_PER_ADDRESS"])
+@pytest.mark.parametrize("value", ["often", "5 per fortnight", "0 per minute"])
+def test_a_log_in_limit_that_cannot_be_read_is_refused(tmp_path, name, value):
+    assert refused(tmp_path, {name: value}) == (
+        f"{name} must be rate limits like '5 per minute; 20 per hour', not {value!r}"
+    )
+
+
+def test_sessions_last_a_shift_and_log_ins_are_limited_unless_told_otherwise(tmp_path):
+    settings = load_settings(str(tmp_path), environ={})
+
+    assert (settings["SESSION_IDLE_TIMEOUT"], settings["SESSION_LIFETIME"]) == (1800.0, 43200.0)
+    assert settings["LOGIN_LIMIT_PER_ACCOUNT"] == "5 per minute; 20 per hour"
+    assert settings["LOGIN_LIMIT_PER_ADDRESS"] == "20 per minute; 100 per hour"
+    assert settings["TRUSTED_PROXIES"] == 0
 
 
 def test_public_base_url_loses_its_trailing_slash(tmp_path):
@@ -96,3 +179,31 @@ def test_wsgi_entry_names_the_missing_variable_in_one_line(production_env):
     assert result.stderr.strip() == (
         "helpline: TWILIO_AUTH_TOKEN must be set when HELPLINE_ENV=production"
     )
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("abc", "STORE_TIMEOUT must be a number of seconds, not 'abc'"),
+        ("inf", "STORE_TIMEOUT must be a finite number of seconds, not inf"),
+    ],
+)
+def test_cli_names_a_bad_store_timeout_in_one_line(production_env, value, message):
+    production_env.update(HELPLINE_ENV="development", STORE_TIMEOUT=value)
+
+    result = run([sys.executable, "-m", "app.cli", "db", "upgrade"], production_env)
+
+    assert result.returncode != 0
+    assert result.stderr.strip().splitlines() == [f"Error: {message}"]
+
+
+def test_wsgi_entry_refuses_a_short_secret_key_in_one_line(production_env):
+    production_env.update(SECRET_KEY="too-short", TWILIO_AUTH_TOKEN="t")
+
+    result = run([sys.executable, "-c", "import app.wsgi"], production_env)
+
+    assert result.returncode == 4
+    assert result.stderr.strip().splitlines() == [
+        "helpline: SECRET_KEY must be at least 32 bytes when HELPLINE_ENV=production; "
+        "make one with: openssl rand -hex 32"
+    ]
