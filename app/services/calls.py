@@ -10,6 +10,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from app.models import (
+    ADDRESS_LENGTH,
     CallStep,
     Case,
     CaseStatus,
@@ -91,8 +92,8 @@ def open_call(
         "channel": InteractionChannel.VOICE,
         "direction": Direction.INBOUND,
         "twilio_sid": sid,
-        "from_number": from_number[:32],
-        "to_number": to_number[:32],
+        "from_number": from_number[:ADDRESS_LENGTH],
+        "to_number": to_number[:ADDRESS_LENGTH],
         "details": {"flow": flow_id},
     }
     connection = session.connection()
