@@ -20,6 +20,7 @@ from app.models import (
     InteractionChannel,
     utcnow,
 )
+from app.twilio.params import parse_whole
 from ivr_flows import Caller
 
 # Twilio's final CallStatus values; anything else is a call still in progress.
@@ -171,12 +172,15 @@ def mark_outcome(interaction: Interaction, outcome: str, queue_name: str = "") -
 def close_call(
     session: Session, call_sid: str, status: str, duration: str, ended_at: datetime | None = None
 ) -> Interaction | None:
-    """Record a final status: the end time, duration and, if none yet, the outcome."""
+    """Record a final status: the end time, duration and, if none yet, the outcome.
+
+    A duration that is not a plain whole number is left out; the call is closed anyway.
+    """
     interaction = interaction_for(session, call_sid)
     if interaction is None or status not in FINAL_STATUSES:
         return interaction
     interaction.ended_at = interaction.ended_at or ended_at or utcnow()
-    seconds = int(duration) if duration.isdigit() else None
+    seconds = parse_whole(duration)
     interaction.details = {**interaction.details, "status": status, "duration": seconds}
     if not interaction.outcome:
         interaction.outcome = "abandoned_in_ivr" if status == "completed" else status

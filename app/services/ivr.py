@@ -22,6 +22,7 @@ from app.models import Interaction, utcnow
 from app.services import calls, offers, queueing, switches, tasks
 from app.services.flow_registry import FlowRegistry
 from app.twilio.ivr_twiml import CallUrls, render_actions
+from app.twilio.params import parse_fraction
 from app.twilio.state import decode_state, encode_state
 from ivr_flows import (
     Callback,
@@ -93,14 +94,10 @@ def call_key(params: Mapping[str, str]) -> str:
 
 def caller_reply(params: Mapping[str, str]) -> CallerReply:
     """Twilio's ``Digits``, ``SpeechResult`` and ``Confidence``, bounded and never raising."""
-    try:
-        confidence: float | None = float(params.get("Confidence", ""))
-    except ValueError:
-        confidence = None
     return CallerReply(
         digits=params.get("Digits", "")[:MAX_DIGITS],
         speech=params.get("SpeechResult", "")[:MAX_SPEECH],
-        confidence=confidence,
+        confidence=parse_fraction(params.get("Confidence")),
     )
 
 
