@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
 from datetime import datetime
 
@@ -48,7 +49,15 @@ _INSERT_CALL = {
     .returning(_INTERACTIONS.c.id)
     for name, dialect in (("sqlite", sqlite), ("postgresql", postgresql))
 }
-_INSERT_STEP = insert(CallStep.__table__)
+_STEPS = CallStep.__table__
+_INSERT_STEP_PLAIN = insert(_STEPS)
+# A replayed webhook's events are already there: they insert nothing.
+_INSERT_STEP = {
+    name: dialect.insert(_STEPS).on_conflict_do_nothing(
+        index_elements=["interaction_id", "step", "seq"]
+    )
+    for name, dialect in (("sqlite", sqlite), ("postgresql", postgresql))
+}
 _INTERACTION_BY_SID = select(Interaction.id).where(Interaction.twilio_sid == bindparam("sid"))
 
 
@@ -132,8 +141,13 @@ def record_steps(
     interaction_id: int,
     flow_id: str,
     events: Iterable[tuple[str, str, str]],
+    step: str,
 ) -> None:
-    """Append ``(node, event, detail)`` events to the call's IVR trail, in one statement."""
+    """Append ``(node, event, detail)`` events to the call's IVR trail, in one statement.
+
+    ``step`` names the webhook that saw them (``step_key``): the same webhook again, as
+    Twilio retries it, adds nothing, on any process.
+    """
     now = utcnow()
     rows = [
         {
@@ -142,12 +156,24 @@ def record_steps(
             "node_id": node[:64],
             "event": event[:16],
             "detail": detail[:MAX_DETAIL],
+            "step": step[:16],
+            "seq": seq,
             "at": now,
         }
-        for node, event, detail in events
+        for seq, (node, event, detail) in enumerate(events)
     ]
     if rows:
-        session.connection().execute(_INSERT_STEP, rows)
+        connection = session.connection()
+        connection.execute(_INSERT_STEP.get(connection.dialect.name, _INSERT_STEP_PLAIN), rows)
+
+
+def step_key(token: str) -> str:
+    """The key of one webhook of a call's IVR: a digest of the menu state it came with.
+
+    Every prompt's state is new (it counts the prompts heard), so only a replay brings the
+    same state twice; the first webhook, with no state yet, has the key of "".
+    """
+    return hashlib.blake2b(token.encode("utf-8", "replace"), digest_size=8).hexdigest()
 
 
 def navigation_only(session: Session) -> None:

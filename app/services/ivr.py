@@ -79,7 +79,7 @@ def answer_step(token: str, params: Mapping[str, str]) -> str:
     interaction_id = payload.get("i")
     if not isinstance(interaction_id, int):  # a token without its call: find it by CallSid
         interaction_id = calls.interaction_id_for(db.session, params.get("CallSid", ""))
-    call = _Call(params, key, interaction_id=interaction_id, customer_id=None)
+    call = _Call(params, key, interaction_id, customer_id=None, step=calls.step_key(token))
     return _finish(flow, step, caller, call, answered=(state.node_id, reply))
 
 
@@ -114,6 +114,7 @@ class _Call:
     key: str  # call_key(params), made once per request
     interaction_id: int | None
     customer_id: int | None  # only needed when the record is still to be made
+    step: str = calls.step_key("")  # this webhook's key among the call's: replays add nothing
 
 
 def _finish(
@@ -138,13 +139,13 @@ def _finish(
     else:
         calls.navigation_only(db.session)
     try:
-        _record(flow, step, interaction_id, answered)
+        _record(flow, step, interaction_id, answered, call.step)
         db.session.commit()
     except IntegrityError:  # the record in the token is gone (a database restored mid-call)
         db.session.rollback()
         log.warning("interaction %s is gone; recording the call anew", interaction_id)
         interaction_id = _open(flow, call)
-        _record(flow, step, interaction_id, answered)
+        _record(flow, step, interaction_id, answered, call.step)
         db.session.commit()
     if waiting is not None:  # once the record is safe: offer the caller to the best agent
         offers.contact_waiting(waiting.entry.contact_id, known=waiting.entry, free=waiting.free)
@@ -252,7 +253,9 @@ def _record(
     step: Step,
     interaction_id: int,
     answered: tuple[str, CallerReply] | None,
+    webhook_key: str,
 ) -> None:
+    """The step's events on the call's trail, once however often Twilio sends this webhook."""
     events: list[tuple[str, str, str]] = []
     if answered is not None:
         node, reply = answered
@@ -264,7 +267,7 @@ def _record(
     for action in step.actions:
         if isinstance(action, KbAnswer):
             events.append((step.state.node_id, "kb_question", action.question))
-    calls.record_steps(db.session, interaction_id, flow.id, events)
+    calls.record_steps(db.session, interaction_id, flow.id, events, webhook_key)
 
 
 def _reply_event(reply: CallerReply) -> tuple[str, str]:

@@ -1,4 +1,4 @@
-"""webhook values fit: room for SIP and client callers
+"""webhook values fit: room for SIP and client callers, replayed steps recorded once
 
 Revision ID: 0003
 Revises: 0002
@@ -25,9 +25,24 @@ NARROW, WIDE = 32, 255
 def upgrade() -> None:
     for table, column in ADDRESSES:
         _resize(table, column, WIDE)
+    op.add_column(
+        "call_steps", sa.Column("step", sa.String(length=16), server_default="", nullable=False)
+    )
+    op.add_column("call_steps", sa.Column("seq", sa.Integer(), server_default="0", nullable=False))
+    # Rows recorded before replays were recognized: each one its own key.
+    op.execute("UPDATE call_steps SET seq = id")
+    op.create_index(
+        "uq_call_steps_replay", "call_steps", ["interaction_id", "step", "seq"], unique=True
+    )
+    op.drop_index("ix_call_steps_interaction_id", table_name="call_steps")
 
 
 def downgrade() -> None:
+    op.create_index("ix_call_steps_interaction_id", "call_steps", ["interaction_id"])
+    op.drop_index("uq_call_steps_replay", table_name="call_steps")
+    with op.batch_alter_table("call_steps") as batch_op:  # nothing references call_steps
+        batch_op.drop_column("seq")
+        batch_op.drop_column("step")
     for table, column in ADDRESSES:
         _resize(table, column, NARROW)
 
