@@ -126,8 +126,10 @@ def clean(values: Iterable[tuple[str, str]], rules: dict[str, Cleaner]) -> dict[
     cleaned: dict[str, str] = {}
     for name, value in values:
         rule = rules.get(name)
-        kept = rule(value) if rule is not None else clean_text(value)
-        if kept is not None:
+        if rule is None:  # most fields: clean_text, inline (this runs on every webhook)
+            value = value[:TEXT_LIMIT]
+            cleaned[name] = value if value.isprintable() else value.translate(_UNSAFE)
+        elif (kept := rule(value)) is not None:
             cleaned[name] = kept
     return cleaned
 
