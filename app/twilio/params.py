@@ -44,7 +44,8 @@ def clean_text(value: str, limit: int = TEXT_LIMIT) -> str:
 def parse_whole(text: str | None) -> int | None:
     """A count Twilio sent as text: ASCII digits only, capped at ``MAX_WHOLE``; else None.
 
-    ``str.isdigit`` alone takes "²" or "٣", which ``int`` then refuses.
+    ``str.isdigit`` alone takes "²", which ``int`` then refuses; ``int`` takes "٣" and
+    "1_000". Twilio sends plain ASCII digits, so nothing else is a count.
     """
     if not text or not text.isascii() or not text.isdigit():
         return None
