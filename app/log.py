@@ -1,4 +1,12 @@
-"""Logging that names the call, message or job it is about and masks phone numbers."""
+"""Logging that names the call, message or job it is about, masks phone numbers and cannot
+be forged.
+
+Every record through the app's handler is made safe as a whole, in ``ContextFilter``: its
+message and context have their control characters escaped, so a value (a CallSid from an
+unsigned request) never starts a line of its own; its exception text and stack are masked
+too, SQLAlchemy's ``[parameters: ...]`` included, and every line after the record's first
+is indented, so only the app starts a line at the margin.
+"""
 
 from __future__ import annotations
 
@@ -7,23 +15,27 @@ import re
 
 from flask import Flask, g, has_request_context, request
 
-# Phone numbers as they appear in logs: international (+ and 7-15 digits, with separators),
-# North American national format, or a bare run of 10-11 digits. Dates, times, IP addresses
-# and ids do not match these shapes.
+# Phone numbers as they appear in logs: international (+ or its URL encoding %2B, and 7-15
+# digits, with separators), North American national format, or a bare run of 10-11 digits.
+# Dates, times, IP addresses and ids do not match these shapes.
 _PHONE = re.compile(
     r"(?<![\w+])(?:"
-    r"\+\d(?:[\s\-.()]?\d){6,14}"
+    r"(?:\+|%2[Bb])\d(?:[\s\-.()]?\d){6,14}"
     r"|\(?\d{3}\)?[\s.\-]?\d{3}[\s.\-]\d{4}"
     r"|\d{10,11}"
     r")(?![\w.]?\d)"
 )
+# C0 and C1 controls, and the separators some viewers take for a line break.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+_CONTROL_BUT_NEWLINE = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+INDENT = "    "  # the lines of a traceback, under the record they belong to
 
 FORMAT = "%(asctime)s %(levelname)s %(name)s [%(context)s] %(message)s"
 
 
 def mask_phone(number: str) -> str:
     """``+14155550123`` -> ``***0123``: enough to tell calls apart, not to dial."""
-    digits = re.sub(r"\D", "", number)
+    digits = re.sub(r"\D", "", number.replace("%2B", "").replace("%2b", ""))
     if len(digits) < 7:
         return number
     return "***" + digits[-4:]
@@ -32,6 +44,22 @@ def mask_phone(number: str) -> str:
 def mask_phones(text: str) -> str:
     """Mask every phone number found in ``text``."""
     return _PHONE.sub(lambda match: mask_phone(match.group(0)), text)
+
+
+def _escaped(match: re.Match[str]) -> str:
+    return match.group(0).encode("unicode_escape").decode("ascii")
+
+
+def escape_controls(text: str) -> str:
+    """``text`` on one line: a newline becomes ``\\n``, an escape character ``\\x1b``."""
+    return _CONTROL.sub(_escaped, text)
+
+
+def safe_block(text: str) -> str:
+    """A traceback or stack as a record's continuation: masked, its control characters
+    escaped but for its line breaks, every line indented."""
+    lines = _CONTROL_BUT_NEWLINE.sub(_escaped, mask_phones(text)).split("\n")
+    return "\n".join(INDENT + line for line in lines)
 
 
 def _request_context() -> str:
@@ -55,20 +83,42 @@ def _job_context() -> str:
     return f"job={job.id}" if job is not None else ""
 
 
+_TRACEBACKS = logging.Formatter()  # formats exceptions as any handler would
+
+
 class ContextFilter(logging.Filter):
-    """Adds ``record.context`` and masks phone numbers in the message."""
+    """Adds ``record.context``; masks phone numbers and escapes control characters in the
+    whole record (message, context, exception text, stack)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
+        if getattr(record, "made_safe", False):
+            return True  # a record handled twice: once is enough
+        record.made_safe = True
         try:
             context = _request_context() or _job_context()
         except Exception:  # a log line must never fail the request it describes
             context = ""
-        record.context = context or "-"
-        message = record.getMessage()
-        masked = mask_phones(message)
-        if masked != message:
-            record.msg, record.args = masked, None
+        record.context = escape_controls(mask_phones(context)) or "-"
+        _make_safe(record)
         return True
+
+
+def _make_safe(record: logging.LogRecord) -> None:
+    try:
+        message = record.getMessage()
+    except Exception:  # arguments that do not fit the message: logged as they are, safely
+        message = f"{record.msg!s} {record.args!r}"
+        record.msg, record.args = message, None
+    safe = escape_controls(mask_phones(message))
+    if safe != message:
+        record.msg, record.args = safe, None
+    if record.exc_info and not record.exc_text:
+        # Formatters reuse exc_text once set: every handler shows this version.
+        record.exc_text = _TRACEBACKS.formatException(record.exc_info)
+    if record.exc_text:
+        record.exc_text = safe_block(record.exc_text)
+    if record.stack_info:
+        record.stack_info = safe_block(record.stack_info)
 
 
 def configure_logging(app: Flask) -> None:

@@ -1,7 +1,7 @@
 """The SQLAlchemy models, one module per aggregate, imported here so metadata is complete."""
 
 from app.models.agents import Agent, AgentSkill, Role, User
-from app.models.base import Base, utcnow
+from app.models.base import ADDRESS_LENGTH, Base, utcnow
 from app.models.calls import CallStep
 from app.models.cases import Case, CaseStatus
 from app.models.consent import Channel, ConsentEvent, ConsentSource, Purpose
@@ -11,6 +11,7 @@ from app.models.queues import Queue
 from app.models.tasks import Task, TaskKind, TaskStatus
 
 __all__ = [
+    "ADDRESS_LENGTH",
     "Account",
     "Agent",
     "AgentSkill",

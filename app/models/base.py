@@ -10,6 +10,10 @@ from sqlalchemy import DateTime, Enum, MetaData, TypeDecorator
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase
 
+# A caller as Twilio names them: an E.164 number, a SIP URI (``sip:alice@pbx.example.com``)
+# or a client identity (``client:anna``). Webhook values are cut to this at the edge.
+ADDRESS_LENGTH = 255
+
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",

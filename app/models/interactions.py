@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.models.base import Base, str_enum, utcnow
+from app.models.base import ADDRESS_LENGTH, Base, str_enum, utcnow
 
 
 class InteractionChannel(enum.StrEnum):
@@ -44,8 +44,8 @@ class Interaction(Base):
     direction: Mapped[Direction] = mapped_column(str_enum(Direction, "direction"))
     # Twilio's CallSid or MessageSid: replayed webhooks find the interaction they belong to.
     twilio_sid: Mapped[str | None] = mapped_column(String(64), unique=True)
-    from_number: Mapped[str] = mapped_column(String(32), default="")
-    to_number: Mapped[str] = mapped_column(String(32), default="")
+    from_number: Mapped[str] = mapped_column(String(ADDRESS_LENGTH), default="")
+    to_number: Mapped[str] = mapped_column(String(ADDRESS_LENGTH), default="")
     started_at: Mapped[datetime] = mapped_column(default=utcnow)
     ended_at: Mapped[datetime | None]
     queue_id: Mapped[int | None] = mapped_column(ForeignKey("queues.id", ondelete="SET NULL"))

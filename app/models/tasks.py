@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.models.base import Base, str_enum, utcnow
+from app.models.base import ADDRESS_LENGTH, Base, str_enum, utcnow
 
 
 class TaskKind(enum.StrEnum):
@@ -41,7 +41,7 @@ class Task(Base):
         str_enum(TaskStatus, "task_status"), default=TaskStatus.OPEN
     )
     queue: Mapped[str] = mapped_column(String(64))
-    phone: Mapped[str] = mapped_column(String(32))
+    phone: Mapped[str] = mapped_column(String(ADDRESS_LENGTH))
     language: Mapped[str] = mapped_column(String(8), default="en")
     customer_id: Mapped[int | None] = mapped_column(ForeignKey("customers.id", ondelete="SET NULL"))
     interaction_id: Mapped[int | None] = mapped_column(

@@ -22,7 +22,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from app.extensions import db, redis_store
 from app.models import Agent as AgentRow
 from app.models import Direction, Interaction, InteractionChannel, Task, TaskStatus
-from app.services import callback_view, offers, queueing, tasks
+from app.services import callback_policy, callback_view, offers, queueing
 from app.services.desk_errors import DeskError
 from app.twilio.gateway import twilio_gateway
 from routing.model import Presence
@@ -44,6 +44,15 @@ def taken(entry: QueueEntry) -> None:
         redis_store.client.hset(UNDIALED_KEY, _field(entry), entry.agent_id)
 
 
+def _refusal(task: Task | None, number: str) -> str:
+    """Why the callback policy does not let us call ``number`` ("" when it does): refused
+    when the task was made (a limit reached then), or by the policy now."""
+    if task is not None and task.callback_refused:
+        return task.callback_refused
+    verdict = callback_policy.judge(number)
+    return verdict.refusal.value if verdict.refusal else ""
+
+
 def call_back(agent: AgentRow, contact_id: str) -> dict[str, Any]:
     """Place the call to the customer of the agent's accepted callback; once per acceptance."""
     agent_id = str(agent.id)
@@ -52,8 +61,9 @@ def call_back(agent: AgentRow, contact_id: str) -> dict[str, Any]:
     number = task.phone if task is not None else str(entry.payload.get("phone", ""))
     if task is not None and task.status is not TaskStatus.OPEN:
         raise DeskError("this callback is already wrapped up", 409)
-    if not tasks.can_call_back(number):
-        raise DeskError("this number cannot be called back: wrap the contact up", 409)
+    refusal = _refusal(task, number)
+    if refusal:
+        raise DeskError(f"this number is not called back ({refusal}): wrap the contact up", 409)
     claim = DIALING_KEY % (contact_id, repr(entry.accepted_at))
     if not redis_store.client.set(claim, "", nx=True, ex=PLACING_SECONDS):
         raise DeskError("the customer is already being called", 409)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
 from datetime import datetime
 
@@ -10,6 +11,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from app.models import (
+    ADDRESS_LENGTH,
     CallStep,
     Case,
     CaseStatus,
@@ -19,6 +21,7 @@ from app.models import (
     InteractionChannel,
     utcnow,
 )
+from app.twilio.params import parse_whole
 from ivr_flows import Caller
 
 # Twilio's final CallStatus values; anything else is a call still in progress.
@@ -46,7 +49,15 @@ _INSERT_CALL = {
     .returning(_INTERACTIONS.c.id)
     for name, dialect in (("sqlite", sqlite), ("postgresql", postgresql))
 }
-_INSERT_STEP = insert(CallStep.__table__)
+_STEPS = CallStep.__table__
+_INSERT_STEP_PLAIN = insert(_STEPS)
+# A replayed webhook's events are already there: they insert nothing.
+_INSERT_STEP = {
+    name: dialect.insert(_STEPS).on_conflict_do_nothing(
+        index_elements=["interaction_id", "step", "seq"]
+    )
+    for name, dialect in (("sqlite", sqlite), ("postgresql", postgresql))
+}
 _INTERACTION_BY_SID = select(Interaction.id).where(Interaction.twilio_sid == bindparam("sid"))
 
 
@@ -91,8 +102,8 @@ def open_call(
         "channel": InteractionChannel.VOICE,
         "direction": Direction.INBOUND,
         "twilio_sid": sid,
-        "from_number": from_number[:32],
-        "to_number": to_number[:32],
+        "from_number": from_number[:ADDRESS_LENGTH],
+        "to_number": to_number[:ADDRESS_LENGTH],
         "details": {"flow": flow_id},
     }
     connection = session.connection()
@@ -130,8 +141,13 @@ def record_steps(
     interaction_id: int,
     flow_id: str,
     events: Iterable[tuple[str, str, str]],
+    step: str,
 ) -> None:
-    """Append ``(node, event, detail)`` events to the call's IVR trail, in one statement."""
+    """Append ``(node, event, detail)`` events to the call's IVR trail, in one statement.
+
+    ``step`` names the webhook that saw them (``step_key``): the same webhook again, as
+    Twilio retries it, adds nothing, on any process.
+    """
     now = utcnow()
     rows = [
         {
@@ -140,12 +156,24 @@ def record_steps(
             "node_id": node[:64],
             "event": event[:16],
             "detail": detail[:MAX_DETAIL],
+            "step": step[:16],
+            "seq": seq,
             "at": now,
         }
-        for node, event, detail in events
+        for seq, (node, event, detail) in enumerate(events)
     ]
     if rows:
-        session.connection().execute(_INSERT_STEP, rows)
+        connection = session.connection()
+        connection.execute(_INSERT_STEP.get(connection.dialect.name, _INSERT_STEP_PLAIN), rows)
+
+
+def step_key(token: str) -> str:
+    """The key of one webhook of a call's IVR: a digest of the menu state it came with.
+
+    Every prompt's state is new (it counts the prompts heard), so only a replay brings the
+    same state twice; the first webhook, with no state yet, has the key of "".
+    """
+    return hashlib.blake2b(token.encode("utf-8", "replace"), digest_size=8).hexdigest()
 
 
 def navigation_only(session: Session) -> None:
@@ -170,12 +198,15 @@ def mark_outcome(interaction: Interaction, outcome: str, queue_name: str = "") -
 def close_call(
     session: Session, call_sid: str, status: str, duration: str, ended_at: datetime | None = None
 ) -> Interaction | None:
-    """Record a final status: the end time, duration and, if none yet, the outcome."""
+    """Record a final status: the end time, duration and, if none yet, the outcome.
+
+    A duration that is not a plain whole number is left out; the call is closed anyway.
+    """
     interaction = interaction_for(session, call_sid)
     if interaction is None or status not in FINAL_STATUSES:
         return interaction
     interaction.ended_at = interaction.ended_at or ended_at or utcnow()
-    seconds = int(duration) if duration.isdigit() else None
+    seconds = parse_whole(duration)
     interaction.details = {**interaction.details, "status": status, "duration": seconds}
     if not interaction.outcome:
         interaction.outcome = "abandoned_in_ivr" if status == "completed" else status

@@ -23,6 +23,7 @@ from app.services import calls, last_resort, offers, queueing, switches
 from app.services.flow_registry import FlowRegistry
 from app.services.ivr_callbacks import Refused, place_callbacks
 from app.twilio.ivr_twiml import CallUrls, render_actions
+from app.twilio.params import parse_fraction
 from app.twilio.state import decode_state, encode_state
 from ivr_flows import (
     Callback,
@@ -79,7 +80,7 @@ def answer_step(token: str, params: Mapping[str, str]) -> str:
     interaction_id = payload.get("i")
     if not isinstance(interaction_id, int):  # a token without its call: find it by CallSid
         interaction_id = calls.interaction_id_for(db.session, params.get("CallSid", ""))
-    call = _Call(params, key, interaction_id=interaction_id, customer_id=None)
+    call = _Call(params, key, interaction_id, customer_id=None, step=calls.step_key(token))
     return _finish(flow, step, caller, call, answered=(state.node_id, reply))
 
 
@@ -94,14 +95,10 @@ def call_key(params: Mapping[str, str]) -> str:
 
 def caller_reply(params: Mapping[str, str]) -> CallerReply:
     """Twilio's ``Digits``, ``SpeechResult`` and ``Confidence``, bounded and never raising."""
-    try:
-        confidence: float | None = float(params.get("Confidence", ""))
-    except ValueError:
-        confidence = None
     return CallerReply(
         digits=params.get("Digits", "")[:MAX_DIGITS],
         speech=params.get("SpeechResult", "")[:MAX_SPEECH],
-        confidence=confidence,
+        confidence=parse_fraction(params.get("Confidence")),
     )
 
 
@@ -118,6 +115,7 @@ class _Call:
     key: str  # call_key(params), made once per request
     interaction_id: int | None
     customer_id: int | None  # only needed when the record is still to be made
+    step: str = calls.step_key("")  # this webhook's key among the call's: replays add nothing
 
 
 def _finish(
@@ -143,13 +141,13 @@ def _finish(
     else:
         calls.navigation_only(db.session)
     try:
-        _record(flow, step, interaction_id, answered)
+        _record(flow, step, interaction_id, answered, call.step)
         db.session.commit()
     except IntegrityError:  # the record in the token is gone (a database restored mid-call)
         db.session.rollback()
         log.warning("interaction %s is gone; recording the call anew", interaction_id)
         interaction_id = _open(flow, call)
-        _record(flow, step, interaction_id, answered)
+        _record(flow, step, interaction_id, answered, call.step)
         db.session.commit()
     if waiting is not None:  # once the record is safe: offer the caller to the best agent
         offers.contact_waiting(waiting.entry.contact_id, known=waiting.entry, free=waiting.free)
@@ -246,7 +244,9 @@ def _record(
     step: Step,
     interaction_id: int,
     answered: tuple[str, CallerReply] | None,
+    webhook_key: str,
 ) -> None:
+    """The step's events on the call's trail, once however often Twilio sends this webhook."""
     events: list[tuple[str, str, str]] = []
     if answered is not None:
         node, reply = answered
@@ -258,7 +258,7 @@ def _record(
     for action in step.actions:
         if isinstance(action, KbAnswer):
             events.append((step.state.node_id, "kb_question", action.question))
-    calls.record_steps(db.session, interaction_id, flow.id, events)
+    calls.record_steps(db.session, interaction_id, flow.id, events, webhook_key)
 
 
 def _reply_event(reply: CallerReply) -> tuple[str, str]:

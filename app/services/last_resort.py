@@ -18,6 +18,7 @@ from app.services.callback_policy import Refusal
 from app.services.callback_promises import Request, keep_message, promise_callback
 from app.services.hold_messages import say_text
 from app.twilio.ivr_twiml import locale
+from app.twilio.params import parse_whole
 from ivr_flows import Play, Say
 
 MESSAGE_KEY = "2"  # offered a person or a message: this key leaves a message
@@ -165,8 +166,6 @@ def voicemail_left(queue_name: str, language: str, form: Mapping[str, str]) -> s
 
 
 def whole_number(value: str | None) -> int:
-    """A count Twilio sent as text (seconds, a position), 0 when missing or garbled."""
-    try:
-        return max(0, int(value or 0))
-    except ValueError:
-        return 0
+    """A count Twilio sent as text (seconds, a position), 0 when missing or garbled; never
+    more than an Integer column holds."""
+    return parse_whole(value) or 0

@@ -19,7 +19,7 @@ from sqlalchemy import select
 
 from app.extensions import db, redis_store
 from app.models import Task, TaskStatus
-from app.services import callback_policy, connecting, queueing
+from app.services import callback_attempts, callback_policy, connecting, queueing
 from app.services.routing_data import customer_history, customer_value
 from routing import Contact, prioritize, store_score
 from routing.entries import EntryState
@@ -81,7 +81,7 @@ def back_in_line(task: Task) -> bool:
     the customer (the task then waits for their wrap-up). Whether it went in line."""
     contact = contact_id(task.id)
     try:
-        redis_store.client.delete(connecting.ATTEMPTS_KEY % contact)
+        redis_store.client.delete(callback_attempts.ATTEMPTS_KEY % contact)
         entry = queueing.store().entry(contact)
         if entry is not None and entry.state in _LEFT_ALONE:
             return False

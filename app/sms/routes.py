@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app
 
-from app.twilio.security import check_twilio_signature
+from app.twilio.security import accept_webhook
 from app.twilio.twiml import sms_apology, twiml_response
 
 bp = Blueprint("sms", __name__, url_prefix="/sms")
-bp.before_request(check_twilio_signature)
+bp.before_request(accept_webhook)
 
 
 @bp.post("/fallback")

@@ -40,9 +40,9 @@ class CallUrls:
 
 
 def locale(language: str) -> str:
-    """Twilio's speech locale for a flow language code (``es`` -> ``es-US``)."""
-    known = LANGUAGES.get(language)
-    return known.locale if known else language
+    """Twilio's speech locale for a flow language code (``es`` -> ``es-US``); English's for
+    a code the system does not speak, which is never passed on to Twilio."""
+    return _builtin(language).locale
 
 
 def _builtin(language: str) -> Language:

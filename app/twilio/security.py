@@ -1,4 +1,5 @@
-"""Checks that a webhook really comes from Twilio, before anything else runs."""
+"""Checks that a webhook really comes from Twilio, before anything else runs; then cleans
+its values (``params``) for the views."""
 
 from __future__ import annotations
 
@@ -13,6 +14,8 @@ from twilio.request_validator import (
     RequestValidator,
     get_signature_algorithm,
 )
+
+from app.twilio import params
 
 log = logging.getLogger(__name__)
 
@@ -100,3 +103,10 @@ def check_twilio_signature() -> None:
         request.remote_addr,
     )
     abort(403)
+
+
+def accept_webhook() -> None:
+    """``before_request`` hook for webhook blueprints: 403 unless Twilio signed the request
+    (on the raw form, as Twilio signed it); then its values are cleaned for the views."""
+    check_twilio_signature()
+    params.clean_request()

@@ -2,16 +2,18 @@
 
 Every view answers with TwiML that reaches a person whatever fails underneath: any error
 while answering apologizes and dials ``FALLBACK_NUMBER`` (see ``answers_or_dials_a_human``).
-The agent's own leg and status callbacks carry on instead (``lets_the_call_go_on``).
+The agent's own leg and status callbacks carry on instead (``lets_the_call_go_on``). Views
+read Twilio's values only through ``params``: checked, then cleaned, before a view runs.
 """
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, request
+from flask import Blueprint, current_app
 
 from app.extensions import db
 from app.services import calls, connecting, hold, ivr, last_resort
-from app.twilio.security import check_twilio_signature
+from app.twilio import params
+from app.twilio.security import accept_webhook
 from app.twilio.twiml import dial_fallback, twiml_response
 from app.voice.faults import (
     EMPTY,
@@ -22,7 +24,7 @@ from app.voice.faults import (
 )
 
 bp = Blueprint("voice", __name__, url_prefix="/voice")
-bp.before_request(check_twilio_signature)
+bp.before_request(accept_webhook)
 
 
 @bp.post("/fallback")
@@ -35,21 +37,21 @@ def fallback() -> TwiML:
 @answers_or_dials_a_human
 def incoming() -> TwiML:
     """A call comes in: identify the caller, pick the flow for the number called, start it."""
-    return twiml_response(ivr.answer_incoming(request.form))
+    return twiml_response(ivr.answer_incoming(params.form()))
 
 
 @bp.post("/step")
 @answers_or_dials_a_human
 def step() -> TwiML:
     """The caller answered a prompt (keys, speech or silence): the flow's next step."""
-    return twiml_response(ivr.answer_step(request.args.get("s", ""), request.form))
+    return twiml_response(ivr.answer_step(params.args().get("s", ""), params.form()))
 
 
 @bp.post("/status")
 @answers_or_dials_a_human
 def status() -> TwiML:
     """Call status changes: close the interaction with its duration and outcome."""
-    form = request.form
+    form = params.form()
     calls.close_call(
         db.session,
         form.get("CallSid", ""),
@@ -65,74 +67,70 @@ def status() -> TwiML:
 @leaves_the_queue_on_error
 def hold_music() -> TwiML:
     """The Enqueue wait URL: what a waiting caller hears, until the wait grows too long."""
-    args = request.args
-    return twiml_response(hold.waiting(args.get("q", ""), request.form, args.get("l", "en")))
+    args = params.args()
+    return twiml_response(hold.waiting(args.get("q", ""), params.form(), args["l"]))
 
 
 @bp.post("/hold-key")
 @leaves_the_queue_on_error
 def hold_key() -> TwiML:
     """A key pressed on hold: 1 keeps the caller's place by callback."""
-    args = request.args
-    return twiml_response(hold.hold_choice(args.get("q", ""), request.form, args.get("l", "en")))
+    args = params.args()
+    return twiml_response(hold.hold_choice(args.get("q", ""), params.form(), args["l"]))
 
 
 @bp.post("/queue-exit")
 @answers_or_dials_a_human
 def queue_exit() -> TwiML:
     """The caller left the queue: after a conversation, goodbye; else overflow or a person."""
-    args = request.args
-    return twiml_response(hold.left_queue(args.get("q", ""), request.form, args.get("l", "en")))
+    args = params.args()
+    return twiml_response(hold.left_queue(args.get("q", ""), params.form(), args["l"]))
 
 
 @bp.post("/fallback-result")
 @answers_or_dials_a_human
 def fallback_result() -> TwiML:
     """The fallback line did not answer: the caller leaves a message for a callback."""
-    return twiml_response(last_resort.after_fallback(request.form, request.args.get("l", "en")))
+    return twiml_response(last_resort.after_fallback(params.form(), params.args()["l"]))
 
 
 @bp.post("/no-message")
 @answers_or_dials_a_human
 def no_message() -> TwiML:
     """Nobody answered the fallback line and nothing was recorded: a callback, if we can."""
-    return twiml_response(last_resort.no_message(request.form, request.args.get("l", "en")))
+    return twiml_response(last_resort.no_message(params.form(), params.args()["l"]))
 
 
 @bp.post("/callback-refused")
 @answers_or_dials_a_human
 def callback_refused() -> TwiML:
     """A caller we will not call back chose: a message, or (anything else) a person."""
-    args = request.args
-    return twiml_response(
-        last_resort.refused_choice(request.form, args.get("q", ""), args.get("l", "en"))
-    )
+    args = params.args()
+    return twiml_response(last_resort.refused_choice(params.form(), args.get("q", ""), args["l"]))
 
 
 @bp.post("/dial-result")
 @answers_or_dials_a_human
 def dial_result() -> TwiML:
     """A transfer ended: if nobody answered, the fallback line."""
-    return twiml_response(last_resort.after_dial(request.form, request.args.get("l", "en")))
+    return twiml_response(last_resort.after_dial(params.form(), params.args()["l"]))
 
 
 @bp.post("/voicemail")
 @answers_or_dials_a_human
 def voicemail() -> TwiML:
     """A message was recorded: it becomes a callback task for a person."""
-    args = request.args
-    return twiml_response(
-        last_resort.voicemail_left(args.get("q", ""), args.get("l", "en"), request.form)
-    )
+    args = params.args()
+    return twiml_response(last_resort.voicemail_left(args.get("q", ""), args["l"], params.form()))
 
 
 @bp.post("/connect")
 @answers_or_dials_a_human
 def connect() -> TwiML:
     """A caller taken out of the queue for an agent: ring the agent."""
-    a = request.args
+    a = params.args()
     return twiml_response(
-        connecting.connect(a.get("agent", ""), a.get("c", ""), a.get("q", ""), a.get("l", "en"))
+        connecting.connect(a.get("agent", ""), a.get("c", ""), a.get("q", ""), a["l"])
     )
 
 
@@ -140,19 +138,18 @@ def connect() -> TwiML:
 @lets_the_call_go_on
 def whisper() -> TwiML:
     """The agent picked up: the contact counts as answered (on the agent's own leg)."""
-    return twiml_response(
-        connecting.agent_answered(request.args.get("agent", ""), request.args.get("c", ""))
-    )
+    a = params.args()
+    return twiml_response(connecting.agent_answered(a.get("agent", ""), a.get("c", "")))
 
 
 @bp.post("/connect-result")
 @answers_or_dials_a_human
 def connect_result() -> TwiML:
     """The agent's leg ended: if they never answered, the caller goes back to their place."""
-    a = request.args
+    a = params.args()
     return twiml_response(
         connecting.after_ring(
-            a.get("agent", ""), a.get("c", ""), a.get("q", ""), a.get("l", "en"), request.form
+            a.get("agent", ""), a.get("c", ""), a.get("q", ""), a["l"], params.form()
         )
     )
 
@@ -161,18 +158,17 @@ def connect_result() -> TwiML:
 @answers_or_dials_a_human
 def callback_connect() -> TwiML:
     """The customer answered our callback: ring the agent who took it."""
-    return twiml_response(
-        connecting.callback_answered(request.args.get("agent", ""), request.args.get("c", ""))
-    )
+    a = params.args()
+    return twiml_response(connecting.callback_answered(a.get("agent", ""), a.get("c", "")))
 
 
 @bp.post("/callback-result")
 @answers_or_dials_a_human
 def callback_result() -> TwiML:
     """The callback's agent leg ended: a missed one goes back in line."""
-    a = request.args
+    a = params.args()
     return twiml_response(
-        connecting.after_callback(a.get("agent", ""), a.get("c", ""), request.form)
+        connecting.after_callback(a.get("agent", ""), a.get("c", ""), params.form())
     )
 
 
@@ -180,6 +176,6 @@ def callback_result() -> TwiML:
 @lets_the_call_go_on
 def callback_status() -> TwiML:
     """The call to a callback's customer ended: if nobody talked, it is tried again later."""
-    a = request.args
-    connecting.callback_ended(a.get("agent", ""), a.get("c", ""), request.form, a.get("t", ""))
+    a = params.args()
+    connecting.callback_ended(a.get("agent", ""), a.get("c", ""), params.form(), a.get("t", ""))
     return twiml_response(EMPTY)

@@ -11,6 +11,8 @@ OPEN = datetime(2026, 11, 24, 15, 0, tzinfo=UTC)
 CLOSED = datetime(2026, 11, 22, 18, 0, tzinfo=UTC)
 MAIN_LINE = "+15558675310"
 FALLBACK = "+15005550006"
+SIP_CALLER = "sip:alice.johnson@pbx.example.com"  # 33 characters: a caller ID, not a number
+RECORDING = "https://api.twilio.com/2010-04-01/Accounts/AC1/Recordings/RE1"
 
 
 def twiml(response) -> ET.Element:  # type: ignore[no-untyped-def]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.log import mask_phone, mask_phones
+from app.log import escape_controls, mask_phone, mask_phones
 
 
 @pytest.mark.parametrize(
@@ -54,3 +54,15 @@ def test_dates_addresses_and_ids_are_not_taken_for_phone_numbers(line):
 )
 def test_national_formats_are_masked_too(line, masked):
     assert mask_phones(line) == masked
+
+
+def test_url_encoded_numbers_are_masked_too():
+    line = "POST /2010-04-01/Calls.json To=%2B14155550123&From=%2b15558675310"
+
+    assert mask_phones(line) == "POST /2010-04-01/Calls.json To=***0123&From=***5310"
+
+
+def test_control_characters_are_escaped_so_a_value_stays_on_its_line():
+    assert escape_controls("CA1\r\nforged\x1b[31m\u2028\x00") == (
+        "CA1\\r\\nforged\\x1b[31m\\u2028\\x00"
+    )
