@@ -18,21 +18,52 @@ from app.services import offer_sweeper
 log = logging.getLogger(__name__)
 
 
+# The URLs to paste into Twilio's console for a number (README says the same).
+TWILIO_WEBHOOKS = (
+    ("A call comes in", "/voice/incoming"),
+    ("Primary handler fails (voice)", "/voice/fallback"),
+    ("Call status changes", "/voice/status"),
+    ("A message comes in", "/sms/incoming"),
+    ("Primary handler fails (messaging)", "/sms/fallback"),
+    ("Status callback (messaging)", "/sms/status"),
+)
+
+
 @click.command("worker")
 @click.option("--burst", is_flag=True, help="Work until the queues are empty, then exit.")
 @click.option("--no-sweeper", is_flag=True, help="Do not run the offer sweep beside the worker.")
 @with_appcontext
 def worker_command(burst: bool, no_sweeper: bool) -> None:
     """Run an RQ worker for the app's queues, and the offer sweep beside it."""
-    from rq import Worker
-
     queues = [redis_store.queue(name) for name in redis_store.QUEUE_NAMES]
     sweeper = None if burst or no_sweeper else _start_sweeper()
     try:
-        Worker(queues, connection=redis_store.client).work(burst=burst, with_scheduler=True)
+        _worker_class()(queues, connection=redis_store.client).work(
+            burst=burst, with_scheduler=True
+        )
     finally:
         if sweeper is not None:
             _stop(sweeper)
+
+
+def _worker_class() -> type[Any]:
+    """RQ's worker, with a command channel (pubsub) thread that stops within a second.
+
+    RQ's thread waits up to 60 s per read, and redis-py 8.2's ``stop()`` waits for the
+    thread: a warm shutdown (SIGTERM) could take a minute, past the 10 s docker gives a
+    container before SIGKILL, and a job in hand would be lost.
+    """
+    from rq import Worker
+
+    class HelplineWorker(Worker):  # type: ignore[misc]
+        def subscribe(self) -> None:
+            self.pubsub = self.connection.pubsub()
+            self.pubsub.subscribe(**{self.pubsub_channel_name: self.handle_payload})
+            self.pubsub_thread = self.pubsub.run_in_thread(
+                sleep_time=1, daemon=True, exception_handler=self._pubsub_exception_handler
+            )
+
+    return HelplineWorker
 
 
 def _start_sweeper() -> subprocess.Popen[bytes]:
@@ -79,14 +110,7 @@ def _print_urls(host: str, port: int) -> None:
     click.echo(f"Helpline is starting on http://{host}:{port}")
     click.echo(f"  health check:         {base}/healthz")
     click.echo("  Twilio webhooks (paste into the console for your number):")
-    for label, path in (
-        ("A call comes in", "/voice/incoming"),
-        ("Primary handler fails (voice)", "/voice/fallback"),
-        ("Call status changes", "/voice/status"),
-        ("A message comes in", "/sms/incoming"),
-        ("Primary handler fails (messaging)", "/sms/fallback"),
-        ("Status callback (messaging)", "/sms/status"),
-    ):
+    for label, path in TWILIO_WEBHOOKS:
         click.echo(f"    {label + ':':36} {base}{path}")
 
 
