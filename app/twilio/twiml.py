@@ -9,6 +9,10 @@ from twilio.twiml.voice_response import VoiceResponse
 
 from ivr_flows.languages import LANGUAGES
 
+CALL_US_SMS = (
+    "Thanks for your message. We can't answer texts on this number yet: "
+    "please call us on {number} to talk to a person."
+)
 SORRY_SMS = (
     "Sorry, we can't answer texts right now. Please try again later, "
     "or call us on {number} to talk to a person."
@@ -35,6 +39,13 @@ def sms_apology(number: str) -> str:
     """Tell a texter we cannot answer now and how to reach a person."""
     response = MessagingResponse()
     response.message(SORRY_SMS.format(number=number))
+    return str(response)
+
+
+def sms_call_us(number: str) -> str:
+    """Until texts are answered here: tell a texter how to reach a person by phone."""
+    response = MessagingResponse()
+    response.message(CALL_US_SMS.format(number=number))
     return str(response)
 
 
