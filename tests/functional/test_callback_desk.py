@@ -300,6 +300,6 @@ def test_a_number_that_cannot_be_called_back_is_shown_as_such_and_only_wrapped_u
 
     assert view["number"] == "+266696687"
     assert refused.status_code == 409
-    assert "cannot be called back" in refused.get_json()["error"]
+    assert "not called back (withheld)" in refused.get_json()["error"]
     assert finish(ana, contact, "no_number").get_json()["state"] == "available"
     assert len(twilio_api.calls) == 0
