@@ -70,6 +70,36 @@ def test_sms_fallback_apologizes_and_gives_the_human_line(twilio_post):
     assert FALLBACK_NUMBER in message.text
 
 
+def text(**fields: str) -> dict[str, str]:
+    """An inbound message webhook's form, as Twilio sends it."""
+    return {
+        "MessageSid": "SM" + "1" * 32,
+        "AccountSid": "AC" + "a1" * 16,
+        "From": "+14155550123",
+        "To": "+15558675310",
+        "Body": "my internet is down",
+        "NumMedia": "0",
+        "SmsStatus": "received",
+        "ApiVersion": "2010-04-01",
+        **fields,
+    }
+
+
+def test_a_text_is_answered_with_the_way_to_a_person_by_phone(twilio_post):
+    response = twilio_post("/sms/incoming", text())
+
+    message = ET.fromstring(response.data).find("Message")
+    assert response.status_code == 200
+    assert FALLBACK_NUMBER in message.text and "talk to a person" in message.text
+
+
+def test_an_opt_out_twilio_already_answered_gets_no_second_reply(twilio_post):
+    response = twilio_post("/sms/incoming", text(Body="STOP", OptOutType="STOP"))
+
+    assert response.status_code == 200
+    assert ET.fromstring(response.data).find("Message") is None
+
+
 def test_unsigned_webhook_is_refused(client):
     response = client.post("/voice/fallback", data=call_params())
 
