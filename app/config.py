@@ -61,8 +61,11 @@ def load_settings(instance_path: str, environ: Mapping[str, str] | None = None) 
         or "http://com.twilio.music.classical.s3.amazonaws.com/BusyStrings.mp3",
         # Twilio's webhooks are a few kilobytes; nothing we accept comes near this.
         "MAX_CONTENT_LENGTH": 1024 * 1024,
-        # Seconds a health check or a fault-path store call may block before giving up.
-        "STORE_TIMEOUT": float(env.get("STORE_TIMEOUT", "2")),
+        # Seconds a database or Redis call may wait within a web request before the store
+        # counts as down (commands and workers wait longer for a lock).
+        "STORE_TIMEOUT": _seconds(env, "STORE_TIMEOUT", 2.0),
+        # Seconds a voice webhook may take before it stops and answers with a person anyway.
+        "WEBHOOK_DEADLINE": _seconds(env, "WEBHOOK_DEADLINE", 5.0),
         # Seconds an agent has to accept a contact offered to them before it goes to the
         # next agent and they are set away.
         "OFFER_TIMEOUT": _seconds(env, "OFFER_TIMEOUT", 20.0),
@@ -78,6 +81,7 @@ def check_settings(settings: Mapping[str, Any]) -> None:
         )
     if not settings["OFFER_TIMEOUT"] > 0:
         raise ConfigError(f"OFFER_TIMEOUT must be above 0 seconds, not {settings['OFFER_TIMEOUT']}")
+    _check_webhook_time(settings)
     if environment != "production":
         return
     for name in REQUIRED_IN_PRODUCTION:
@@ -87,4 +91,22 @@ def check_settings(settings: Mapping[str, Any]) -> None:
         raise ConfigError(
             "TWILIO_VALIDATE_SIGNATURES may be turned off for local development only, "
             "not when HELPLINE_ENV=production"
+        )
+
+
+# Twilio gives up on a webhook after 15 s. A SQLite lock wait begun just before the deadline
+# cannot be cut short and may run STORE_TIMEOUT past it; 3 s are left for the network.
+MOST_WEBHOOK_SECONDS = 12.0
+
+
+def _check_webhook_time(settings: Mapping[str, Any]) -> None:
+    """Refuse waits that would let a webhook answer after Twilio has given up on it."""
+    deadline, store = settings["WEBHOOK_DEADLINE"], settings["STORE_TIMEOUT"]
+    for name, value in (("STORE_TIMEOUT", store), ("WEBHOOK_DEADLINE", deadline)):
+        if not value > 0:
+            raise ConfigError(f"{name} must be above 0 seconds, not {value:g}")
+    if not deadline + store <= MOST_WEBHOOK_SECONDS:
+        raise ConfigError(
+            f"WEBHOOK_DEADLINE plus STORE_TIMEOUT must be at most {MOST_WEBHOOK_SECONDS:g} "
+            f"seconds, as Twilio gives up on a webhook after 15, not {deadline:g} + {store:g}"
         )
