@@ -16,21 +16,28 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from app.store_waits import bound_waits
+
 
 def make_engine(url: str, timeout: float = 2.0) -> Engine:
-    """An engine for ``url`` that fails fast when the server is unreachable."""
+    """An engine for ``url`` whose every wait within a web request is bounded by ``timeout``.
+
+    Commands and jobs wait longer for a lock (see ``app.store_waits``).
+    """
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"timeout": 15})
+        engine = create_engine(url, connect_args={"timeout": timeout})
         event.listen(engine, "connect", _sqlite_pragmas)
-        return engine
-    return create_engine(
-        url,
-        pool_pre_ping=True,
-        connect_args={"connect_timeout": max(1, int(timeout))},
-    )
+    else:
+        engine = create_engine(
+            url,
+            pool_pre_ping=True,
+            connect_args={"connect_timeout": max(1, int(timeout))},
+        )
+    bound_waits(engine, timeout)
+    return engine
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -40,7 +47,6 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     # With WAL, NORMAL never corrupts the database; a power cut may lose the last commits.
     cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute("PRAGMA busy_timeout=15000")
     cursor.close()
 
 

@@ -1,0 +1,93 @@
+"""Inside Twilio's 15 seconds: a webhook whose store stalls still answers with a person.
+
+Twilio waits 15 s for a webhook's TwiML, then gives up on it. The elapsed times asserted
+here are correctness bounds (the caller must hear a person before Twilio gives up), far
+wider than what the app takes: about one ``STORE_TIMEOUT`` or one ``WEBHOOK_DEADLINE``.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from flask import Flask
+from sqlalchemy import func, select
+
+from app.extensions import db
+from app.models import Customer
+from tests.functional.voice import FALLBACK, MAIN_LINE, OPEN, destination, twiml
+from tests.integration.stalled import write_lock_held_elsewhere
+from tests.support import call_params, signed_post
+
+pytestmark = pytest.mark.slow
+
+STORE_TIMEOUT = 1.0
+DEADLINE = 2.0
+IN_TIME = 5.0  # well inside Twilio's 15 s; the app needs about 1-2 s here
+
+
+@pytest.fixture
+def voice_app(make_app: Callable[..., Flask]) -> Callable[..., Flask]:
+    """Apps with short store waits and deadline, whose main line is open."""
+
+    def make(**settings: Any) -> Flask:
+        app = make_app(STORE_TIMEOUT=STORE_TIMEOUT, WEBHOOK_DEADLINE=DEADLINE, **settings)
+        app.config["CLOCK"] = lambda: OPEN
+        return app
+
+    return make
+
+
+def timed_post(app: Flask, path: str, params: dict[str, str]) -> tuple[Any, float]:
+    """Post a signed webhook; the response and the seconds it took."""
+    started = time.monotonic()
+    response = signed_post(app.test_client(), path, params)
+    return response, time.monotonic() - started
+
+
+def agent_leg(call_sid: str) -> str:
+    return f"/voice/whisper?agent=1&c={call_sid}"
+
+
+def test_a_call_reaches_a_person_in_time_while_another_process_holds_the_write_lock(
+    voice_app, database_url, redis_client
+):
+    app = voice_app(DATABASE_URL=database_url)
+
+    with write_lock_held_elsewhere(database_url):
+        response, elapsed = timed_post(app, "/voice/incoming", call_params(To=MAIN_LINE))
+
+    assert destination(twiml(response)) == ("dial", FALLBACK)
+    assert elapsed < IN_TIME
+
+
+def test_the_agents_leg_goes_on_in_time_while_another_process_holds_the_write_lock(
+    voice_app, database_url, redis_client
+):
+    app = voice_app(DATABASE_URL=database_url)
+    caller = call_params(To=MAIN_LINE)
+    twiml(signed_post(app.test_client(), "/voice/incoming", caller))  # the call is on record
+
+    with write_lock_held_elsewhere(database_url):
+        response, elapsed = timed_post(app, agent_leg(caller["CallSid"]), caller)
+
+    root = twiml(response)
+    assert len(root) == 0  # empty: Twilio bridges the agent to the caller
+    assert elapsed < IN_TIME
+
+
+def test_a_command_waits_out_a_lock_for_longer_than_a_webhook_would(
+    app, runner, database_url, tmp_path
+):
+    # A caller cannot wait, an import can: it waits for the lock instead of failing.
+    customers = tmp_path / "customers.csv"
+    customers.write_text("phone,name\n+14155550123,Ana Garcia\n", encoding="utf-8")
+    held = app.config["STORE_TIMEOUT"] + 1.5
+
+    with write_lock_held_elsewhere(database_url, seconds=held, table="customers"):
+        result = runner.invoke(args=["customers", "import", str(customers)])
+
+    assert result.exit_code == 0, result.output
+    assert db.session.scalar(select(func.count()).select_from(Customer)) == 1
