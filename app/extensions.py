@@ -31,11 +31,9 @@ def make_engine(url: str, timeout: float = 2.0) -> Engine:
         engine = create_engine(url, connect_args={"timeout": timeout})
         event.listen(engine, "connect", _sqlite_pragmas)
     else:
-        engine = create_engine(
-            url,
-            pool_pre_ping=True,
-            connect_args={"connect_timeout": max(1, int(timeout))},
-        )
+        # No pool_pre_ping: store_waits pings on checkout, once the request's deadline knows
+        # the connection and can break it if the server hangs.
+        engine = create_engine(url, connect_args={"connect_timeout": max(1, int(timeout))})
     bound_waits(engine, timeout)
     return engine
 
@@ -71,6 +69,19 @@ class Database:
             g.db_session = current_app.extensions["db.sessionmaker"]()
         session: Session = g.db_session
         return session
+
+    def end_transaction(self) -> None:
+        """Roll back what the current session left open (reads, or a write that failed)."""
+        session = g.get("db_session")
+        if session is not None and session.in_transaction():
+            session.rollback()
+
+    def discard_session(self) -> None:
+        """Drop the current session and throw its connection away, without a word to the
+        server (it may be hung, or mid-statement); the server rolls the transaction back."""
+        session = g.pop("db_session", None)
+        if session is not None:
+            session.invalidate()
 
     @staticmethod
     def _close_session(_exc: BaseException | None) -> None:

@@ -7,18 +7,21 @@ wider than what the app takes: about one ``STORE_TIMEOUT`` or one ``WEBHOOK_DEAD
 
 from __future__ import annotations
 
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
 from flask import Flask
+from rq.timeouts import UnixSignalDeathPenalty
 from sqlalchemy import func, select
+from sqlalchemy.engine import make_url
 
 from app.extensions import db
-from app.models import Customer
+from app.models import Customer, Interaction
 from tests.functional.voice import FALLBACK, MAIN_LINE, OPEN, destination, twiml
-from tests.integration.stalled import write_lock_held_elsewhere
+from tests.integration.stalled import FreezingProxy, HungPostgres, write_lock_held_elsewhere
 from tests.support import call_params, signed_post
 
 pytestmark = pytest.mark.slow
@@ -38,6 +41,13 @@ def voice_app(make_app: Callable[..., Flask]) -> Callable[..., Flask]:
         return app
 
     return make
+
+
+@pytest.fixture
+def hung_postgres() -> Iterator[HungPostgres]:
+    server = HungPostgres()
+    yield server
+    server.close()
 
 
 def timed_post(app: Flask, path: str, params: dict[str, str]) -> tuple[Any, float]:
@@ -91,3 +101,95 @@ def test_a_command_waits_out_a_lock_for_longer_than_a_webhook_would(
 
     assert result.exit_code == 0, result.output
     assert db.session.scalar(select(func.count()).select_from(Customer)) == 1
+
+
+@pytest.mark.parametrize(
+    ("path", "kind"),
+    [
+        ("/voice/incoming", "dial"),
+        ("/voice/hold?q=general&l=en", "leave"),
+        (agent_leg("CA-the-caller"), "empty"),
+    ],
+    ids=["incoming call", "hold music", "agent's leg"],
+)
+def test_each_webhook_answers_its_own_fallback_in_time_when_the_database_stops_answering(
+    voice_app, hung_postgres, redis_client, path, kind
+):
+    app = voice_app(DATABASE_URL=hung_postgres.url())
+    params = call_params(To=MAIN_LINE, QueueTime="30", QueuePosition="1")
+
+    response, elapsed = timed_post(app, path, params)
+
+    assert answer_kind(twiml(response)) == kind
+    assert elapsed < IN_TIME
+
+
+def answer_kind(root: Any) -> str:
+    """What the caller gets: a person dialled, out of the queue, or the call going on."""
+    if destination(root) == ("dial", FALLBACK):
+        return "dial"
+    if root.find("Leave") is not None:
+        return "leave"
+    return "empty" if len(root) == 0 else "other"
+
+
+def test_a_call_still_reaches_a_person_in_time_after_a_job_ran_in_the_same_process(
+    voice_app, hung_postgres, redis_client
+):
+    app = voice_app(DATABASE_URL=hung_postgres.url())
+    with UnixSignalDeathPenalty(30):  # an RQ job's timeout: SIGALRM's handler reset after it
+        pass
+
+    response, elapsed = timed_post(app, "/voice/incoming", call_params(To=MAIN_LINE))
+
+    assert destination(twiml(response)) == ("dial", FALLBACK)
+    assert elapsed < IN_TIME
+
+
+def test_a_call_answered_off_the_main_thread_also_reaches_a_person_in_time(
+    voice_app, hung_postgres, redis_client
+):
+    app = voice_app(DATABASE_URL=hung_postgres.url())
+    answers: list[tuple[Any, float]] = []
+    params = call_params(To=MAIN_LINE)
+    worker = threading.Thread(
+        target=lambda: answers.append(timed_post(app, "/voice/incoming", params)), daemon=True
+    )
+
+    worker.start()
+    worker.join(timeout=30)
+
+    response, elapsed = answers[0]
+    assert destination(twiml(response)) == ("dial", FALLBACK)
+    assert elapsed < IN_TIME
+
+
+@pytest.fixture
+def proxy(database_url: str) -> Iterator[FreezingProxy]:
+    url = make_url(database_url)
+    if url.get_backend_name() != "postgresql":
+        pytest.skip("needs a real PostgreSQL server to stand in front of (TEST_DATABASE_URL)")
+    server = FreezingProxy((url.host or "127.0.0.1", url.port or 5432))
+    yield server
+    server.close()
+
+
+def test_a_database_that_hangs_mid_call_costs_one_call_its_menu_and_nothing_else(
+    voice_app, proxy, database_url, redis_client
+):
+    app = voice_app(DATABASE_URL=proxy.url_for(database_url))
+    first = signed_post(app.test_client(), "/voice/incoming", call_params(To=MAIN_LINE))
+    proxy.freeze()
+
+    stalled, elapsed = timed_post(app, "/voice/incoming", call_params(To=MAIN_LINE))
+    proxy.thaw()
+    after = signed_post(app.test_client(), "/voice/incoming", call_params(To=MAIN_LINE))
+
+    assert twiml(first).find("Gather") is not None
+    assert destination(twiml(stalled)) == ("dial", FALLBACK)
+    assert elapsed < IN_TIME
+    # The stalled connection was thrown away, not handed to the next call mid-statement.
+    assert twiml(after).find("Gather") is not None
+    with app.app_context():
+        recorded = db.session.scalar(select(func.count()).select_from(Interaction))
+    assert recorded == 2  # the first and the last call: the stalled one left nothing behind
