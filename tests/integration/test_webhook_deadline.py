@@ -124,6 +124,18 @@ def test_each_webhook_answers_its_own_fallback_in_time_when_the_database_stops_a
     assert elapsed < IN_TIME
 
 
+def test_the_health_check_says_the_database_is_down_in_time_when_it_stops_answering(
+    voice_app, hung_postgres, redis_client
+):
+    client = voice_app(DATABASE_URL=hung_postgres.url()).test_client()
+    started = time.monotonic()
+
+    response = client.get("/healthz")
+
+    assert (response.status_code, response.json["database"]) == (503, "down")
+    assert time.monotonic() - started < IN_TIME
+
+
 def answer_kind(root: Any) -> str:
     """What the caller gets: a person dialled, out of the queue, or the call going on."""
     if destination(root) == ("dial", FALLBACK):
