@@ -6,17 +6,23 @@ factory runs, and connections are opened on first use.
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import Any
 
 import redis
-from flask import Flask, current_app, g
+from flask import Flask, current_app, g, has_request_context
 from rq import Queue
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from app.deadline import DeadlineExceeded, within
 from app.store_waits import bound_waits
+
+log = logging.getLogger(__name__)
+
+_FOR_REQUEST = "helpline.for_request"  # in a session's info: opened by a web request
 
 
 def make_engine(url: str, timeout: float = 2.0) -> Engine:
@@ -67,11 +73,12 @@ class Database:
         """The session of the current app context, opened on first use."""
         if "db_session" not in g:
             g.db_session = current_app.extensions["db.sessionmaker"]()
+            g.db_session.info[_FOR_REQUEST] = has_request_context()
         session: Session = g.db_session
         return session
 
-    def end_transaction(self) -> None:
-        """Roll back what the current session left open (reads, or a write that failed)."""
+    def roll_back(self) -> None:
+        """Roll back the current session's transaction, if one is open."""
         session = g.get("db_session")
         if session is not None and session.in_transaction():
             session.rollback()
@@ -86,8 +93,21 @@ class Database:
     @staticmethod
     def _close_session(_exc: BaseException | None) -> None:
         session = g.pop("db_session", None)
-        if session is not None:
+        if session is None:
+            return
+        if not (session.info.get(_FOR_REQUEST) and session.in_transaction()):
             session.close()
+            return
+        # A request's reads end in a rollback, and the answer waits for it: bounded, so a
+        # database that stopped answering cannot hold a web worker.
+        try:
+            with within(current_app.config["STORE_TIMEOUT"]) as deadline:
+                # Off the main thread the deadline breaks what it knows of: tell it.
+                deadline.hold(session.connection().connection.dbapi_connection)
+                session.close()
+        except (Exception, DeadlineExceeded):
+            log.warning("closing a request's session failed; its connection is dropped")
+            session.invalidate()
 
 
 class RedisStore:

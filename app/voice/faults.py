@@ -74,14 +74,13 @@ def _answer(view: Callable[[], TwiML], fallback: Callable[[], str], outcome: str
     try:
         with within(seconds) as deadline:
             try:
-                answer = view()
+                return view()
             except Exception:  # the outermost edge of a webhook: never a 500, always a person
                 if deadline.expired:  # off the main thread: its database was cut off
                     raise DeadlineExceeded from None
                 log.exception("voice webhook %s failed; %s (%s)", request.path, outcome, _sid())
-                answer = twiml_response(fallback())
-            _end_transaction()  # here, so a database that hangs cannot hold the answer back
-            return answer
+                _roll_back()  # within the deadline: a database that hangs cannot hold it
+                return twiml_response(fallback())
     except DeadlineExceeded:
         log.error(
             "voice webhook %s ran out of time (%g s); %s (%s)",
@@ -113,9 +112,9 @@ def _language() -> str:
         return "en"
 
 
-def _end_transaction() -> None:
+def _roll_back() -> None:
     try:
-        db.end_transaction()
+        db.roll_back()
     except Exception:  # the database may be the thing that failed
-        log.debug("rollback after a webhook failed; dropping the connection", exc_info=True)
+        log.debug("rollback after a failed webhook also failed", exc_info=True)
         db.discard_session()

@@ -162,16 +162,10 @@ def test_a_call_answered_off_the_main_thread_also_reaches_a_person_in_time(
     voice_app, hung_postgres, redis_client
 ):
     app = voice_app(DATABASE_URL=hung_postgres.url())
-    answers: list[tuple[Any, float]] = []
     params = call_params(To=MAIN_LINE)
-    worker = threading.Thread(
-        target=lambda: answers.append(timed_post(app, "/voice/incoming", params)), daemon=True
-    )
 
-    worker.start()
-    worker.join(timeout=30)
+    response, elapsed = in_another_thread(lambda: timed_post(app, "/voice/incoming", params))
 
-    response, elapsed = answers[0]
     assert destination(twiml(response)) == ("dial", FALLBACK)
     assert elapsed < IN_TIME
 
@@ -205,3 +199,34 @@ def test_a_database_that_hangs_mid_call_costs_one_call_its_menu_and_nothing_else
     with app.app_context():
         recorded = db.session.scalar(select(func.count()).select_from(Interaction))
     assert recorded == 2  # the first and the last call: the stalled one left nothing behind
+
+
+@pytest.mark.parametrize("thread", ["main", "other"])
+def test_a_request_whose_database_hangs_after_its_reads_still_answers_in_time(
+    voice_app, proxy, database_url, redis_client, thread
+):
+    app = voice_app(DATABASE_URL=proxy.url_for(database_url))
+
+    @app.get("/reads-then-the-database-hangs")
+    def reads() -> str:
+        count = db.session.scalar(select(func.count()).select_from(Interaction))
+        proxy.freeze()  # the rollback that ends the request's reads meets a silent server
+        return str(count)
+
+    def get() -> tuple[Any, float]:
+        started = time.monotonic()
+        response = app.test_client().get("/reads-then-the-database-hangs")
+        return response, time.monotonic() - started
+
+    response, elapsed = get() if thread == "main" else in_another_thread(get)
+
+    assert response.text == "0"
+    assert elapsed < IN_TIME
+
+
+def in_another_thread(work: Callable[[], Any]) -> Any:
+    results: list[Any] = []
+    worker = threading.Thread(target=lambda: results.append(work()), daemon=True)
+    worker.start()
+    worker.join(timeout=30)
+    return results[0]
