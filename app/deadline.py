@@ -14,7 +14,7 @@ signal handlers in the main thread only:
 
 Neither cuts short SQLite waiting for another process's write lock: that C loop sleeps
 through signals and ``interrupt()``. Its busy timeout, ``STORE_TIMEOUT`` within a request,
-bounds it instead (see ``app.extensions``).
+bounds it instead (see ``app.store_waits``).
 """
 
 from __future__ import annotations
