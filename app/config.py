@@ -23,7 +23,13 @@ DEV_VALUES = {"SECRET_KEY": DEV_SECRET_KEY, "TWILIO_AUTH_TOKEN": DEV_AUTH_TOKEN}
 MIN_SECRET_KEY_BYTES = 32
 
 # Settings in seconds: each must be a finite number above 0.
-SECONDS_SETTINGS = ("STORE_TIMEOUT", "OFFER_TIMEOUT", "SESSION_IDLE_TIMEOUT", "SESSION_LIFETIME")
+SECONDS_SETTINGS = (
+    "STORE_TIMEOUT",
+    "WEBHOOK_DEADLINE",
+    "OFFER_TIMEOUT",
+    "SESSION_IDLE_TIMEOUT",
+    "SESSION_LIFETIME",
+)
 # Rate limits in the notation of `limits` (as Flask-Limiter's), e.g. "5 per minute; 20 per hour".
 RATE_LIMIT_SETTINGS = ("LOGIN_LIMIT_PER_ACCOUNT", "LOGIN_LIMIT_PER_ADDRESS")
 
@@ -83,8 +89,11 @@ def load_settings(instance_path: str, environ: Mapping[str, str] | None = None) 
         or "http://com.twilio.music.classical.s3.amazonaws.com/BusyStrings.mp3",
         # Twilio's webhooks are a few kilobytes; nothing we accept comes near this.
         "MAX_CONTENT_LENGTH": 1024 * 1024,
-        # Seconds a health check or a fault-path store call may block before giving up.
+        # Seconds a database or Redis call may wait within a web request before the store
+        # counts as down (commands and workers wait longer for a lock).
         "STORE_TIMEOUT": _seconds(env, "STORE_TIMEOUT", 2.0),
+        # Seconds a voice webhook may take before it stops and answers with a person anyway.
+        "WEBHOOK_DEADLINE": _seconds(env, "WEBHOOK_DEADLINE", 5.0),
         # Seconds an agent has to accept a contact offered to them before it goes to the
         # next agent and they are set away.
         "OFFER_TIMEOUT": _seconds(env, "OFFER_TIMEOUT", 20.0),
@@ -120,6 +129,7 @@ def check_settings(settings: Mapping[str, Any]) -> None:
     from app.callback_settings import check_callback_settings
 
     _check_numbers(settings)
+    _check_webhook_time(settings)
     check_callback_settings(settings)
     if environment != "production":
         return
@@ -143,7 +153,7 @@ def _check_numbers(settings: Mapping[str, Any]) -> None:
         if not math.isfinite(value):
             raise ConfigError(f"{name} must be a finite number of seconds, not {value}")
         if not value > 0:
-            raise ConfigError(f"{name} must be above 0 seconds, not {value}")
+            raise ConfigError(f"{name} must be above 0 seconds, not {value:g}")
     proxies = settings["TRUSTED_PROXIES"]
     if isinstance(proxies, bool) or not isinstance(proxies, int) or proxies < 0:
         raise ConfigError(f"TRUSTED_PROXIES must be a whole number, 0 or more, not {proxies!r}")
@@ -176,4 +186,19 @@ def _check_secrets(settings: Mapping[str, Any]) -> None:
         raise ConfigError(
             f"SECRET_KEY must be at least {MIN_SECRET_KEY_BYTES} bytes when "
             "HELPLINE_ENV=production; make one with: openssl rand -hex 32"
+        )
+
+
+# Twilio gives up on a webhook after 15 s. A SQLite lock wait begun just before the deadline
+# cannot be cut short and may run STORE_TIMEOUT past it; 3 s are left for the network.
+MOST_WEBHOOK_SECONDS = 12.0
+
+
+def _check_webhook_time(settings: Mapping[str, Any]) -> None:
+    """Refuse waits that would let a webhook answer after Twilio has given up on it."""
+    deadline, store = settings["WEBHOOK_DEADLINE"], settings["STORE_TIMEOUT"]
+    if not deadline + store <= MOST_WEBHOOK_SECONDS:
+        raise ConfigError(
+            f"WEBHOOK_DEADLINE plus STORE_TIMEOUT must be at most {MOST_WEBHOOK_SECONDS:g} "
+            f"seconds, as Twilio gives up on a webhook after 15, not {deadline:g} + {store:g}"
         )

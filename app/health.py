@@ -5,9 +5,10 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from flask import Blueprint, jsonify
+from flask import Blueprint, current_app, jsonify
 from sqlalchemy import text
 
+from app.deadline import DeadlineExceeded, within
 from app.extensions import db, redis_store
 
 log = logging.getLogger(__name__)
@@ -17,10 +18,11 @@ bp = Blueprint("health", __name__)
 
 def _database_ok() -> bool:
     try:
-        with db.engine.connect() as connection:
+        # Bounded: a server that accepts and never answers would hold a web worker for good.
+        with within(current_app.config["STORE_TIMEOUT"]), db.engine.connect() as connection:
             connection.execute(text("SELECT 1"))
         return True
-    except Exception as exc:  # any failure means "down"; the reason goes to the log
+    except (Exception, DeadlineExceeded) as exc:  # any failure means "down"; why goes to the log
         log.warning("health: database unreachable: %s", exc.__class__.__name__)
         return False
 

@@ -1,4 +1,12 @@
-"""The last line of the human guarantee: a voice view that fails still dials a person."""
+"""The last line of the human guarantee: a voice view that fails, or runs out of time,
+still answers with a person (or, on the agent's own leg, lets the call go on).
+
+Each view runs within ``WEBHOOK_DEADLINE`` seconds (``app.deadline``), well inside the 15 s
+Twilio waits before it gives up on a webhook: past it the view is stopped wherever it
+waits, its database connection is thrown away rather than returned to the pool
+mid-statement (the server rolls its transaction back), and the fallback TwiML of the view's
+kind answers.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +16,8 @@ from functools import wraps
 
 from flask import current_app, request
 
+from app.deadline import DeadlineExceeded, within
+from app.extensions import db
 from app.twilio.state import decode_state
 from app.twilio.twiml import dial_fallback, twiml_response
 
@@ -15,22 +25,17 @@ log = logging.getLogger(__name__)
 
 TwiML = tuple[str, int, dict[str, str]]
 EMPTY = '<?xml version="1.0" encoding="UTF-8"?><Response />'
+LEAVE = '<?xml version="1.0" encoding="UTF-8"?><Response><Leave /></Response>'
 
 
 def answers_or_dials_a_human(view: Callable[[], TwiML]) -> Callable[[], TwiML]:
-    """Run ``view``; on any error, log it with the CallSid and dial ``FALLBACK_NUMBER``,
-    apologizing in the caller's language when the URL says which (``l``, or the menu's
-    signed state)."""
+    """Run ``view``; on any error or past the deadline, log it with the CallSid and dial
+    ``FALLBACK_NUMBER``, apologizing in the caller's language when the URL says which
+    (``l``, or the menu's signed state)."""
 
     @wraps(view)
     def wrapper() -> TwiML:
-        try:
-            return view()
-        except Exception:  # the outermost edge of a webhook: never a 500, always a person
-            log.exception("voice webhook %s failed; dialing the fallback line", request.path)
-            _discard_session()
-            number = current_app.config["FALLBACK_NUMBER"]
-            return twiml_response(dial_fallback(number, _language()))
+        return _answer(view, _dial_a_person, "dialing the fallback line")
 
     return wrapper
 
@@ -43,14 +48,7 @@ def leaves_the_queue_on_error(view: Callable[[], TwiML]) -> Callable[[], TwiML]:
 
     @wraps(view)
     def wrapper() -> TwiML:
-        try:
-            return view()
-        except Exception:
-            log.exception("hold webhook %s failed; the caller leaves the queue", request.path)
-            _discard_session()
-            return twiml_response(
-                '<?xml version="1.0" encoding="UTF-8"?><Response><Leave /></Response>'
-            )
+        return _answer(view, lambda: LEAVE, "the caller leaves the queue")
 
     return wrapper
 
@@ -65,17 +63,42 @@ def lets_the_call_go_on(view: Callable[[], TwiML]) -> Callable[[], TwiML]:
 
     @wraps(view)
     def wrapper() -> TwiML:
-        try:
-            return view()
-        except Exception:
-            call_sid = request.form.get("CallSid", "")
-            log.exception(
-                "voice webhook %s failed for %s; the call goes on", request.path, call_sid
-            )
-            _discard_session()
-            return twiml_response(EMPTY)
+        return _answer(view, lambda: EMPTY, "the call goes on")
 
     return wrapper
+
+
+def _answer(view: Callable[[], TwiML], fallback: Callable[[], str], outcome: str) -> TwiML:
+    """``view``'s answer within the deadline, else ``fallback``'s; ``outcome`` says which."""
+    seconds = current_app.config["WEBHOOK_DEADLINE"]
+    try:
+        with within(seconds) as deadline:
+            try:
+                return view()
+            except Exception:  # the outermost edge of a webhook: never a 500, always a person
+                if deadline.expired:  # off the main thread: its database was cut off
+                    raise DeadlineExceeded from None
+                log.exception("voice webhook %s failed; %s (%s)", request.path, outcome, _sid())
+                _roll_back()  # within the deadline: a database that hangs cannot hold it
+                return twiml_response(fallback())
+    except DeadlineExceeded:
+        log.error(
+            "voice webhook %s ran out of time (%g s); %s (%s)",
+            request.path,
+            seconds,
+            outcome,
+            _sid(),
+        )
+        db.discard_session()
+        return twiml_response(fallback())
+
+
+def _sid() -> str:
+    return request.form.get("CallSid", "")
+
+
+def _dial_a_person() -> str:
+    return dial_fallback(current_app.config["FALLBACK_NUMBER"], _language())
 
 
 def _language() -> str:
@@ -89,10 +112,9 @@ def _language() -> str:
         return "en"
 
 
-def _discard_session() -> None:
-    from app.extensions import db
-
+def _roll_back() -> None:
     try:
-        db.session.rollback()
+        db.roll_back()
     except Exception:  # the database may be the thing that failed
         log.debug("rollback after a failed webhook also failed", exc_info=True)
+        db.discard_session()

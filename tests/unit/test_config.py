@@ -108,8 +108,8 @@ SECONDS = ("STORE_TIMEOUT", "OFFER_TIMEOUT", "SESSION_IDLE_TIMEOUT", "SESSION_LI
     ("value", "message"),
     [
         ("abc", "must be a number of seconds, not 'abc'"),
-        ("-1", "must be above 0 seconds, not -1.0"),
-        ("0", "must be above 0 seconds, not 0.0"),
+        ("-1", "must be above 0 seconds, not -1"),
+        ("0", "must be above 0 seconds, not 0"),
         ("nan", "must be a finite number of seconds, not nan"),
         ("inf", "must be a finite number of seconds, not inf"),
     ],

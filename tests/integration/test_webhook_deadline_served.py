@@ -1,0 +1,96 @@
+"""The webhook deadline where it runs for real: gunicorn's sync workers (the request in the
+worker's main thread, stopped by a signal) and gthread workers (off the main thread,
+stopped by the watchdog)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+import urllib.parse
+import urllib.request
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator
+
+import pytest
+
+from tests.functional.voice import FALLBACK, MAIN_LINE, destination
+from tests.integration.stalled import HungPostgres
+from tests.support import AUTH_TOKEN, TEST_REDIS_URL, call_params, sign, unused_port
+
+pytestmark = pytest.mark.slow
+
+IN_TIME = 5.0  # well inside Twilio's 15 s, with a WEBHOOK_DEADLINE of 2 s
+
+
+@pytest.fixture
+def hung_postgres() -> Iterator[HungPostgres]:
+    server = HungPostgres()
+    yield server
+    server.close()
+
+
+def start_gunicorn(worker_class: str, database_url: str, port: int) -> subprocess.Popen[str]:
+    env = dict(os.environ)
+    env.update(
+        HELPLINE_ENV="production",
+        SECRET_KEY="deadline-test-secret",
+        TWILIO_AUTH_TOKEN=AUTH_TOKEN,
+        DATABASE_URL=database_url,
+        REDIS_URL=TEST_REDIS_URL,
+        FALLBACK_NUMBER=FALLBACK,
+        PUBLIC_BASE_URL=f"http://127.0.0.1:{port}",
+        STORE_TIMEOUT="1",
+        WEBHOOK_DEADLINE="2",
+    )
+    command = [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", "1"]
+    # Threads only for gthread: gunicorn turns sync workers with threads into gthread ones.
+    threads = ["--threads", "2"] if worker_class == "gthread" else []
+    command += ["--worker-class", worker_class, *threads, "app.wsgi:app"]
+    return subprocess.Popen(
+        command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+    )
+
+
+def post(base: str, path: str, params: dict[str, str], timeout: float = 30) -> bytes:
+    request = urllib.request.Request(
+        base + path,
+        data=urllib.parse.urlencode(params).encode(),
+        headers={"X-Twilio-Signature": sign(base + path, params)},
+    )
+    with urllib.request.urlopen(request, timeout=timeout) as response:
+        return bytes(response.read())
+
+
+def wait_until_serving(base: str, deadline: float) -> None:
+    """A worker answers: ``/voice/fallback`` touches no store."""
+    while True:
+        try:
+            post(base, "/voice/fallback", call_params(), timeout=10)
+            return
+        except OSError:  # refused, reset or timed out (URLError is one too): not yet
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.1)
+
+
+@pytest.mark.parametrize("worker_class", ["sync", "gthread"])
+def test_a_served_call_reaches_a_person_in_time_when_the_database_stops_answering(
+    hung_postgres, redis_client, worker_class
+):
+    port = unused_port()
+    base = f"http://127.0.0.1:{port}"
+    server = start_gunicorn(worker_class, hung_postgres.url(), port)
+    try:
+        wait_until_serving(base, time.monotonic() + 30)
+        started = time.monotonic()
+
+        answer = post(base, "/voice/incoming", call_params(To=MAIN_LINE))
+
+        elapsed = time.monotonic() - started
+    finally:
+        server.terminate()
+        server.communicate(timeout=30)
+    assert destination(ET.fromstring(answer)) == ("dial", FALLBACK)
+    assert elapsed < IN_TIME

@@ -1,0 +1,58 @@
+"""``WEBHOOK_DEADLINE`` and ``STORE_TIMEOUT``: a webhook must be able to answer before Twilio
+gives up on it (15 s), and a bad value stops the app with one line naming it."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.config import ConfigError, check_settings, load_settings
+
+
+def test_a_webhook_has_5_seconds_unless_told_otherwise(tmp_path):
+    assert load_settings(str(tmp_path), environ={})["WEBHOOK_DEADLINE"] == 5.0
+    told = load_settings(str(tmp_path), environ={"WEBHOOK_DEADLINE": "3.5"})
+    assert told["WEBHOOK_DEADLINE"] == 3.5
+
+
+@pytest.mark.parametrize(
+    ("environ", "message"),
+    [
+        ({"WEBHOOK_DEADLINE": "soon"}, "WEBHOOK_DEADLINE must be a number of seconds, not 'soon'"),
+        ({"WEBHOOK_DEADLINE": "0"}, "WEBHOOK_DEADLINE must be above 0 seconds, not 0"),
+        ({"WEBHOOK_DEADLINE": "-1"}, "WEBHOOK_DEADLINE must be above 0 seconds, not -1"),
+        ({"STORE_TIMEOUT": "fast"}, "STORE_TIMEOUT must be a number of seconds, not 'fast'"),
+        ({"STORE_TIMEOUT": "0"}, "STORE_TIMEOUT must be above 0 seconds, not 0"),
+        (
+            {"WEBHOOK_DEADLINE": "11"},
+            "WEBHOOK_DEADLINE plus STORE_TIMEOUT must be at most 12 seconds, as Twilio gives "
+            "up on a webhook after 15, not 11 + 2",
+        ),
+        (
+            {"WEBHOOK_DEADLINE": "5", "STORE_TIMEOUT": "8"},
+            "WEBHOOK_DEADLINE plus STORE_TIMEOUT must be at most 12 seconds, as Twilio gives "
+            "up on a webhook after 15, not 5 + 8",
+        ),
+    ],
+    ids=[
+        "a word",
+        "zero",
+        "negative",
+        "a word for the store",
+        "no store wait",
+        "too long",
+        "store waits too long",
+    ],
+)
+def test_a_webhook_time_that_twilio_would_not_wait_for_is_refused_in_one_line(
+    tmp_path, environ, message
+):
+    with pytest.raises(ConfigError) as refused:
+        check_settings(load_settings(str(tmp_path), environ=environ))
+
+    assert str(refused.value) == message
+
+
+def test_the_longest_webhook_time_twilio_still_waits_for_is_accepted(tmp_path):
+    environ = {"WEBHOOK_DEADLINE": "10", "STORE_TIMEOUT": "2"}
+
+    check_settings(load_settings(str(tmp_path), environ=environ))
