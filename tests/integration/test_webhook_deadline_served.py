@@ -35,7 +35,7 @@ def start_gunicorn(worker_class: str, database_url: str, port: int) -> subproces
     env = dict(os.environ)
     env.update(
         HELPLINE_ENV="production",
-        SECRET_KEY="deadline-test-secret",
+        SECRET_KEY="deadline-test-secret-0123456789abcdef",
         TWILIO_AUTH_TOKEN=AUTH_TOKEN,
         DATABASE_URL=database_url,
         REDIS_URL=TEST_REDIS_URL,
