@@ -68,6 +68,15 @@ def stop(process: subprocess.Popen[str]) -> str:
     return output or ""
 
 
+def wait_until_idle(redis_client, deadline: float) -> None:  # type: ignore[no-untyped-def]
+    """Until an RQ worker waits for jobs: only then does it handle SIGTERM (a warm shutdown);
+    a signal while it starts up kills it with -15, which says nothing of our code."""
+    while time.monotonic() < deadline:
+        if any(w.get_state() == "idle" for w in Worker.all(connection=redis_client)):
+            return
+        time.sleep(0.1)
+
+
 def wait_for_health(url: str, deadline: float) -> dict[str, str]:
     while True:
         try:
@@ -169,10 +178,7 @@ def test_the_worker_sweeps_missed_offers_beside_it(database_url, redis_client):
         deadline = time.monotonic() + 30
         while store.entry("CA-missed").pending and time.monotonic() < deadline:
             time.sleep(0.2)
-        # RQ handles SIGTERM (a warm shutdown) once it has registered itself; a signal before
-        # that kills it with -15, which says nothing of the sweep.
-        while not Worker.all(connection=redis_client) and time.monotonic() < deadline:
-            time.sleep(0.2)
+        wait_until_idle(redis_client, deadline)
     finally:
         output = stop(worker)
 
@@ -194,9 +200,7 @@ def test_a_worker_stops_within_seconds_of_sigterm(database_url, redis_client):
             start_new_session=True,
         )
         try:
-            deadline = time.monotonic() + 30
-            while not Worker.all(connection=redis_client) and time.monotonic() < deadline:
-                time.sleep(0.1)
+            wait_until_idle(redis_client, time.monotonic() + 30)
             worker.send_signal(signal.SIGTERM)
             output, _ = worker.communicate(timeout=10)
         finally:
