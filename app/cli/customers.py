@@ -21,7 +21,7 @@ from app.services.customer_import import (
     read_customer_file,
 )
 
-customers_cli = AppGroup("customers", help="Import, export and inspect customers.")
+customers_cli = AppGroup("customers", help="Import and export customers.")
 
 
 @customers_cli.command("import")
