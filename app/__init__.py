@@ -74,7 +74,7 @@ def init_routing(app: Flask) -> None:
 
 def init_flows(app: Flask) -> None:
     """The IVR flows this app serves (verified on load; re-read when the files change)."""
-    from app.services.flow_registry import FlowRegistry
+    from app.services.calls.flow_registry import FlowRegistry
     from ivr_flows import SHIPPED_FLOWS
 
     app.extensions["ivr.flows"] = FlowRegistry(app.config["FLOWS_DIR"] or SHIPPED_FLOWS)

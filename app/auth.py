@@ -56,7 +56,7 @@ def log_in(email: str, password: str) -> User | None:
 
     ``TooManyAttempts`` once failures for this email or this client used up a limit.
     """
-    from app.services.agent_desk import authenticate
+    from app.services.agents.agent_desk import authenticate
 
     limits, address = login_limits(), client_address()
     limits.check(email, address)

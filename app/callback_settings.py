@@ -1,4 +1,4 @@
-"""The callback policy's settings (app/services/callback_policy.py): where we call back,
+"""The callback policy's settings (app/services/callbacks/callback_policy.py): where we call back,
 which numbers are ours besides the Twilio and fallback numbers, and how many callbacks an hour.
 """
 

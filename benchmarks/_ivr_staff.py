@@ -31,9 +31,9 @@ def serve() -> None:
     from sqlalchemy import select as sql_select
 
     from app import create_app
+    from app.demo.staff import QUEUES, ensure_queues, ensure_staff
     from app.extensions import db
     from app.models import Agent
-    from app.services.demo_staff import QUEUES, ensure_queues, ensure_staff
     from routing.model import Presence
 
     app = create_app()

@@ -5,7 +5,7 @@ Agents choose available, away and offline; calls set busy and wrap-up. An agent 
 second caller (one voice contact at a time), nor away, one step from available. Wrapping
 up the call (``POST /api/agent/finish``) is what makes them available again. A callback
 they accepted keeps them busy the same way until they wrap it up; one they log out without
-dialing goes back in line (``app.services.callback_desk``).
+dialing goes back in line (``app.services.callbacks.callback_desk``).
 """
 
 from __future__ import annotations
@@ -13,8 +13,9 @@ from __future__ import annotations
 from typing import Any
 
 from app.models import Agent as AgentRow
-from app.services import agent_desk, queueing
-from app.services.agent_desk import DeskError
+from app.services.agents import agent_desk
+from app.services.agents.agent_desk import DeskError
+from app.services.calls import queueing
 from routing.model import Presence
 
 CHOSEN_BY_AGENTS = frozenset({Presence.AVAILABLE, Presence.AWAY, Presence.OFFLINE})

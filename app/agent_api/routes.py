@@ -21,8 +21,9 @@ from app import auth
 from app.agent_api.bodies import BadBody, read_body
 from app.agent_api.presence import choose_presence
 from app.login_limits import TooManyAttempts
-from app.services import agent_desk, callback_desk, offer_sweeper, wrap_up
-from app.services.agent_desk import DeskError
+from app.services.agents import agent_desk, offer_sweeper, wrap_up
+from app.services.agents.agent_desk import DeskError
+from app.services.callbacks import callback_desk
 from routing import RoutingError
 
 bp = Blueprint("agent_api", __name__, url_prefix="/api")

@@ -12,8 +12,8 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from app.extensions import db
-from app.services.customer_export import write_customer_file
-from app.services.customer_import import (
+from app.services.customers.customer_export import write_customer_file
+from app.services.customers.customer_import import (
     ImportFileError,
     ImportReport,
     count_data_lines,

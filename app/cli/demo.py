@@ -5,9 +5,9 @@ from __future__ import annotations
 import click
 from flask.cli import with_appcontext
 
+from app.demo import DEFAULT_CUSTOMERS, MAX_CUSTOMERS, Login, load_demo
 from app.extensions import db
 from app.models import Role
-from app.services.demo import DEFAULT_CUSTOMERS, MAX_CUSTOMERS, Login, load_demo
 
 ROLE_ORDER = {Role.ADMIN: 0, Role.SUPERVISOR: 1, Role.AGENT: 2}
 

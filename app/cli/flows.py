@@ -13,8 +13,8 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from app.extensions import db
 from app.models import Queue, utcnow
-from app.services.ivr_stats import flow_stats
-from app.services.switches import closed_switches, set_switch
+from app.services.calls.switches import closed_switches, set_switch
+from app.services.supervision.ivr_stats import flow_stats
 from ivr_flows import SHIPPED_FLOWS, verify_paths
 
 flows_cli = AppGroup("flows", help="Check, steer and watch the IVR flows.")

@@ -9,7 +9,7 @@ from dataclasses import asdict
 import click
 from flask.cli import with_appcontext
 
-from app.services import offer_sweeper
+from app.services.agents import offer_sweeper
 
 
 @click.group("offers")

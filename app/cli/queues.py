@@ -7,7 +7,7 @@ import json
 import click
 from flask.cli import with_appcontext
 
-from app.services.queue_metrics import queue_metrics
+from app.services.supervision.queue_metrics import queue_metrics
 
 
 @click.command("queues")

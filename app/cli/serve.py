@@ -13,7 +13,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from app.extensions import redis_store
-from app.services import offer_sweeper
+from app.services.agents import offer_sweeper
 
 log = logging.getLogger(__name__)
 

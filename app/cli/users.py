@@ -9,7 +9,7 @@ from flask.cli import AppGroup
 from redis.exceptions import RedisError
 
 from app.models import User
-from app.services import staff
+from app.services.agents import staff
 
 users_cli = AppGroup("users", help="Manage staff logins.")
 

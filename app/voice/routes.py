@@ -11,7 +11,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app
 
 from app.extensions import db
-from app.services import calls, connecting, hold, ivr, last_resort
+from app.services.calls import calls, connecting, hold, ivr, last_resort
 from app.twilio import params
 from app.twilio.security import accept_webhook
 from app.twilio.twiml import dial_fallback, twiml_response

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Task
-from app.services import offer_sweeper
+from app.services.agents import offer_sweeper
 from tests.functional.agent_calls import call_back, call_placed, path_of
 from tests.functional.desks import call_in, hire, wait
 from tests.functional.voice import MAIN_LINE, twiml

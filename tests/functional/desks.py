@@ -10,6 +10,7 @@ from typing import Any
 from flask import Flask
 from flask.testing import FlaskClient
 
+from app.demo.staff import ensure_queues
 from app.extensions import db
 from app.models import (
     Agent,
@@ -22,8 +23,7 @@ from app.models import (
     User,
     utcnow,
 )
-from app.services.agent_desk import served_queues
-from app.services.demo_staff import ensure_queues
+from app.services.agents.agent_desk import served_queues
 from routing.model import Presence
 from routing.redis_store import RedisQueueStore
 from tests.functional.voice import MAIN_LINE, OPEN, destination, twiml

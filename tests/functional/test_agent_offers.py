@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Interaction
-from app.services.hold_messages import say_text
+from app.services.calls.hold_messages import say_text
 from routing.model import Presence
 from routing.store import EntryState
 from tests.functional.desks import (

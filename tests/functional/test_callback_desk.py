@@ -11,7 +11,8 @@ from sqlalchemy import select, text
 
 from app.extensions import db
 from app.models import Interaction, Task, TaskKind, TaskStatus
-from app.services import offer_sweeper, task_queue
+from app.services.agents import offer_sweeper
+from app.services.callbacks import task_queue
 from routing.model import Presence
 from routing.store import EntryState
 from tests.functional.agent_calls import answered_call, call_back, call_placed, finish

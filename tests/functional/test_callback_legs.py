@@ -10,8 +10,8 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Task, TaskKind, TaskStatus
-from app.services import offer_sweeper
-from app.services.hold_messages import say_text
+from app.services.agents import offer_sweeper
+from app.services.calls.hold_messages import say_text
 from routing.model import Presence
 from routing.store import EntryState
 from tests.functional.agent_calls import path_of

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from app.extensions import db
 from app.models import TaskStatus
-from app.services import offer_sweeper
-from app.services.hold_messages import say_text
+from app.services.agents import offer_sweeper
+from app.services.calls.hold_messages import say_text
 from routing.entries import EntryState
 from routing.store import RemovalReason
 from tests.functional.callbacks import (

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from app.services import offer_sweeper
-from app.services.hold_messages import say_text
+from app.services.agents import offer_sweeper
+from app.services.calls.hold_messages import say_text
 from routing.entries import EntryState
 from tests.functional.callbacks import (
     COMOROS,

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Direction, Interaction, InteractionChannel, Task, TaskKind, TaskStatus
-from app.services import offer_sweeper
+from app.services.agents import offer_sweeper
 from routing.model import Presence
 from tests.functional.agent_calls import finish, member_redirected
 from tests.functional.callback_calls import (

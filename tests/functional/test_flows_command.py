@@ -108,8 +108,8 @@ def test_stats_with_no_calls_says_so(runner) -> None:
 
 
 def test_verify_flags_a_queue_the_database_does_not_know(runner, write_flow: WriteFlow) -> None:
+    from app.demo.staff import ensure_queues
     from app.extensions import db
-    from app.services.demo_staff import ensure_queues
 
     ensure_queues(db.session)
     db.session.commit()

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from app.extensions import db
-from app.services.ivr_stats import flow_stats
-from app.services.switches import set_switch
+from app.services.calls.switches import set_switch
+from app.services.supervision.ivr_stats import flow_stats
 from tests.functional.voice import MAIN_LINE, OPEN, spoken, staff_queues, twiml
 from tests.support import call_params
 

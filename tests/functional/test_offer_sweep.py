@@ -14,7 +14,7 @@ from app.models import (
     AgentSkill,
     User,
 )
-from app.services import offer_sweeper, offers
+from app.services.agents import offer_sweeper, offers
 from routing.model import Presence
 from routing.store import EntryState
 from tests.functional.desks import (

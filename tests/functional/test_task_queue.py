@@ -7,7 +7,8 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Task, TaskKind, TaskStatus
-from app.services import offer_sweeper, task_queue
+from app.services.agents import offer_sweeper
+from app.services.callbacks import task_queue
 from routing.store import EntryState
 from tests.functional.desks import hire
 from tests.functional.voice import CLOSED, MAIN_LINE, gather_action, twiml
@@ -80,7 +81,9 @@ def open_task(phone: str, kind: TaskKind = TaskKind.CALLBACK) -> Task:
 def test_callbacks_given_up_never_keep_a_newer_task_out_of_line(
     app, center, redis_client, monkeypatch
 ):
-    monkeypatch.setattr("app.services.task_queue.BATCH", 2)  # fewer per read than given up
+    monkeypatch.setattr(
+        "app.services.callbacks.task_queue.BATCH", 2
+    )  # fewer per read than given up
     given_up = [open_task(f"+1415555010{n}") for n in range(3)]
     for task in given_up:  # three calls not picked up: a person has these now
         redis_client.hset(f"helpline:callback-attempts:callback:{task.id}", "CA1", "no-answer")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.services.flow_registry import FlowRegistry
+from app.services.calls.flow_registry import FlowRegistry
 from tests.functional.callbacks import all_tasks, offered_a_person_or_a_message
 from tests.functional.voice import gather_action, spoken, twiml
 from tests.support import call_params

@@ -77,7 +77,7 @@ def test_a_flow_that_raises_sends_the_caller_to_the_fallback_line(app, twilio_po
     def explode(*_args, **_kwargs):
         raise RuntimeError("engine bug")
 
-    monkeypatch.setattr("app.services.ivr.start", explode)
+    monkeypatch.setattr("app.services.calls.ivr.start", explode)
 
     root = twiml(twilio_post("/voice/incoming", call_params(To=MAIN_LINE)))
 
@@ -85,7 +85,7 @@ def test_a_flow_that_raises_sends_the_caller_to_the_fallback_line(app, twilio_po
 
 
 def test_the_fault_is_logged_with_the_call_sid(app, twilio_post, monkeypatch, caplog):
-    monkeypatch.setattr("app.services.ivr.start", lambda *a: 1 / 0)
+    monkeypatch.setattr("app.services.calls.ivr.start", lambda *a: 1 / 0)
     params = call_params(To=MAIN_LINE)
 
     twilio_post("/voice/incoming", params)
@@ -145,7 +145,7 @@ def test_with_no_usable_flow_at_all_callers_reach_the_fallback_line(
 def test_the_fault_apology_is_in_the_callers_language_when_the_url_says_it(
     app, twilio_post, monkeypatch, query, locale, apology
 ):
-    monkeypatch.setattr("app.services.connecting.connect", lambda *a: 1 / 0)
+    monkeypatch.setattr("app.services.calls.connecting.connect", lambda *a: 1 / 0)
 
     root = twiml(twilio_post(f"/voice/connect?agent=1&c=CA1&q=spanish{query}", call_params()))
 
@@ -159,7 +159,7 @@ def test_a_fault_at_a_spanish_menu_step_apologizes_in_spanish(app, twilio_post, 
     params = call_params(To=MAIN_LINE)
     first = twiml(twilio_post("/voice/incoming", params))
     spanish = twiml(twilio_post(first.find("Gather").get("action"), {**params, "Digits": "2"}))
-    monkeypatch.setattr("app.services.ivr.resume", lambda *a: 1 / 0)  # the engine fails
+    monkeypatch.setattr("app.services.calls.ivr.resume", lambda *a: 1 / 0)  # the engine fails
 
     root = twiml(twilio_post(spanish.find("Gather").get("action"), {**params, "Digits": "1"}))
 

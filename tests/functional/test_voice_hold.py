@@ -21,7 +21,7 @@ from tests.functional.voice import (
 
 
 def test_a_wait_of_about_a_minute_is_said_as_one_minute(line, twilio_post, monkeypatch):
-    monkeypatch.setattr("app.services.hold.DEFAULT_HANDLE_SECONDS", 60)  # a quick team
+    monkeypatch.setattr("app.services.calls.hold.DEFAULT_HANDLE_SECONDS", 60)  # a quick team
     staff_queues(line, presence="busy")
     caller = queue_caller(twilio_post)
 

@@ -56,9 +56,9 @@ ALL_SKILLS = ("billing", "tech_support", "sales", "outage", "priority", "spanish
 
 def staff_queues(app, presence: str = "available") -> str:  # type: ignore[no-untyped-def]
     """The demo queues, and one agent who can serve them all at work; returns the agent id."""
+    from app.demo.staff import ensure_queues
     from app.extensions import db
     from app.models import Agent, AgentSkill, User
-    from app.services.demo_staff import ensure_queues
     from routing.model import Presence
 
     ensure_queues(db.session)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app.services.callback_policy import (
+from app.services.callbacks.callback_policy import (
     ALL_COUNT_KEY,
     NUMBER_COUNT_KEY,
     WINDOW_SECONDS,

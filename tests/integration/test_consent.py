@@ -7,7 +7,7 @@ import pytest
 from app.extensions import db
 from app.models import Channel, ConsentSource, Customer, Purpose
 from app.models.consent import ConsentIsAppendOnly
-from app.services.consent import change_consent, current_consent, record_consent
+from app.services.customers.consent import change_consent, current_consent, record_consent
 
 
 def test_current_consent_is_the_latest_event_and_none_means_not_consented(app):

@@ -20,7 +20,7 @@ from app.models import (
     Purpose,
     Tier,
 )
-from app.services.customer_import import import_customers
+from app.services.customers.customer_import import import_customers
 from tests.integration.customer_files import count, run_import, stored, write_csv
 
 DATA = Path(__file__).resolve().parent.parent / "data"

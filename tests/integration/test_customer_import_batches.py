@@ -11,7 +11,7 @@ from sqlalchemy import event, insert, select, text
 
 from app.extensions import db
 from app.models import Account, Customer
-from app.services.customer_import import import_customers
+from app.services.customers.customer_import import import_customers
 from tests.integration.customer_files import reported, run_import, stored, write_csv
 
 ANA, BOB, CARL, DAN = (f"+1202555010{n}" for n in range(1, 5))

@@ -13,6 +13,8 @@ from click.testing import Result
 from flask.testing import FlaskCliRunner
 from sqlalchemy import func, select
 
+from app.demo.customers import demo_customer, demo_phone
+from app.demo.history import StaffIds, plan_history
 from app.extensions import db
 from app.models import (
     Account,
@@ -28,8 +30,6 @@ from app.models import (
     User,
     utcnow,
 )
-from app.services.demo_customers import demo_customer, demo_phone
-from app.services.demo_history import StaffIds, plan_history
 
 MODELS = (Customer, Account, ConsentEvent, Case, Interaction, Queue, User, Agent, AgentSkill)
 LOGIN = re.compile(r"^\s+(admin|supervisor|agent)\s+(\S+@\S+)\s+(\S+)$", re.MULTILINE)

@@ -9,7 +9,7 @@ import pytest
 
 from app.callback_settings import check_callback_settings
 from app.config import ConfigError, check_settings, load_settings
-from app.services.callback_policy import Policy, Refusal, judge, make_policy
+from app.services.callbacks.callback_policy import Policy, Refusal, judge, make_policy
 
 OUR_TWILIO_NUMBER = "+14155550100"
 OUR_FLOW_NUMBER = "+15558675310"  # what the shipped main line answers: not a valid number

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from app.services.customer_import_fields import (
+from app.services.customers.customer_import_fields import (
     parse_accounts,
     parse_email,
     parse_lifetime_value,
@@ -14,7 +14,7 @@ from app.services.customer_import_fields import (
     parse_region,
     shown,
 )
-from app.services.customer_import_rows import RowInvalid, parse_row, read_header
+from app.services.customers.customer_import_rows import RowInvalid, parse_row, read_header
 
 HEADER = read_header(["phone", "name", "region"])
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.services.customer_import_csv import (
+from app.services.customers.customer_import_csv import (
     ImportFileError,
     count_lines,
     read_record,

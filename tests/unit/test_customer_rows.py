@@ -7,8 +7,13 @@ from decimal import Decimal
 import pytest
 
 from app.models import Channel, Tier
-from app.services.customer_import_fields import normalize_phone
-from app.services.customer_import_rows import HeaderError, RowInvalid, parse_row, read_header
+from app.services.customers.customer_import_fields import normalize_phone
+from app.services.customers.customer_import_rows import (
+    HeaderError,
+    RowInvalid,
+    parse_row,
+    read_header,
+)
 
 HEADER = read_header(
     "phone,name,email,language,tier,lifetime_value,region,timezone,accounts,"

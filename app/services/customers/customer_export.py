@@ -17,9 +17,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.models import Account, Channel, Customer, Purpose
-from app.services.consent import current_consents
 from app.services.csv_export import write_csv
-from app.services.customer_import_rows import (
+from app.services.customers.consent import current_consents
+from app.services.customers.customer_import_rows import (
     CONSENT_COLUMNS,
     DEFAULTS,
     KNOWN_COLUMNS,

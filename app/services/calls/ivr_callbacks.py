@@ -13,8 +13,8 @@ from typing import Any
 
 from app.extensions import db
 from app.models import Interaction
-from app.services.callback_policy import Refusal
-from app.services.callback_promises import Request, promise_callback
+from app.services.callbacks.callback_policy import Refusal
+from app.services.callbacks.callback_promises import Request, promise_callback
 from ivr_flows import Callback, HumanFallback, Play, Say, Step
 
 

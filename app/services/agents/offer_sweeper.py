@@ -27,7 +27,9 @@ from redis.exceptions import RedisError
 from sqlalchemy.exc import SQLAlchemyError
 
 from app.extensions import db, redis_store
-from app.services import callback_desk, offers, queueing, task_queue
+from app.services.agents import offers
+from app.services.callbacks import callback_desk, task_queue
+from app.services.calls import queueing
 
 log = logging.getLogger(__name__)
 

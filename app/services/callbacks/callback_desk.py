@@ -2,7 +2,7 @@
 
 Caller ID is easy to spoof, so accepting a callback places no call: it makes the contact
 the agent's (busy) and shows them the number, its country and type, and the task's story
-(``app.services.callback_view``). ``call_back`` then places the call, once per acceptance;
+(``app.services.callbacks.callback_view``). ``call_back`` then places the call, once per acceptance;
 if Twilio fails, the agent is told and may try again, and the callback stays theirs. An
 agent who judges the number suspicious wraps the contact up without calling.
 
@@ -22,8 +22,10 @@ from sqlalchemy.exc import SQLAlchemyError
 from app.extensions import db, redis_store
 from app.models import Agent as AgentRow
 from app.models import Direction, Interaction, InteractionChannel, Task, TaskStatus
-from app.services import callback_policy, callback_view, offers, queueing
-from app.services.desk_errors import DeskError
+from app.services.agents import offers
+from app.services.agents.desk_errors import DeskError
+from app.services.callbacks import callback_policy, callback_view
+from app.services.calls import queueing
 from app.twilio.gateway import twilio_gateway
 from routing.model import Presence
 from routing.store import EntryState, QueueEntry, RemovalReason

@@ -20,7 +20,7 @@ from app.extensions import db
 from app.models import Agent as AgentRow
 from app.models import Interaction
 from app.models import Queue as QueueRow
-from app.services.routing_data import (
+from app.services.calls.routing_data import (
     agent_profile,
     customer_history,
     customer_value,

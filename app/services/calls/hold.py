@@ -17,10 +17,12 @@ from redis.exceptions import RedisError
 from twilio.twiml.voice_response import VoiceResponse
 
 from app.extensions import db, redis_store
-from app.services import callback_policy, calls, offers, queueing, twilio_queues
-from app.services.callback_promises import Request, promise_callback
-from app.services.hold_messages import say_text
-from app.services.last_resort import fallback_then_voicemail, refusal_text, whole_number
+from app.services.agents import offers
+from app.services.callbacks import callback_policy
+from app.services.callbacks.callback_promises import Request, promise_callback
+from app.services.calls import calls, queueing, twilio_queues
+from app.services.calls.hold_messages import say_text
+from app.services.calls.last_resort import fallback_then_voicemail, refusal_text, whole_number
 from app.twilio.ivr_twiml import locale
 from routing.eligibility import lacks, not_free
 from routing.entries import EntryState

@@ -10,7 +10,7 @@ from typing import Any
 
 from app.models import Channel, Tier
 from app.services.csv_export import unescape_cell
-from app.services.customer_import_fields import (
+from app.services.customers.customer_import_fields import (
     TRIMMED,
     normalize_phone,
     parse_accounts,

@@ -6,7 +6,7 @@ agent becomes available, ``choose_contact`` picks their next contact (``routing.
 states the rule). The store then reserves the contact for that one agent atomically: never
 two agents for one contact, never two pending offers for one agent, whichever process
 offers. The agent accepts or declines through the API; an offer left longer than
-``OFFER_TIMEOUT`` is taken back by the sweep (``app.services.offer_sweeper``).
+``OFFER_TIMEOUT`` is taken back by the sweep (``app.services.agents.offer_sweeper``).
 
 Offering is best effort by design: if Redis or the database fails here, the contact keeps
 waiting in Twilio's queue and on the hold/overflow ladder, and the next sweep tries again.
@@ -28,8 +28,8 @@ from sqlalchemy.orm import selectinload
 
 from app.extensions import db
 from app.models import Agent as AgentRow
-from app.services import queueing
-from app.services.routing_data import agent_profile, contact_of, live_agent
+from app.services.calls import queueing
+from app.services.calls.routing_data import agent_profile, contact_of, live_agent
 from routing import Agent, after_missed_offer, choose_agent, choose_contact
 from routing.model import Presence
 from routing.store import AgentPresence, EntryState, QueueEntry, TakeStatus

@@ -10,8 +10,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.demo.names import ascii_fold
 from app.models import Agent, AgentSkill, Queue, Role, User
-from app.services.demo_names import ascii_fold
 
 TIMEZONE = "America/New_York"
 EMAIL_DOMAIN = "helpline.example"

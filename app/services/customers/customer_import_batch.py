@@ -10,8 +10,8 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from app.models import Account, Channel, ConsentEvent, ConsentSource, Customer, Purpose
-from app.services.consent import current_consents
-from app.services.customer_import_rows import CustomerRow
+from app.services.customers.consent import current_consents
+from app.services.customers.customer_import_rows import CustomerRow
 
 SERVICE_NOTICES = Purpose.SERVICE_NOTICES
 # The columns an import may change, loaded as plain rows to compare without ORM overhead.

@@ -13,10 +13,11 @@ from flask import current_app, url_for
 from twilio.twiml.voice_response import VoiceResponse
 
 from app.extensions import db
-from app.services import callback_policy, calls
-from app.services.callback_policy import Refusal
-from app.services.callback_promises import Request, keep_message, promise_callback
-from app.services.hold_messages import say_text
+from app.services.callbacks import callback_policy
+from app.services.callbacks.callback_policy import Refusal
+from app.services.callbacks.callback_promises import Request, keep_message, promise_callback
+from app.services.calls import calls
+from app.services.calls.hold_messages import say_text
 from app.twilio.ivr_twiml import locale
 from app.twilio.params import parse_whole
 from ivr_flows import Play, Say

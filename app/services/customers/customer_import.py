@@ -16,8 +16,8 @@ from pathlib import Path
 from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session
 
-from app.services.customer_import_batch import ImportReport, RowError, write_batch
-from app.services.customer_import_csv import (
+from app.services.customers.customer_import_batch import ImportReport, RowError, write_batch
+from app.services.customers.customer_import_csv import (
     CsvLines,
     ImportFileError,
     Record,
@@ -25,7 +25,7 @@ from app.services.customer_import_csv import (
     read_records,
     split_lines,
 )
-from app.services.customer_import_rows import (
+from app.services.customers.customer_import_rows import (
     CustomerRow,
     Header,
     HeaderError,

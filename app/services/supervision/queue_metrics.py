@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from app.extensions import db
-from app.services import queueing
-from app.services.routing_data import queue_configs
+from app.services.calls import queueing
+from app.services.calls.routing_data import queue_configs
 
 SERVICE_LEVEL_TARGET = 0.8
 

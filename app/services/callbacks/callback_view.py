@@ -18,7 +18,8 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import CallStep, Interaction, Task, TaskKind
-from app.services import callback_attempts, phone_numbers
+from app.services import phone_numbers
+from app.services.callbacks import callback_attempts
 from routing.model import CALLBACK_PREFIX
 from routing.store import QueueEntry
 

@@ -11,9 +11,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
+from app.demo.customers import HISTORY_DAYS, DemoCustomer
+from app.demo.names import TOPICS, Topic
 from app.models import Case, CaseStatus, Direction, Interaction, InteractionChannel, Tier
-from app.services.demo_customers import HISTORY_DAYS, DemoCustomer
-from app.services.demo_names import TOPICS, Topic
 
 SEED = 3_310_000
 MAIN_NUMBER = "+18885550100"  # the company's fictional line

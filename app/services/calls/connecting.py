@@ -1,7 +1,7 @@
 """Bringing a caller and an agent together, and what happens when a leg goes unanswered.
 
 A caller waiting in Twilio's queue is brought to the agent who accepts them; a callback's
-customer is called once its agent asks for it (``app.services.callback_desk``). An agent
+customer is called once its agent asks for it (``app.services.callbacks.callback_desk``). An agent
 who does not answer is set away and the contact goes back to its place. A caller who hangs
 up while the agent's phone rings, or a customer who does not pick up a callback (or picks
 up and hangs up before the agent answers), is nobody's fault: the agent is available
@@ -23,10 +23,12 @@ from twilio.twiml.voice_response import Dial, VoiceResponse
 from app.extensions import db
 from app.models import Agent as AgentRow
 from app.models import Interaction, Task, utcnow
-from app.services import callback_desk, calls, offers, queueing, twilio_queues, wrap_up
-from app.services.callback_attempts import CALLBACK_ATTEMPTS, count_attempt, not_reached
-from app.services.callback_attempts import given_up as given_up
-from app.services.hold_messages import say_text
+from app.services.agents import offers, wrap_up
+from app.services.callbacks import callback_desk
+from app.services.callbacks.callback_attempts import CALLBACK_ATTEMPTS, count_attempt, not_reached
+from app.services.callbacks.callback_attempts import given_up as given_up
+from app.services.calls import calls, queueing, twilio_queues
+from app.services.calls.hold_messages import say_text
 from app.twilio.ivr_twiml import locale
 from routing.model import Presence
 from routing.store import EntryState, QueueEntry, RemovalReason

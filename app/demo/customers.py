@@ -11,8 +11,7 @@ from typing import Any
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
-from app.models import Account, Channel, ConsentEvent, ConsentSource, Customer, Purpose, Tier
-from app.services.demo_names import (
+from app.demo.names import (
     AREAS,
     EMAIL_DOMAINS,
     EN_FIRST,
@@ -21,6 +20,7 @@ from app.services.demo_names import (
     ES_LAST,
     ascii_fold,
 )
+from app.models import Account, Channel, ConsentEvent, ConsentSource, Customer, Purpose, Tier
 
 SEED = 1_720_000
 MAX_CUSTOMERS = 100_000  # phones run out at (9999 - 100) * len(AREAS)

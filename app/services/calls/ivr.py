@@ -19,9 +19,10 @@ from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
 from app.models import Interaction, utcnow
-from app.services import calls, last_resort, offers, queueing, switches
-from app.services.flow_registry import FlowRegistry
-from app.services.ivr_callbacks import Refused, place_callbacks
+from app.services.agents import offers
+from app.services.calls import calls, last_resort, queueing, switches
+from app.services.calls.flow_registry import FlowRegistry
+from app.services.calls.ivr_callbacks import Refused, place_callbacks
 from app.twilio.ivr_twiml import CallUrls, render_actions
 from app.twilio.params import parse_fraction
 from app.twilio.state import decode_state, encode_state

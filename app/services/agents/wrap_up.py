@@ -23,8 +23,10 @@ from sqlalchemy.exc import SQLAlchemyError
 from app.extensions import db, redis_store
 from app.models import Agent as AgentRow
 from app.models import Direction, Interaction, InteractionChannel, Task, TaskStatus, utcnow
-from app.services import callback_desk, callback_view, offers, queueing
-from app.services.agent_desk import DeskError, served_queues
+from app.services.agents import offers
+from app.services.agents.agent_desk import DeskError, served_queues
+from app.services.callbacks import callback_desk, callback_view
+from app.services.calls import queueing
 from routing.model import CALLBACK_PREFIX, Presence
 from routing.store import AgentPresence, QueueEntry
 

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import User
-from app.services import agent_desk
+from app.services.agents import agent_desk
 from app.sessions import session_store
 
 

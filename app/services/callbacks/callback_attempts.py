@@ -2,7 +2,7 @@
 
 Each unanswered call is kept once by its CallSid (Twilio may report it more than once),
 with its final status and when it ended, for a week. After ``CALLBACK_ATTEMPTS`` such calls
-the callback leaves the line and a person takes it over (``app.services.connecting``).
+the callback leaves the line and a person takes it over (``app.services.calls.connecting``).
 """
 
 from __future__ import annotations

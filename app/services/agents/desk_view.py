@@ -1,7 +1,7 @@
 """What an agent sees at their desk: the queues they serve, and the contact offered to them.
 
 Each contact comes with its priority trace; a callback also with its number (country,
-type) and its story (``app.services.callback_view``), so the agent can judge it before
+type) and its story (``app.services.callbacks.callback_view``), so the agent can judge it before
 anyone is called.
 """
 
@@ -13,8 +13,9 @@ from flask import current_app
 
 from app.extensions import db
 from app.models import Agent as AgentRow
-from app.services import callback_view, queueing
-from app.services.routing_data import agent_profile, queue_configs
+from app.services.callbacks import callback_view
+from app.services.calls import queueing
+from app.services.calls.routing_data import agent_profile, queue_configs
 from routing import Priority, explain, queues_for
 from routing.store import QueueEntry
 

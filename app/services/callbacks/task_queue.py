@@ -19,8 +19,9 @@ from sqlalchemy import select
 
 from app.extensions import db, redis_store
 from app.models import Task, TaskStatus
-from app.services import callback_attempts, callback_policy, connecting, queueing
-from app.services.routing_data import customer_history, customer_value
+from app.services.callbacks import callback_attempts, callback_policy
+from app.services.calls import connecting, queueing
+from app.services.calls.routing_data import customer_history, customer_value
 from routing import Contact, prioritize, store_score
 from routing.entries import EntryState
 from routing.model import CALLBACK_PREFIX

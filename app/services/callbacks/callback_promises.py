@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from app.models import Interaction, Task, TaskKind, utcnow
-from app.services import callback_policy, task_queue, tasks
-from app.services.callback_policy import Refusal
+from app.services.callbacks import callback_policy, task_queue, tasks
+from app.services.callbacks.callback_policy import Refusal
 
 log = logging.getLogger(__name__)
 

@@ -15,16 +15,16 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
-from app.models import Account, Customer, Queue, Role, utcnow
-from app.services.demo_customers import (
+from app.demo.customers import (
     MAX_CUSTOMERS,
     DemoCustomer,
     demo_customer,
     demo_phone,
     insert_customers,
 )
-from app.services.demo_history import HistoryCounts, StaffIds, insert_history
-from app.services.demo_staff import Login, agents_by_skill, ensure_queues, ensure_staff
+from app.demo.history import HistoryCounts, StaffIds, insert_history
+from app.demo.staff import Login, agents_by_skill, ensure_queues, ensure_staff
+from app.models import Account, Customer, Queue, Role, utcnow
 
 __all__ = ["DEFAULT_CUSTOMERS", "MAX_CUSTOMERS", "DemoReport", "Login", "load_demo"]
 

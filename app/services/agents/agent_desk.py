@@ -1,12 +1,12 @@
 """What an agent does: log in, say whether they are available, take a contact.
 
-Routing offers each contact to the best agent (``app.services.offers``); the agent sees the
-offer (``app.services.desk_view``), accepts or declines it. Accepting takes the pending
+Routing offers each contact to the best agent (``app.services.agents.offers``); the agent sees the
+offer (``app.services.agents.desk_view``), accepts or declines it. Accepting takes the pending
 offer (or, with none, the best contact waiting: the pull of old) atomically in Redis. A
 live caller is then brought to the agent by Twilio; if Twilio cannot, the caller keeps
 their place in line. A callback is only made the agent's: they see the number and call
-back when they judge it right (``app.services.callback_desk``). Wrapping up is in
-``app.services.wrap_up``.
+back when they judge it right (``app.services.callbacks.callback_desk``). Wrapping up is in
+``app.services.agents.wrap_up``.
 """
 
 from __future__ import annotations
@@ -25,12 +25,14 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from app.extensions import db
 from app.models import Agent as AgentRow
 from app.models import User
-from app.services import callback_desk, callback_view, offers, queueing, twilio_queues
-from app.services.desk_errors import DeskError as DeskError
-from app.services.desk_view import offer_for as offer_for
-from app.services.desk_view import served_queues as served_queues
-from app.services.desk_view import waiting_for as waiting_for
-from app.services.routing_data import agent_profile, contact_of
+from app.services.agents import offers
+from app.services.agents.desk_errors import DeskError as DeskError
+from app.services.agents.desk_view import offer_for as offer_for
+from app.services.agents.desk_view import served_queues as served_queues
+from app.services.agents.desk_view import waiting_for as waiting_for
+from app.services.callbacks import callback_desk, callback_view
+from app.services.calls import queueing, twilio_queues
+from app.services.calls.routing_data import agent_profile, contact_of
 from app.twilio.gateway import twilio_gateway
 from routing import NotEligible, cannot_take
 from routing.model import Presence

@@ -1,0 +1,1 @@
+"""Agents: the desk (presence, offers, accept), wrap-up, staff logins."""

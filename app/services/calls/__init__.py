@@ -1,0 +1,1 @@
+"""Calls: the IVR, hold, the overflow ladder, connecting callers to agents."""

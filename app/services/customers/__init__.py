@@ -1,0 +1,1 @@
+"""Customers: import, export, consent."""

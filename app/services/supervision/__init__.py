@@ -1,0 +1,1 @@
+"""Supervision: queue metrics and IVR statistics."""
