@@ -72,3 +72,18 @@ def signed_post(client: Any, path: str, params: dict[str, str]) -> Any:
     """Post ``params`` to ``path`` with the signature Twilio would send."""
     signature = sign(PUBLIC_BASE_URL + path, params)
     return client.post(path, data=params, headers={"X-Twilio-Signature": signature})
+
+
+def process_env(database_url: str, **extra: str) -> dict[str, str]:
+    """The environment of a ``helpline`` process started by a test: production settings."""
+    env = dict(os.environ)
+    env.update(
+        HELPLINE_ENV="production",
+        SECRET_KEY="process-test-secret-0123456789abcdef",
+        TWILIO_AUTH_TOKEN=AUTH_TOKEN,
+        DATABASE_URL=database_url,
+        REDIS_URL=TEST_REDIS_URL,
+        FALLBACK_NUMBER=FALLBACK_NUMBER,
+    )
+    env.update(extra)
+    return env

@@ -21,29 +21,14 @@ from routing.model import Presence
 from routing.redis_store import RedisQueueStore
 from routing.store import EntryState
 from tests.support import (
-    AUTH_TOKEN,
     FALLBACK_NUMBER,
-    TEST_REDIS_URL,
     call_params,
+    process_env,
     sign,
     unused_port,
 )
 
 pytestmark = pytest.mark.slow
-
-
-def process_env(database_url: str, **extra: str) -> dict[str, str]:
-    env = dict(os.environ)
-    env.update(
-        HELPLINE_ENV="production",
-        SECRET_KEY="process-test-secret-0123456789abcdef",
-        TWILIO_AUTH_TOKEN=AUTH_TOKEN,
-        DATABASE_URL=database_url,
-        REDIS_URL=TEST_REDIS_URL,
-        FALLBACK_NUMBER=FALLBACK_NUMBER,
-        **extra,
-    )
-    return env
 
 
 def stop(process: subprocess.Popen[str]) -> str:

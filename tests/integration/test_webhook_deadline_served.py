@@ -4,7 +4,6 @@ stopped by the watchdog)."""
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 import time
@@ -17,7 +16,7 @@ import pytest
 
 from tests.functional.voice import FALLBACK, MAIN_LINE, destination
 from tests.integration.stalled import HungPostgres
-from tests.support import AUTH_TOKEN, TEST_REDIS_URL, call_params, sign, unused_port
+from tests.support import call_params, process_env, sign, unused_port
 
 pytestmark = pytest.mark.slow
 
@@ -32,13 +31,8 @@ def hung_postgres() -> Iterator[HungPostgres]:
 
 
 def start_gunicorn(worker_class: str, database_url: str, port: int) -> subprocess.Popen[str]:
-    env = dict(os.environ)
-    env.update(
-        HELPLINE_ENV="production",
-        SECRET_KEY="deadline-test-secret-0123456789abcdef",
-        TWILIO_AUTH_TOKEN=AUTH_TOKEN,
-        DATABASE_URL=database_url,
-        REDIS_URL=TEST_REDIS_URL,
+    env = process_env(
+        database_url,
         FALLBACK_NUMBER=FALLBACK,
         PUBLIC_BASE_URL=f"http://127.0.0.1:{port}",
         STORE_TIMEOUT="1",
