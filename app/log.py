@@ -15,19 +15,22 @@ import re
 
 from flask import Flask, g, has_request_context, request
 
-# Phone numbers as they appear in logs: international (+ or its URL encoding %2B, and 7-15
-# digits, with separators), North American national format, or a bare run of 10-11 digits.
-# Dates, times, IP addresses and ids do not match these shapes.
+# Phone numbers as they appear in logs: international (+, its URL encoding %2B, or the 00
+# dialing prefix, then 7-15 digits with separators such as "+44 (0) 20 7946 0958"), North
+# American national format, or a bare run of 10-15 digits (a SIP user part such as
+# sip:447911123456@trunk). Dates, times, IP addresses and ids do not match these shapes.
 _PHONE = re.compile(
     r"(?<![\w+])(?:"
-    r"(?:\+|%2[Bb])\d(?:[\s\-.()]?\d){6,14}"
+    r"(?:\+|%2[Bb]|00)\d(?:[\s\-.()]{0,3}\d){6,14}"
     r"|\(?\d{3}\)?[\s.\-]?\d{3}[\s.\-]\d{4}"
-    r"|\d{10,11}"
+    r"|\d{10,15}"
     r")(?![\w.]?\d)"
 )
-# C0 and C1 controls, and the separators some viewers take for a line break.
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
-_CONTROL_BUT_NEWLINE = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+# C0 and C1 controls, the separators some viewers take for a line break, and the marks
+# and overrides that make a viewer show a line in another order than it was written.
+_UNSAFE = "\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069"
+_CONTROL = re.compile(f"[\x00-\x1f{_UNSAFE}]")
+_CONTROL_BUT_NEWLINE = re.compile(f"[\x00-\x09\x0b-\x1f{_UNSAFE}]")
 INDENT = "    "  # the lines of a traceback, under the record they belong to
 
 FORMAT = "%(asctime)s %(levelname)s %(name)s [%(context)s] %(message)s"

@@ -56,6 +56,23 @@ def test_national_formats_are_masked_too(line, masked):
     assert mask_phones(line) == masked
 
 
+@pytest.mark.parametrize(
+    ("line", "masked"),
+    [
+        ("from sip:447911123456@trunk.example.com", "from sip:***3456@trunk.example.com"),
+        ("dialed 00447911123456 twice", "dialed ***3456 twice"),
+        ("call +44 (0) 20 7946 0958 now", "call ***0958 now"),
+        ("call +49 (30) 1234567 now", "call ***4567 now"),
+    ],
+)
+def test_sip_users_dialing_prefixes_and_bracketed_trunk_digits_are_masked(line, masked):
+    assert mask_phones(line) == masked
+
+
+def test_marks_that_reorder_a_line_in_a_viewer_are_escaped():
+    assert escape_controls("CA1\u202eCA2\u2066x\u200f") == "CA1\\u202eCA2\\u2066x\\u200f"
+
+
 def test_url_encoded_numbers_are_masked_too():
     line = "POST /2010-04-01/Calls.json To=%2B14155550123&From=%2b15558675310"
 
