@@ -64,12 +64,15 @@ def register_extensions(app: Flask) -> None:
 
 def init_routing(app: Flask) -> None:
     """The live queue store (Redis) and the routing weights (a YAML file)."""
-    from routing import default_weights, load_weights
+    from routing import WeightsError, default_weights, load_weights
     from routing.redis_store import RedisQueueStore
 
     app.extensions["routing.store"] = RedisQueueStore(app.extensions["redis"])
     path = app.config["ROUTING_WEIGHTS"]
-    app.extensions["routing.weights"] = load_weights(path) if path else default_weights()
+    try:
+        app.extensions["routing.weights"] = load_weights(path) if path else default_weights()
+    except WeightsError as exc:  # a file an operator wrote: say what is wrong, no traceback
+        raise ConfigError(f"ROUTING_WEIGHTS: {exc}") from None
 
 
 def init_flows(app: Flask) -> None:

@@ -38,10 +38,21 @@ class ConfigError(RuntimeError):
     """A setting is missing or invalid; the message names the variable."""
 
 
-def _flag(value: str | None, default: bool) -> bool:
-    if value is None or value.strip() == "":
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off"}
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+REDIS_SCHEMES = ("redis://", "rediss://", "unix://")
+
+
+def _flag(env: Mapping[str, str], name: str, default: bool) -> bool:
+    """An on/off setting; a value that is neither (a typo of "true") is refused, never
+    read as off: TWILIO_VALIDATE_SIGNATURES=ture must not turn signature checks off."""
+    value = env.get(name, "").strip().lower()
+    if not value:
         return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
+    if value in _TRUE | _FALSE:
+        return value in _TRUE
+    raise ConfigError(f"{name} must be one of 1, 0, true, false, yes, no, on, off, not {value!r}")
 
 
 def _seconds(env: Mapping[str, str], name: str, default: float) -> float:
@@ -74,13 +85,13 @@ def load_settings(instance_path: str, environ: Mapping[str, str] | None = None) 
         "TWILIO_ACCOUNT_SID": env.get("TWILIO_ACCOUNT_SID", ""),
         "TWILIO_AUTH_TOKEN": env.get("TWILIO_AUTH_TOKEN", ""),
         "TWILIO_API_BASE": env.get("TWILIO_API_BASE", ""),
-        "TWILIO_VALIDATE_SIGNATURES": _flag(env.get("TWILIO_VALIDATE_SIGNATURES"), True),
+        "TWILIO_VALIDATE_SIGNATURES": _flag(env, "TWILIO_VALIDATE_SIGNATURES", True),
         # The company's Twilio number: caller ID for callbacks and broadcasts.
         "TWILIO_NUMBER": env.get("TWILIO_NUMBER", ""),
         "FALLBACK_NUMBER": env.get("FALLBACK_NUMBER") or "+15005550006",
         "PUBLIC_BASE_URL": (env.get("PUBLIC_BASE_URL") or "").rstrip("/"),
         "DEFAULT_REGION": env.get("DEFAULT_REGION", "US"),
-        "LOG_LEVEL": env.get("LOG_LEVEL", "INFO"),
+        "LOG_LEVEL": (env.get("LOG_LEVEL") or "INFO").strip().upper(),
         # Directory of IVR flow files; empty means the flows shipped with the package.
         "FLOWS_DIR": env.get("FLOWS_DIR", ""),
         # A routing weights file (YAML); empty means the defaults shipped in routing/.
@@ -130,6 +141,7 @@ def check_settings(settings: Mapping[str, Any]) -> None:
 
     _check_numbers(settings)
     _check_webhook_time(settings)
+    _check_places(settings)
     check_callback_settings(settings)
     if environment != "production":
         return
@@ -202,3 +214,28 @@ def _check_webhook_time(settings: Mapping[str, Any]) -> None:
             f"WEBHOOK_DEADLINE plus STORE_TIMEOUT must be at most {MOST_WEBHOOK_SECONDS:g} "
             f"seconds, as Twilio gives up on a webhook after 15, not {deadline:g} + {store:g}"
         )
+
+
+def _check_places(settings: Mapping[str, Any]) -> None:
+    """The log level, and URLs and files the app would otherwise fail on with a traceback."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+
+    if settings["LOG_LEVEL"] not in LOG_LEVELS:
+        raise ConfigError(
+            f"LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}, not {settings['LOG_LEVEL']!r}"
+        )
+    try:
+        make_url(settings["DATABASE_URL"]).get_dialect().import_dbapi()
+    except (ArgumentError, NoSuchModuleError, ValueError, ImportError) as exc:
+        raise ConfigError(
+            "DATABASE_URL must be a database URL such as sqlite:///helpline.db or "
+            f"postgresql+psycopg://user:pass@host/db ({exc})"
+        ) from None
+    if not str(settings["REDIS_URL"]).startswith(REDIS_SCHEMES):
+        raise ConfigError(
+            f"REDIS_URL must start with {', '.join(REDIS_SCHEMES)}, not {settings['REDIS_URL']!r}"
+        )
+    weights = settings.get("ROUTING_WEIGHTS")
+    if weights and not Path(weights).is_file():
+        raise ConfigError(f"ROUTING_WEIGHTS names no file: {weights!r}")

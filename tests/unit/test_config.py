@@ -154,6 +154,42 @@ def run(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str
     return subprocess.run(args, env=env, capture_output=True, text=True, timeout=60)
 
 
+@pytest.mark.parametrize(
+    ("environ", "message"),
+    [
+        ({"TWILIO_VALIDATE_SIGNATURES": "ture"}, "TWILIO_VALIDATE_SIGNATURES must be one of"),
+        ({"LOG_LEVEL": "LOUD"}, "LOG_LEVEL must be one of DEBUG, INFO, WARNING"),
+        ({"DATABASE_URL": "garbage"}, "DATABASE_URL must be a database URL"),
+        ({"DATABASE_URL": "mysql://host/db"}, "DATABASE_URL must be a database URL"),
+        ({"REDIS_URL": "localhost:6379"}, "REDIS_URL must start with redis://"),
+        ({"ROUTING_WEIGHTS": "/no/such/weights.yaml"}, "ROUTING_WEIGHTS names no file"),
+    ],
+)
+def test_a_setting_the_app_could_not_use_is_refused_in_one_line(tmp_path, environ, message):
+    assert refused(tmp_path, environ).startswith(message)
+
+
+def test_a_typo_of_true_never_turns_signature_checks_off(tmp_path):
+    assert "ture" in refused(tmp_path, {"TWILIO_VALIDATE_SIGNATURES": "ture"})
+    on = load_settings(str(tmp_path), environ={"TWILIO_VALIDATE_SIGNATURES": "Yes"})
+    assert on["TWILIO_VALIDATE_SIGNATURES"] is True
+
+
+def test_a_log_level_is_taken_in_any_case(tmp_path):
+    settings = load_settings(str(tmp_path), environ={"LOG_LEVEL": " debug "})
+
+    check_settings(settings)
+    assert settings["LOG_LEVEL"] == "DEBUG"
+
+
+def test_a_weights_file_with_mistakes_stops_the_app_with_its_problems(tmp_path, make_app):
+    weights = tmp_path / "weights.yaml"
+    weights.write_text("tiers: [platinum\n", encoding="utf-8")
+
+    with pytest.raises(ConfigError, match=r"^ROUTING_WEIGHTS: .*weights.yaml"):
+        make_app(ROUTING_WEIGHTS=str(weights))
+
+
 @pytest.fixture
 def production_env(tmp_path) -> dict[str, str]:
     import os
