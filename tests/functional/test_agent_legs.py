@@ -86,3 +86,17 @@ def test_a_store_fault_when_the_agent_picks_up_still_bridges_the_call(
 
     assert len(root) == 0  # an empty <Response/>: no apology, no fallback dial
     assert leg["CallSid"] in caplog.text
+
+
+@pytest.mark.parametrize("contact", ["callback:99999999999", "callback:x", "callback:"])
+def test_a_forged_callback_id_on_an_agents_leg_is_no_error_on_any_database(
+    line, twilio_post, caplog, contact
+):
+    # Signed URLs the app never makes; PostgreSQL refused an id beyond its integer range.
+    for path in ("/voice/whisper", "/voice/callback-connect", "/voice/callback-status"):
+        leg = call_params(CallStatus="no-answer", Direction="outbound-api")
+
+        response = twilio_post(f"{path}?agent=1&c={contact}&t=1.0", leg)
+
+        assert response.status_code == 200
+    assert [r.getMessage() for r in caplog.records if r.levelname == "ERROR"] == []

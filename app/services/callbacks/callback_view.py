@@ -23,7 +23,8 @@ from app.services.callbacks import callback_attempts
 from routing.model import CALLBACK_PREFIX
 from routing.store import QueueEntry
 
-TASK_ID = re.compile(r"[0-9]{1,18}")  # fits the database's integer id
+TASK_ID = re.compile(r"[0-9]{1,10}")
+MAX_ID = 2**31 - 1  # an Integer primary key: PostgreSQL refuses a larger one in a query
 
 
 def task_id_of(contact_id: str) -> int | None:
@@ -31,7 +32,9 @@ def task_id_of(contact_id: str) -> int | None:
     if not contact_id.startswith(CALLBACK_PREFIX):
         return None
     number = contact_id.removeprefix(CALLBACK_PREFIX)
-    return int(number) if TASK_ID.fullmatch(number) else None
+    if not TASK_ID.fullmatch(number) or int(number) > MAX_ID:
+        return None
+    return int(number)
 
 
 def task_for(contact_id: str) -> Task | None:

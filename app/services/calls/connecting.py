@@ -22,9 +22,9 @@ from twilio.twiml.voice_response import Dial, VoiceResponse
 
 from app.extensions import db
 from app.models import Agent as AgentRow
-from app.models import Interaction, Task, utcnow
+from app.models import Interaction, utcnow
 from app.services.agents import offers, wrap_up
-from app.services.callbacks import callback_desk
+from app.services.callbacks import callback_desk, callback_view
 from app.services.callbacks.callback_attempts import CALLBACK_ATTEMPTS, count_attempt, not_reached
 from app.services.callbacks.callback_attempts import given_up as given_up
 from app.services.calls import calls, queueing, twilio_queues
@@ -197,7 +197,7 @@ def _end_busy(agent_id: str, entry: QueueEntry | None, state: Presence) -> bool:
 def _give_up(contact_id: str, attempts: int) -> None:
     """Not reached after ``attempts`` calls: out of the line for good; the task stays open."""
     queueing.store().remove(contact_id, RemovalReason.CANCELLED)
-    task = db.session.get(Task, int(contact_id.split(":", 1)[1] or 0))
+    task = callback_view.task_for(contact_id)  # None for an id no task could have
     if task is not None:
         note = f"Customer not reached after {attempts} callback calls: call them yourself."
         task.notes = f"{task.notes}\n{note}".strip()
