@@ -35,12 +35,21 @@ class FlowRegistry:
         self._flow_set = FlowSet.of([])
         self._fingerprint: tuple[tuple[str, int, int], ...] | None = None
         self._checked_at = float("-inf")
+        self._loaded = False
 
     def current(self) -> FlowSet:
-        """The flows to serve now (reloading first if the files changed)."""
-        if time.monotonic() - self._checked_at >= self.check_interval:
-            with self._lock:
+        """The flows to serve now (reloading first if the files changed).
+
+        Until the first load has finished, every thread waits for it: a request arriving
+        while another loads must not find no flow at all and send its caller to the
+        fallback line.
+        """
+        if self._loaded and time.monotonic() - self._checked_at < self.check_interval:
+            return self._flow_set
+        with self._lock:
+            if not self._loaded or time.monotonic() - self._checked_at >= self.check_interval:
                 self._refresh()
+                self._loaded = True
         return self._flow_set
 
     def _refresh(self) -> None:
