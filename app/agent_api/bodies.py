@@ -1,9 +1,10 @@
 """The agent API's request bodies: a JSON object, or nothing; anything else is a 400.
 
 Read once per request, before any view runs, so that no endpoint can meet a body that
-fails later: nesting deep enough to exhaust the parser's recursion, or a lone surrogate
+fails later: nesting deep enough to exhaust the parser's recursion, a lone surrogate
 (``"\\ud800"``), which parses but fails wherever it is encoded (Redis, the database, a log
-line). A body sent as another content type is not read, as before.
+line), or a NUL character, which PostgreSQL refuses in text. A body sent as another
+content type is not read, as before.
 """
 
 from __future__ import annotations
@@ -45,9 +46,28 @@ def json_object(data: bytes) -> dict[str, Any]:
         raise BadBody("the body is not valid JSON") from None
     if not isinstance(value, dict):
         raise BadBody("the body must be a JSON object")
+    if _holds_nul(value):  # PostgreSQL refuses a NUL in text: no field may hold one
+        raise BadBody("the JSON body holds a NUL character (\\u0000), which is not text")
     return value
 
 
 def _refuse_constant(name: str) -> Any:
     # NaN and Infinity are not JSON, though Python's parser accepts them.
     raise ValueError(f"{name} is not JSON")
+
+
+def _holds_nul(value: Any) -> bool:
+    """Whether a NUL character is in any key or string of ``value`` (walked without
+    recursion: the parser has bounded its depth, but not to a small number)."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if "\x00" in item:
+                return True
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return False

@@ -11,6 +11,8 @@ UNREADABLE = {
     "an object nested deeper than the parser's recursion": b'{"a":' * 50_000 + b"1" + b"}" * 50_000,
     "a lone surrogate in a value": b'{"contact_id":"\\ud800"}',
     "a lone surrogate in a key": b'{"\\udfff":"x"}',
+    "a NUL character in a value": b'{"contact_id":"CA\\u0000x","notes":"n"}',
+    "a NUL character deep in a key": b'{"a":[{"b\\u0000":1}]}',
     "a surrogate written as UTF-8 bytes": b'{"contact_id":"\xed\xa0\x80"}',
     "not JSON": b'{"contact_id":',
     "NaN, which is not JSON": b'{"contact_id": NaN}',
