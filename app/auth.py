@@ -47,6 +47,9 @@ class StaffUser:
 def init_auth(app: Flask) -> None:
     """Sessions for staff, and CSRF checks on every state-changing request but webhooks."""
     login_manager.init_app(app)
+    # The token lives as long as the session (which Redis ends), not Flask-WTF's default
+    # hour: a console that fetched it at log-in must not fail its heartbeats an hour later.
+    app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)
     csrf.init_app(app)
     app.register_error_handler(CSRFError, _csrf_error)
 

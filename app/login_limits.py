@@ -17,6 +17,7 @@ is ignored: a client could write any address into it.
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import math
 import time
 
@@ -87,5 +88,16 @@ def login_limits() -> LoginLimits:
 
 
 def client_address() -> str:
-    """The client's address, as far as the trusted proxies vouch for it."""
-    return request.remote_addr or "unknown"
+    """The client's address, as far as the trusted proxies vouch for it; an IPv6 client
+    by its /64, the block one household or host is given, so rotating through it does not
+    buy more tries."""
+    address = request.remote_addr or "unknown"
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped is not None:  # ::ffff:203.0.113.1 is that IPv4 client
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{ip}/64", strict=False))
+    return str(ip)

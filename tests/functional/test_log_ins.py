@@ -4,8 +4,10 @@ costs the same password hashing as a wrong password."""
 from __future__ import annotations
 
 import hashlib
+import time
 
 import pytest
+from itsdangerous.timed import TimestampSigner
 
 from app.extensions import db
 from tests.functional.logins import Browser, staff
@@ -89,6 +91,28 @@ def test_behind_a_trusted_proxy_each_client_address_is_counted_apart(three_per_a
     same_client = browser.log_in(headers={"X-Forwarded-For": "203.0.113.1"})
 
     assert (other_client.status_code, same_client.status_code) == (200, 429)
+
+
+def test_an_ipv6_client_rotating_through_its_block_is_counted_as_one(three_per_address):
+    browser = three_per_address(TRUSTED_PROXIES=1)
+    for n, email in enumerate(("a@example.com", "b@example.com", "c@example.com")):
+        fail(browser, 1, email, headers={"X-Forwarded-For": f"2001:db8:1:2::{n + 1}"})
+
+    rotated = browser.log_in(headers={"X-Forwarded-For": "2001:db8:1:2:ffff::9"})
+    neighbour = browser.log_in(headers={"X-Forwarded-For": "2001:db8:1:3::1"})
+
+    assert (rotated.status_code, neighbour.status_code) == (429, 200)
+
+
+def test_a_csrf_token_from_log_in_still_works_hours_later(browser, monkeypatch):
+    browser.log_in()
+    token = browser.token()
+    five_hours_later = int(time.time()) + 5 * 3600
+    monkeypatch.setattr(TimestampSigner, "get_timestamp", lambda _self: five_hours_later)
+
+    response = browser.open("DELETE", "/api/session", headers={"X-CSRFToken": token})
+
+    assert response.status_code == 200, response.get_json()
 
 
 @pytest.fixture
