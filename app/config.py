@@ -13,7 +13,8 @@ from limits import parse_many
 ENVIRONMENTS = ("development", "testing", "production")
 
 # Settings that production must not run without; the message names the variable.
-REQUIRED_IN_PRODUCTION = ("SECRET_KEY", "TWILIO_AUTH_TOKEN")
+# TWILIO_NUMBER is the caller ID of every callback: Twilio refuses a call without one.
+REQUIRED_IN_PRODUCTION = ("SECRET_KEY", "TWILIO_AUTH_TOKEN", "TWILIO_NUMBER")
 
 DEV_SECRET_KEY = "dev-only-insecure-key"
 DEV_AUTH_TOKEN = "dev-only-auth-token"

@@ -100,6 +100,7 @@ def base_env() -> dict[str, str]:
     """The project's settings, as production would set them."""
     return {
         "HELPLINE_ENV": "production",
+        "TWILIO_NUMBER": "+14155550100",
         "SECRET_KEY": SECRET_KEY,
         "TWILIO_ACCOUNT_SID": ACCOUNT_SID,
         "TWILIO_AUTH_TOKEN": AUTH_TOKEN,

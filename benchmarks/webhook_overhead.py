@@ -121,6 +121,7 @@ def project_env(workdir: Path) -> dict[str, str]:
     """The project's settings, as production would set them (stores local and unused)."""
     return {
         "HELPLINE_ENV": "production",
+        "TWILIO_NUMBER": "+14155550100",
         "SECRET_KEY": "bench-secret-key-0123456789abcdef",
         "TWILIO_ACCOUNT_SID": ACCOUNT_SID,
         "TWILIO_AUTH_TOKEN": AUTH_TOKEN,

@@ -84,6 +84,7 @@ def process_env(database_url: str, **extra: str) -> dict[str, str]:
         DATABASE_URL=database_url,
         REDIS_URL=TEST_REDIS_URL,
         FALLBACK_NUMBER=FALLBACK_NUMBER,
+        TWILIO_NUMBER="+14155550100",
     )
     env.update(extra)
     return env

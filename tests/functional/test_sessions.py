@@ -55,7 +55,12 @@ def test_the_session_cookie_is_httponly_and_samesite_lax(ana, browser):
 
 
 def test_in_production_the_session_cookie_is_secure_too(make_app, database_url):
-    production = make_app(DATABASE_URL=database_url, HELPLINE_ENV="production", SECRET_KEY="k" * 32)
+    production = make_app(
+        DATABASE_URL=database_url,
+        HELPLINE_ENV="production",
+        SECRET_KEY="k" * 32,
+        TWILIO_NUMBER="+14155550100",
+    )
 
     response = Browser.of(production).open("GET", "/api/session")
 

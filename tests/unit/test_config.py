@@ -13,7 +13,7 @@ A_SECRET_KEY = "0123456789abcdef" * 2  # 32 bytes: the shortest production accep
 
 
 def production(**environ: str) -> dict[str, str]:
-    return {"HELPLINE_ENV": "production", **environ}
+    return {"HELPLINE_ENV": "production", "TWILIO_NUMBER": "+14155550100", **environ}
 
 
 def refused(tmp_path, environ: dict[str, str]) -> str:
@@ -38,6 +38,10 @@ def test_local_defaults_need_no_environment(tmp_path):
         (production(TWILIO_AUTH_TOKEN="t"), "SECRET_KEY"),
         (production(SECRET_KEY="s"), "TWILIO_AUTH_TOKEN"),
         (production(), "SECRET_KEY"),
+        (
+            production(SECRET_KEY=A_SECRET_KEY, TWILIO_AUTH_TOKEN="t", TWILIO_NUMBER=""),
+            "TWILIO_NUMBER",
+        ),
     ],
 )
 def test_production_refuses_to_start_without_a_required_setting(tmp_path, environ, missing):
@@ -234,7 +238,9 @@ def test_cli_names_a_bad_store_timeout_in_one_line(production_env, value, messag
 
 
 def test_wsgi_entry_refuses_a_short_secret_key_in_one_line(production_env):
-    production_env.update(SECRET_KEY="too-short", TWILIO_AUTH_TOKEN="t")
+    production_env.update(
+        SECRET_KEY="too-short", TWILIO_AUTH_TOKEN="t", TWILIO_NUMBER="+14155550100"
+    )
 
     result = run([sys.executable, "-c", "import app.wsgi"], production_env)
 
