@@ -50,8 +50,9 @@ def import_command(file: Path, region: str | None, as_json: bool) -> None:
     file is rejected on that line; the first row for it is imported.
 
     Every row has as many fields as the header. A quoted field may run over up
-    to 10 lines; a quote left open is reported on its line, and the lines after
-    it are read as rows. Text with control characters is rejected. A cell that
+    to 10 lines, unless a line after its first reads as a row of its own; else
+    its quote counts as left open: it is reported on its line, and the lines
+    after it are read as rows. Text with control characters is rejected. A cell that
     `customers export` escaped ('=..., '+...) is read without its '.
 
     Each rejected row is printed to stderr as FILE:LINE: reason; the other rows
