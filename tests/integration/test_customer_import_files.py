@@ -227,6 +227,19 @@ def test_an_empty_file_is_refused(runner, tmp_path, data):
     assert "the file is empty; expected a header row with phone and name" in result.stderr
 
 
+def test_a_header_whose_quote_runs_past_its_line_is_refused_and_takes_in_no_row(runner, tmp_path):
+    path = write_csv(tmp_path, 'phone,name,"notes\n2025550101,Ana,x"\n2025550102,Bob,y\n')
+
+    result = run_import(runner, path)
+
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[-1] == (
+        f"Error: {path}: the header row on line 1 runs on to line 2: "
+        "a quote in it is not closed on its line"
+    )
+    assert stored() == {}
+
+
 def test_a_header_only_file_imports_nothing_and_says_so(runner, tmp_path):
     path = write_csv(tmp_path, "phone,name\n\n")
 
@@ -235,6 +248,27 @@ def test_a_header_only_file_imports_nothing_and_says_so(runner, tmp_path):
     assert result.exit_code == 0
     assert f"{path}: no customer rows after the header" in result.stderr
     assert result.stdout.strip() == "created 0, updated 0, unchanged 0, rejected 0"
+
+
+@pytest.mark.parametrize(
+    ("line", "reason"),
+    [
+        ("\x0b,\x0b", "phone is missing; name has a control character (U+000B) at character 1"),
+        ("\x1c,\x1f", "phone is missing; name has a control character (U+001F) at character 1"),
+        (" ,\u3000", None),
+        ('"\t",""', None),
+    ],
+    ids=["vertical-tabs", "separators", "spaces", "quoted-tab"],
+)
+def test_a_row_of_whitespace_is_skipped_but_not_one_of_controls_python_calls_whitespace(
+    runner, tmp_path, line, reason
+):
+    path = write_bytes(tmp_path, f"phone,name\n2025550101,Ana\n{line}\n2025550103,Carl\n".encode())
+
+    result = run_import(runner, path)
+
+    assert reported(result, path) == ([] if reason is None else [f"3: {reason}"])
+    assert set(stored()) == {ANA, CARL}
 
 
 def test_blank_lines_before_the_header_are_skipped_and_counted(runner, tmp_path):

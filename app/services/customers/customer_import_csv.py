@@ -19,6 +19,8 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
+from app.services.customers.customer_import_fields import TRIMMED
+
 MAX_RECORD_LINES = 10
 LINE_END = re.compile(rb"\r\n|\r|\n")
 # UTF-32-LE's mark begins as UTF-16-LE's does.
@@ -93,8 +95,14 @@ def read_records(
     while index < len(lines):
         record = read_record(lines, index, columns)
         index = record.last_line  # the index of the line after it
-        if record.problem or any(cell.strip() for cell in record.cells):
+        if record.problem or not is_blank(record.cells):
             yield record
+
+
+def is_blank(cells: Sequence[str]) -> bool:
+    """Whether a record holds only whitespace, and no control character Python counts as such."""
+    # A line of vertical tabs or file separators is no blank row to skip: it is reported.
+    return not any(cell.strip(TRIMMED) for cell in cells)
 
 
 def read_record(lines: CsvLines, index: int, columns: Sequence[str] | None = None) -> Record:
@@ -209,7 +217,7 @@ def _finish(
     lines: CsvLines, index: int, at: int, cells: list[str], columns: Sequence[str] | None
 ) -> Record:
     """The record from ``index`` to ``at``, or why it cannot be used."""
-    if columns and len(cells) != len(columns) and any(cell.strip() for cell in cells):
+    if columns and len(cells) != len(columns) and not is_blank(cells):
         problem = f"row has {_fields(len(cells))} but the header has {len(columns)}"
         return Record(index + 1, at + 1, problem=problem)
     for bad in range(index, at + 1):
