@@ -19,8 +19,7 @@ ELLIPSIS = "…"
 
 
 def printable(text: str) -> str:
-    """``text`` with every unprintable character escaped: ``\\x1b``, ``\\n``, ``\\u202e``, and
-    ``\\xff`` for a byte of a file name that is not UTF-8."""
+    """``text`` with what a terminal acts on escaped: ``\\x1b``, ``\\n``, a bad byte ``\\xff``."""
     return UNPRINTABLE.sub(_escape, text)
 
 

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from flask.testing import FlaskCliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import delete
@@ -112,8 +113,8 @@ def forget_customers() -> None:
 )
 @given(file=customer_files())
 def test_every_line_after_the_header_is_imported_or_reported_or_inside_a_row_that_is(
-    runner, tmp_path: Path, file: CustomerFile
-):
+    runner: FlaskCliRunner, tmp_path: Path, file: CustomerFile
+) -> None:
     path = write_bytes(tmp_path, file.data())
 
     result = run_import(runner, path)

@@ -15,7 +15,8 @@ from app.services.customers.customer_import_rows import CustomerRow
 from app.services.printable import printable, shortened
 
 SERVICE_NOTICES = Purpose.SERVICE_NOTICES
-DETAIL_LENGTH = int(ConsentEvent.__table__.c.detail.type.length)
+_DETAIL_TYPE: Any = ConsentEvent.__table__.c.detail.type
+DETAIL_LENGTH = int(_DETAIL_TYPE.length)  # the column's own limit
 # The columns an import may change, loaded as plain rows to compare without ORM overhead.
 _STORED = (
     *(Customer.id, Customer.phone, Customer.name, Customer.email, Customer.language),
