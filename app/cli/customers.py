@@ -20,6 +20,7 @@ from app.services.customers.customer_import import (
     import_customers,
     read_customer_file,
 )
+from app.services.printable import printable
 
 customers_cli = AppGroup("customers", help="Import and export customers.")
 
@@ -50,8 +51,9 @@ def import_command(file: Path, region: str | None, as_json: bool) -> None:
     file is rejected on that line; the first row for it is imported.
 
     Every row has as many fields as the header. A quoted field may run over up
-    to 10 lines; a quote left open is reported on its line, and the lines after
-    it are read as rows. Text with control characters is rejected. A cell that
+    to 10 lines, unless a line after its first reads as a row of its own; else
+    its quote counts as left open: it is reported on its line, and the lines
+    after it are read as rows. Text with control characters is rejected. A cell that
     `customers export` escaped ('=..., '+...) is read without its '.
 
     Each rejected row is printed to stderr as FILE:LINE: reason; the other rows
@@ -65,7 +67,7 @@ def import_command(file: Path, region: str | None, as_json: bool) -> None:
     except ImportFileError as exc:
         if as_json:
             click.echo(json.dumps({"file": str(file), "error": str(exc)}))
-        raise click.ClickException(f"{file}: {exc}") from None
+        raise click.ClickException(printable(f"{file}: {exc}")) from None
     _print_report(file, report, as_json)
     if report.rejected and not report.imported:
         raise SystemExit(1)
@@ -86,7 +88,7 @@ def _import(file: Path, region: str, as_json: bool) -> ImportReport:
         return import_customers(db.session, data, region=region, source=file.name)
     with click.progressbar(
         length=count_data_lines(data),
-        label=f"Importing {file.name}",
+        label=printable(f"Importing {file.name}"),
         file=sys.stderr,
     ) as bar:
         return import_customers(
@@ -96,17 +98,20 @@ def _import(file: Path, region: str, as_json: bool) -> ImportReport:
 
 def _print_report(file: Path, report: ImportReport, as_json: bool) -> None:
     if report.ignored_columns:
-        click.echo(
-            f"{file}: ignored unknown columns: {', '.join(report.ignored_columns)}", err=True
-        )
+        _warn(f"{file}: ignored unknown columns: {', '.join(report.ignored_columns)}")
     for error in report.errors:
-        click.echo(f"{file}:{error.line}: {error.reason}", err=True)
+        _warn(f"{file}:{error.line}: {error.reason}")
     if not report.imported and not report.rejected:
-        click.echo(f"{file}: no customer rows after the header", err=True)
+        _warn(f"{file}: no customer rows after the header")
     if as_json:
         click.echo(json.dumps({"file": str(file), **report.as_dict()}))
     else:
         click.echo(report.summary())
+
+
+def _warn(line: str) -> None:
+    """A line to stderr; the file's name and values in it cannot act on the terminal."""
+    click.echo(printable(line), err=True)
 
 
 @customers_cli.command("export")
@@ -125,8 +130,9 @@ def export_command(file: Path, as_json: bool) -> None:
     try:
         written = write_customer_file(db.session, file)
     except OSError as exc:
-        raise click.ClickException(f"{file}: cannot write the file: {exc.strerror}") from None
+        message = f"{file}: cannot write the file: {exc.strerror}"
+        raise click.ClickException(printable(message)) from None
     if as_json:
         click.echo(json.dumps({"file": str(file), "exported": written}))
     else:
-        click.echo(f"exported {written} customers to {file}")
+        click.echo(printable(f"exported {written} customers to {file}"))

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 from pathlib import Path
 
+import pytest
 from flask.testing import FlaskCliRunner
 
 from app.models import Account, ConsentEvent
@@ -118,6 +120,18 @@ def test_an_export_that_cannot_be_written_says_so_without_a_traceback(runner, tm
     assert result.exit_code == 1
     assert f"{exported}: cannot write the file: No such file or directory" in result.stderr
     assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+@pytest.mark.parametrize("folder", [".", "missing"], ids=["written", "not-written"])
+def test_an_export_names_its_file_with_control_characters_and_bad_bytes_escaped(
+    runner, tmp_path, folder
+):
+    exported = tmp_path / folder / os.fsdecode(b"out\xff\x1b[2J\n.csv")
+
+    result = runner.invoke(args=["customers", "export", str(exported)], color=True)
+
+    assert "\x1b" not in result.output and "\udcff" not in result.output
+    assert f"{exported.parent}/out\\xff\\x1b[2J\\n.csv" in result.output
 
 
 def test_an_export_replaces_an_older_file_whole(runner, tmp_path):

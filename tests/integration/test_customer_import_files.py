@@ -76,6 +76,42 @@ def test_an_unterminated_quote_never_swallows_the_rows_after_it(runner, tmp_path
     assert set(stored()) == {ANA, CARL, DAN, EVE}
 
 
+@pytest.mark.parametrize(
+    ("header", "rows"),
+    [
+        ("phone,name", ['2025550102,"Bob', '2025550103,Carl"']),
+        ("phone,name,region", ['2025550102,"Bob,', '2025550103,Carl",north']),
+        ("phone,name,region", ['2025550102,Bob,"north', '2025550103,Carl,12"']),
+    ],
+    ids=["inch-mark-ends-the-line", "quote-closes-mid-line", "inch-mark-in-the-last-column"],
+)
+def test_a_quote_closing_on_a_line_that_reads_as_a_row_is_reported_not_taken_as_one_field(
+    runner, tmp_path, header, rows
+):
+    ana = "2025550101,Ana" + "," * (header.count(",") - 1)
+    path = write_csv(tmp_path, "\n".join([header, ana, *rows, ""]))
+
+    result = run_import(runner, path)
+
+    errors = reported(result, path)
+    assert len(errors) == 1 and errors[0].startswith("3: the quote that opens the "), errors
+    assert errors[0].endswith("is not closed on this line: line 4 reads as a row of its own")
+    assert set(stored()) == {ANA, CARL}
+    assert result.stdout.strip() == "created 2, updated 0, unchanged 0, rejected 1"
+
+
+def test_an_unclosed_quote_never_joins_an_existing_customer_to_the_next_row(runner, tmp_path):
+    run_import(runner, write_csv(tmp_path, "phone,name\n2025550101,Ana\n2025550102,Bob\n"))
+    text = 'phone,name\n2025550101,"Ana\n2025550102,Bob"\n2025550103,Carl\n'
+
+    result = run_import(runner, write_csv(tmp_path, text, "again.csv"))
+
+    assert reported(result, tmp_path / "again.csv")[0].startswith("2: the quote that opens")
+    assert stored()[ANA]["name"] == "Ana"
+    assert stored()[BOB]["name"] == 'Bob"'
+    assert result.stdout.strip() == "created 1, updated 1, unchanged 0, rejected 1"
+
+
 def test_a_quoted_field_left_open_is_given_up_after_ten_lines(runner, tmp_path):
     continuation = ["and more"] * 12
     path = write_csv(tmp_path, "\n".join(["phone,name", '2025550101,"Ana', *continuation, 'x"']))
@@ -191,6 +227,19 @@ def test_an_empty_file_is_refused(runner, tmp_path, data):
     assert "the file is empty; expected a header row with phone and name" in result.stderr
 
 
+def test_a_header_whose_quote_runs_past_its_line_is_refused_and_takes_in_no_row(runner, tmp_path):
+    path = write_csv(tmp_path, 'phone,name,"notes\n2025550101,Ana,x"\n2025550102,Bob,y\n')
+
+    result = run_import(runner, path)
+
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[-1] == (
+        f"Error: {path}: the header row on line 1 runs on to line 2: "
+        "a quote in it is not closed on its line"
+    )
+    assert stored() == {}
+
+
 def test_a_header_only_file_imports_nothing_and_says_so(runner, tmp_path):
     path = write_csv(tmp_path, "phone,name\n\n")
 
@@ -199,6 +248,27 @@ def test_a_header_only_file_imports_nothing_and_says_so(runner, tmp_path):
     assert result.exit_code == 0
     assert f"{path}: no customer rows after the header" in result.stderr
     assert result.stdout.strip() == "created 0, updated 0, unchanged 0, rejected 0"
+
+
+@pytest.mark.parametrize(
+    ("line", "reason"),
+    [
+        ("\x0b,\x0b", "phone is missing; name has a control character (U+000B) at character 1"),
+        ("\x1c,\x1f", "phone is missing; name has a control character (U+001F) at character 1"),
+        (" ,\u3000", None),
+        ('"\t",""', None),
+    ],
+    ids=["vertical-tabs", "separators", "spaces", "quoted-tab"],
+)
+def test_a_row_of_whitespace_is_skipped_but_not_one_of_controls_python_calls_whitespace(
+    runner, tmp_path, line, reason
+):
+    path = write_bytes(tmp_path, f"phone,name\n2025550101,Ana\n{line}\n2025550103,Carl\n".encode())
+
+    result = run_import(runner, path)
+
+    assert reported(result, path) == ([] if reason is None else [f"3: {reason}"])
+    assert set(stored()) == {ANA, CARL}
 
 
 def test_blank_lines_before_the_header_are_skipped_and_counted(runner, tmp_path):

@@ -37,9 +37,24 @@ def test_only_cr_and_lf_end_lines_not_the_other_unicode_line_breaks() -> None:
 
 
 def test_quoted_fields_keep_commas_doubled_quotes_and_line_breaks() -> None:
-    text = '"+1 202, ext","say ""hi""",""\n"a\r\nb",c,d\n'
+    text = '"+1 202, ext","say ""hi""",""\nc,"a\r\nb",d\n'
 
-    assert records(text) == [(1, ("+1 202, ext", 'say "hi"', "")), (2, ("a\nb", "c", "d"))]
+    assert records(text) == [(1, ("+1 202, ext", 'say "hi"', "")), (2, ("c", "a\nb", "d"))]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ['x,"a\nb,c,d"\n', 'x,"a\nb,c",d\n', '"a\nb",c,d\n', 'x,"a\nb\nc,d,e"\n'],
+    ids=["at-its-end", "mid-line", "in-the-first-field", "after-a-line-inside"],
+)
+def test_a_quote_is_never_closed_on_a_line_that_reads_as_a_row_of_its_own(text: str) -> None:
+    lines = split_lines(text.encode())
+
+    first, *rest = read_records(lines, 0, COLUMNS)
+
+    assert (first.line, first.last_line) == (1, 1)
+    assert first.problem.endswith("reads as a row of its own")
+    assert rest[0].line == 2
 
 
 def test_trailing_commas_are_empty_fields_and_blank_rows_are_skipped() -> None:

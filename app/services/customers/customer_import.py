@@ -90,6 +90,10 @@ def _read_header(lines: CsvLines) -> tuple[Header, int]:
         raise ImportFileError("the file is empty; expected a header row with phone and name")
     if record.problem:
         raise ImportFileError(f"the header row on line {record.line}: {record.problem}")
+    if record.last_line > record.line:
+        # No column's name has a line break, and the lines a header took in would be lost.
+        where = f"the header row on line {record.line} runs on to line {record.last_line}"
+        raise ImportFileError(f"{where}: a quote in it is not closed on its line")
     try:
         return read_header(record.cells), record.last_line
     except HeaderError as exc:

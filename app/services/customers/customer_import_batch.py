@@ -12,8 +12,11 @@ from sqlalchemy.orm import Session
 from app.models import Account, Channel, ConsentEvent, ConsentSource, Customer, Purpose
 from app.services.customers.consent import current_consents
 from app.services.customers.customer_import_rows import CustomerRow
+from app.services.printable import printable, shortened
 
 SERVICE_NOTICES = Purpose.SERVICE_NOTICES
+_DETAIL_TYPE: Any = ConsentEvent.__table__.c.detail.type
+DETAIL_LENGTH = int(_DETAIL_TYPE.length)  # the column's own limit
 # The columns an import may change, loaded as plain rows to compare without ORM overhead.
 _STORED = (
     *(Customer.id, Customer.phone, Customer.name, Customer.email, Customer.language),
@@ -213,5 +216,11 @@ def _consent_event(
         "purpose": SERVICE_NOTICES,
         "opted_in": opted_in,
         "source": ConsentSource.IMPORT,
-        "detail": f"{source} line {line}".strip()[-200:],
+        "detail": _detail(source, line),
     }
+
+
+def _detail(source: str, line: int) -> str:
+    """Where a consent came from: the file's name, escaped and cut to fit, and the line."""
+    where = f" line {line}"
+    return (shortened(printable(source), DETAIL_LENGTH - len(where)) + where).strip()

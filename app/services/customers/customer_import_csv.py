@@ -6,9 +6,10 @@ its first line and reading goes on at the line after it.
 
 A quoted field may run over line ends (a spreadsheet cell with line breaks). Such a record is
 taken as written only if its quote closes within ``MAX_RECORD_LINES`` lines, the row ends
-right after it, the row has the header's number of fields, and no line wholly inside the
-quote reads as a row of its own. Otherwise the quote is taken as unclosed: the record's first
-line is reported and the lines after it are read as rows.
+right after it, the row has the header's number of fields, and no line after its first, the
+one where the quote closes included, reads as a row of its own. Otherwise the quote is taken
+as unclosed: the record's first line is reported and the lines after it are read as rows. So
+every line is read as a row, or as part of one, and none disappears into a neighbour's cell.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ import codecs
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+
+from app.services.customers.customer_import_fields import TRIMMED
 
 MAX_RECORD_LINES = 10
 LINE_END = re.compile(rb"\r\n|\r|\n")
@@ -92,8 +95,14 @@ def read_records(
     while index < len(lines):
         record = read_record(lines, index, columns)
         index = record.last_line  # the index of the line after it
-        if record.problem or any(cell.strip() for cell in record.cells):
+        if record.problem or not is_blank(record.cells):
             yield record
+
+
+def is_blank(cells: Sequence[str]) -> bool:
+    """Whether a record holds only whitespace, and no control character Python counts as such."""
+    # A line of vertical tabs or file separators is no blank row to skip: it is reported.
+    return not any(cell.strip(TRIMMED) for cell in cells)
 
 
 def read_record(lines: CsvLines, index: int, columns: Sequence[str] | None = None) -> Record:
@@ -121,15 +130,19 @@ def _read_record(lines: CsvLines, index: int, columns: Sequence[str] | None) -> 
                 return Record(index + 1, at + 1, problem=problem + '; write a quote as ""')
             why = f"where it closes, on line {at + 1}, text follows the quote"
             raise _Unclosed(opened, not_closed + why) from None
-        if open_cell is None:
-            if at > index and columns and len(cells) != len(columns):
+        if at == index:
+            if open_cell is None:
+                return _finish(lines, index, at, cells, columns)
+            opened = len(cells)
+        # The line where the quote closes too: a quote closing a line that is a row by itself
+        # (an inch mark, say) cannot be told from a quote left open, so neither line is joined.
+        elif columns and _reads_as_row(lines.text[at], len(columns)):
+            raise _Unclosed(opened, f"{not_closed}line {at + 1} reads as a row of its own")
+        elif open_cell is None:
+            if columns and len(cells) != len(columns):
                 why = f"closed on line {at + 1}, the row has {_fields(len(cells))}"
                 raise _Unclosed(opened, f"{not_closed}{why}, not {len(columns)}")
             return _finish(lines, index, at, cells, columns)
-        if at == index:
-            opened = len(cells)
-        elif columns and _reads_as_row(lines.text[at], len(columns)):
-            raise _Unclosed(opened, f"{not_closed}line {at + 1} reads as a row of its own")
         open_cell.append("\n")
     if last == len(lines):
         raise _Unclosed(opened, "is never closed")
@@ -204,7 +217,7 @@ def _finish(
     lines: CsvLines, index: int, at: int, cells: list[str], columns: Sequence[str] | None
 ) -> Record:
     """The record from ``index`` to ``at``, or why it cannot be used."""
-    if columns and len(cells) != len(columns) and any(cell.strip() for cell in cells):
+    if columns and len(cells) != len(columns) and not is_blank(cells):
         problem = f"row has {_fields(len(cells))} but the header has {len(columns)}"
         return Record(index + 1, at + 1, problem=problem)
     for bad in range(index, at + 1):
