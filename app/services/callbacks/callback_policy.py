@@ -3,10 +3,11 @@
 Caller ID is easily spoofed, so a number is called back only if it is a valid number of a
 country we serve (``CALLBACK_COUNTRIES``, by default the ``DEFAULT_REGION`` country), of
 no type that costs us or reaches nobody (premium rate, shared cost, UAN, voicemail access,
-or no country at all: satellite phones and international networks), not one of ours (the
-Twilio number, every number a flow answers, ``FALLBACK_NUMBER``, ``CALLBACK_OWN_NUMBERS``)
-and not withheld. Requests within those rules are then counted in Redis, per number and
-for all numbers, over an hour (``CALLBACK_LIMIT_PER_NUMBER``, ``CALLBACK_LIMIT_PER_HOUR``).
+personal numbers, pagers, or no country at all: satellite phones and international
+networks), not one of ours (the Twilio number, every number a flow answers,
+``FALLBACK_NUMBER``, ``CALLBACK_OWN_NUMBERS``) and not withheld. Requests within those
+rules are then counted in Redis, per number and for all numbers, over an hour
+(``CALLBACK_LIMIT_PER_NUMBER``, ``CALLBACK_LIMIT_PER_HOUR``).
 Without Redis nothing can be counted, so no callback is promised: the caller is offered a
 person instead, which needs no count.
 """
@@ -32,8 +33,12 @@ log = logging.getLogger(__name__)
 
 # Caller IDs Twilio uses when the real number is withheld: nobody can be called back on them.
 WITHHELD_CALLER_IDS = {"+266696687", "+86282452253", "+7378742833", "+2562533", "+8656696"}
-# phonenumbers' number types we never call: they cost us, or reach no person.
-REFUSED_KINDS = frozenset({"premium_rate", "shared_cost", "uan", "voicemail"})
+# phonenumbers' number types we never call: they cost us, or reach no person. Personal
+# numbers (UK +44 70, US 5XX) forward anywhere at rates their owner sets: a known toll-fraud
+# range. A pager (UK +44 76) cannot take a call at all, and is billed like a premium line.
+REFUSED_KINDS = frozenset(
+    {"premium_rate", "shared_cost", "uan", "voicemail", "personal_number", "pager"}
+)
 
 WINDOW_SECONDS = 3600
 NUMBER_COUNT_KEY = "helpline:callback-requests:number:%s"
@@ -70,7 +75,7 @@ class Refusal(StrEnum):
     INVALID = "invalid"  # not a number that can exist
     NO_COUNTRY = "no_country"  # satellite phones, international networks
     COUNTRY = "country"  # outside CALLBACK_COUNTRIES
-    NUMBER_TYPE = "number_type"  # premium rate, shared cost, UAN, voicemail access
+    NUMBER_TYPE = "number_type"  # premium rate, shared cost, UAN, voicemail, personal, pager
     NUMBER_LIMIT = "number_limit"  # CALLBACK_LIMIT_PER_NUMBER reached this hour
     HOURLY_LIMIT = "hourly_limit"  # CALLBACK_LIMIT_PER_HOUR reached
     UNAVAILABLE = "unavailable"  # Redis is down: the request cannot be counted
