@@ -12,6 +12,7 @@ for a person to listen to that is never dialed.
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
@@ -46,17 +47,32 @@ class Request:
     language: str
     interaction: Interaction | None
     call_sid: str | None
+    dialled: tuple[str, ...] = ()  # the numbers the caller dialled: ours, never called back
+
+    @classmethod
+    def of_call(
+        cls,
+        form: Mapping[str, str],
+        queue: str,
+        language: str,
+        interaction: Interaction | None,
+    ) -> Request:
+        """A request to call back the number that called, from a voice webhook's form."""
+        call_sid = form.get("CallSid") or None
+        number = form.get("From", "")
+        return cls(number, queue, language, interaction, call_sid, callback_policy.dialled(form))
 
 
 def promise_callback(session: Session, request: Request) -> Promise:
     """A callback task for ``request``: a new one, the number's open one refreshed, or none."""
-    verdict = callback_policy.judge(request.number)
+    policy = callback_policy.current_policy(request.dialled)
+    verdict = callback_policy.judge(request.number, policy)
     if not verdict.allowed:
         return Promise(None, verdict.refusal)
     made = tasks.for_call(session, request.call_sid)
     if made is not None:  # the same call asked before: the same answer
         return Promise(made, _refused(made))
-    refusal = callback_policy.count_request(verdict.number, request.call_sid)
+    refusal = callback_policy.count_request(verdict.number, request.call_sid, policy)
     task = tasks.open_to_call_back(session, verdict.number)
     if task is not None:
         _refresh(task, request, "asked again for a callback", within_limits=refusal is None)
@@ -80,10 +96,11 @@ def keep_message(session: Session, request: Request, recording_url: str, seconds
     if made is not None:  # Twilio sent this again, or the call asked for a callback first
         _attach(made, recording_url, seconds)
         return Promise(made, _refused(made))
-    verdict = callback_policy.judge(request.number)
+    policy = callback_policy.current_policy(request.dialled)
+    verdict = callback_policy.judge(request.number, policy)
     refusal = verdict.refusal
     if verdict.allowed:
-        refusal = callback_policy.count_request(verdict.number, request.call_sid)
+        refusal = callback_policy.count_request(verdict.number, request.call_sid, policy)
         task = tasks.open_to_call_back(session, verdict.number)
         if task is not None:  # the message goes with the promise the number has already
             _attach(task, recording_url, seconds)

@@ -39,9 +39,9 @@ def place_callbacks(
     actions: list[Any] = []
     for action in step.actions:
         if isinstance(action, Callback):
-            number = action.number or params.get("From", "")
-            call_sid = params.get("CallSid") or None
-            request = Request(number, action.queue, action.language, interaction, call_sid)
+            request = Request.of_call(params, action.queue, action.language, interaction)
+            if action.number:  # typed on the keypad
+                request = replace(request, number=action.number)
             promise = promise_callback(db.session, request)
             if promise.refusal is not None:
                 before = tuple(said for said in actions if isinstance(said, Say | Play))
