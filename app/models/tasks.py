@@ -52,8 +52,9 @@ class Task(Base):
     recording_url: Mapped[str] = mapped_column(String(500), default="")
     recording_seconds: Mapped[int] = mapped_column(default=0)
     notes: Mapped[str] = mapped_column(Text, default="")
-    # Why the callback policy will not call this number back (such as "number_limit"), or
+    # Why the callback policy will not call this number back (such as "number_type"), or
     # "" when it may: such a task is a message for a person to listen to, never dialed.
+    # Only refusals of the number itself are kept: a limit reached is not the number's.
     callback_refused: Mapped[str] = mapped_column(String(24), default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     closed_at: Mapped[datetime | None]

@@ -172,3 +172,43 @@ def test_without_redis_no_callback_is_promised_and_the_caller_is_offered_a_perso
     assert THE_PROMISE not in spoken(root)
     with app.app_context():
         assert all_tasks() == []
+
+
+def test_a_message_left_while_redis_is_down_reaches_an_agent_once_it_is_back(
+    app, center, make_app, database_url
+):
+    down = make_app(DATABASE_URL=database_url, REDIS_URL=f"redis://127.0.0.1:{unused_port()}/0")
+    down.config["CLOCK"] = lambda: CLOSED
+    client = down.test_client()
+    params = call_params(To=MAIN_LINE, From=CUSTOMER)
+    first = twiml(signed_post(client, "/voice/incoming", params))
+    menu = twiml(signed_post(client, gather_action(first), {**params, "Digits": "1"}))
+    refused = twiml(signed_post(client, gather_action(menu), {**params, "Digits": "1"}))
+    offer = offered_a_person_or_a_message(refused)
+    record = twiml(signed_post(client, offer, {**params, "Digits": "2"}))
+    recorded = {**params, "RecordingUrl": RECORDING, "RecordingDuration": "12"}
+
+    done = twiml(signed_post(client, record.find("Record").get("action"), recorded))
+
+    assert spoken(done) == say_text("en", "thanks_message")  # not "we can't call you back"
+    task = all_tasks()[0]
+    assert (task.phone, task.callback_refused) == (CUSTOMER, "")
+    assert offer_sweeper.sweep().tasks_queued == 1  # Redis is back: an agent gets it
+    assert center.entry(f"callback:{task.id}").state is EntryState.WAITING
+
+
+def test_a_message_left_past_the_hourly_limit_reaches_an_agent_now(app, center, twilio_post):
+    app.config["CALLBACK_LIMIT_PER_HOUR"] = 2
+    for spoofed in ("+12025550101", "+12025550102"):  # someone uses the hour's callbacks up
+        ask_after_hours(app, twilio_post, spoofed)
+    params = call_params(From=CUSTOMER)
+    record = twiml(twilio_post("/voice/fallback-result?l=en", {**params, "DialCallStatus": "busy"}))
+    recorded = {**params, "RecordingUrl": RECORDING, "RecordingDuration": "12"}
+
+    done = twiml(twilio_post(record.find("Record").get("action"), recorded))
+
+    assert spoken(done) == say_text("en", "thanks_message")
+    message = all_tasks()[-1]
+    assert (message.phone, message.kind, message.callback_refused) == (CUSTOMER, "voicemail", "")
+    assert offer_sweeper.sweep().tasks_queued == 3
+    assert center.entry(f"callback:{message.id}").state is EntryState.WAITING

@@ -121,7 +121,7 @@ def test_a_task_whose_number_the_callback_policy_refuses_is_not_put_in_line(app,
 
 def test_a_message_kept_from_a_number_refused_at_the_time_is_never_put_in_line(app, center):
     refused = open_task("+14155550177", TaskKind.VOICEMAIL)
-    refused.callback_refused = "hourly_limit"  # the limits were reached when it was left
+    refused.callback_refused = "country"  # CALLBACK_COUNTRIES left the US out when it was left
     db.session.commit()
 
     swept = offer_sweeper.sweep()

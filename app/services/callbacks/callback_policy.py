@@ -81,6 +81,12 @@ class Refusal(StrEnum):
     UNAVAILABLE = "unavailable"  # Redis is down: the request cannot be counted
 
 
+# Refusals of a moment, not of the number: a limit reached, Redis down. A message left
+# meanwhile still goes to an agent, who sees the number before calling; only refusals of
+# the number itself (withheld, ours, its kind, its country) stay with a task.
+PASSING = frozenset({Refusal.NUMBER_LIMIT, Refusal.HOURLY_LIMIT, Refusal.UNAVAILABLE})
+
+
 @dataclass(frozen=True)
 class Policy:
     """The policy's settings, with our own numbers in E.164."""

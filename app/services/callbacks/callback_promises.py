@@ -6,7 +6,8 @@ left with it is kept there), and, when the request is within the hourly limits, 
 task's unanswered calls are forgotten and it goes back in line now: a callback given up
 after its calls, or waiting an hour to be tried again, is called again. A caller whose
 number is refused is promised nothing; a message they leave is still kept, as a task
-for a person to listen to that is never dialed.
+for a person to listen to that is never dialed. A limit reached, or Redis down, refuses
+the moment and not the number: a message left then goes to an agent like any other.
 """
 
 from __future__ import annotations
@@ -91,20 +92,24 @@ def promise_callback(session: Session, request: Request) -> Promise:
 
 
 def keep_message(session: Session, request: Request, recording_url: str, seconds: int) -> Promise:
-    """Keep a recorded message as a task: a callback if the policy allows, else to listen to."""
+    """Keep a recorded message as a task: a callback if the policy allows the number, else
+    a message for a person to listen to, never dialed.
+
+    A limit reached, or Redis down, refuses the moment, not the number: the message goes to
+    an agent like any other, who sees the number before calling.
+    """
     made = tasks.for_call(session, request.call_sid)
     if made is not None:  # Twilio sent this again, or the call asked for a callback first
         _attach(made, recording_url, seconds)
         return Promise(made, _refused(made))
     policy = callback_policy.current_policy(request.dialled)
     verdict = callback_policy.judge(request.number, policy)
-    refusal = verdict.refusal
     if verdict.allowed:
-        refusal = callback_policy.count_request(verdict.number, request.call_sid, policy)
+        limit = callback_policy.count_request(verdict.number, request.call_sid, policy)
         task = tasks.open_to_call_back(session, verdict.number)
         if task is not None:  # the message goes with the promise the number has already
             _attach(task, recording_url, seconds)
-            _refresh(task, request, "left a message", within_limits=refusal is None)
+            _refresh(task, request, "left a message", within_limits=limit is None)
             return Promise(task)
     task = tasks.create_voicemail(
         session,
@@ -115,9 +120,9 @@ def keep_message(session: Session, request: Request, recording_url: str, seconds
         seconds=seconds,
         interaction=request.interaction,
         call_sid=request.call_sid,
-        refused=refusal or "",
+        refused=verdict.refusal or "",
     )
-    return Promise(task, refusal, created=True)
+    return Promise(task, verdict.refusal, created=True)
 
 
 def _refused(task: Task) -> Refusal | None:
