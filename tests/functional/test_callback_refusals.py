@@ -220,3 +220,20 @@ def test_a_message_left_from_the_number_the_caller_dialled_promises_no_call(app,
     assert says(record) == [("en-US", say_text("en", "no_answer_no_callback"))]
     assert says(done) == [("en-US", say_text("en", "message_kept"))]
     assert [(t.phone, t.callback_refused) for t in all_tasks()] == [(UNLISTED_LINE, "ours")]
+
+
+def test_a_refused_numbers_messages_join_its_one_open_task(ours, twilio_post):
+    heard = []
+    for n in range(3):
+        params = call_params(From=PREMIUM)
+        record = twiml(
+            twilio_post("/voice/fallback-result?l=en", {**params, "DialCallStatus": "busy"})
+        )
+        recorded = {**params, "RecordingUrl": f"{RECORDING}{n}", "RecordingDuration": "5"}
+        heard.append(says(twiml(twilio_post(record.find("Record").get("action"), recorded))))
+
+    task = all_tasks()
+    assert [(t.phone, t.callback_refused) for t in task] == [(PREMIUM, "number_type")]
+    assert task[0].recording_url == f"{RECORDING}0"
+    assert f"{RECORDING}1" in task[0].notes and f"{RECORDING}2" in task[0].notes
+    assert heard == [[("en-US", say_text("en", "message_kept"))]] * 3

@@ -1,13 +1,14 @@
 """Promising a caller a call back: the callback policy decides, a task keeps the promise.
 
-At most one open task calls a number back. A new request from a number that has one
-refreshes it instead of adding a task: the request is noted on the task (and a message
-left with it is kept there), and, when the request is within the hourly limits, the
-task's unanswered calls are forgotten and it goes back in line now: a callback given up
-after its calls, or waiting an hour to be tried again, is called again. A caller whose
-number is refused is promised nothing; a message they leave is still kept, as a task
-for a person to listen to that is never dialed. A limit reached, or Redis down, refuses
-the moment and not the number: a message left then goes to an agent like any other.
+A number has one open task at most, whether it is called back or only listened to. A new
+request from a number that has one refreshes it instead of adding a task: the request is
+noted on the task (and a message left with it is kept there), and, when the request is
+within the hourly limits, the task's unanswered calls are forgotten and it goes back in
+line now: a callback given up after its calls, or waiting an hour to be tried again, is
+called again. A caller whose number is refused is promised nothing; a message they leave
+is still kept, with the number's other messages, for a person to listen to, never dialed.
+A limit reached, or Redis down, refuses the moment and not the number: a message left then
+goes to an agent like any other.
 """
 
 from __future__ import annotations
@@ -74,21 +75,24 @@ def promise_callback(session: Session, request: Request) -> Promise:
     if made is not None:  # the same call asked before: the same answer
         return Promise(made, _refused(made))
     refusal = callback_policy.count_request(verdict.number, request.call_sid, policy)
-    task = tasks.open_to_call_back(session, verdict.number)
-    if task is not None:
-        _refresh(task, request, "asked again for a callback", within_limits=refusal is None)
-        return Promise(task)
-    if refusal is not None:
+    task, created = tasks.open_for(session, verdict.number), False
+    if task is None and refusal is None:
+        task, created = tasks.add_callback(
+            session,
+            request.queue,
+            request.language,
+            verdict.number,
+            request.interaction,
+            request.call_sid,
+        )
+    if task is None:
         return Promise(None, refusal)
-    task = tasks.create_callback(
-        session,
-        request.queue,
-        request.language,
-        verdict.number,
-        request.interaction,
-        request.call_sid,
-    )
-    return Promise(task, created=True)
+    if created or _same_call(task, request):  # new, or this call's made meanwhile
+        return Promise(task, _refused(task), created=created)
+    tasks.lock(session, task)
+    _judged(task, verdict)
+    _refresh(task, request, "asked again for a callback", within_limits=refusal is None)
+    return Promise(task)
 
 
 def keep_message(session: Session, request: Request, recording_url: str, seconds: int) -> Promise:
@@ -100,40 +104,69 @@ def keep_message(session: Session, request: Request, recording_url: str, seconds
     """
     made = tasks.for_call(session, request.call_sid)
     if made is not None:  # Twilio sent this again, or the call asked for a callback first
+        tasks.lock(session, made)
         _attach(made, recording_url, seconds)
         return Promise(made, _refused(made))
     policy = callback_policy.current_policy(request.dialled)
     verdict = callback_policy.judge(request.number, policy)
+    limit = None
     if verdict.allowed:
         limit = callback_policy.count_request(verdict.number, request.call_sid, policy)
-        task = tasks.open_to_call_back(session, verdict.number)
-        if task is not None:  # the message goes with the promise the number has already
-            _attach(task, recording_url, seconds)
-            _refresh(task, request, "left a message", within_limits=limit is None)
-            return Promise(task)
-    task = tasks.create_voicemail(
-        session,
-        queue=request.queue,
-        language=request.language,
-        number=verdict.number,
-        recording_url=recording_url,
-        seconds=seconds,
-        interaction=request.interaction,
-        call_sid=request.call_sid,
-        refused=verdict.refusal or "",
-    )
-    return Promise(task, verdict.refusal, created=True)
+    task, created = tasks.open_for(session, verdict.number), False
+    if task is None:
+        task, created = tasks.add_voicemail(
+            session,
+            queue=request.queue,
+            language=request.language,
+            number=verdict.number,
+            recording_url=recording_url,
+            seconds=seconds,
+            interaction=request.interaction,
+            call_sid=request.call_sid,
+            refused=verdict.refusal or "",
+        )
+    if not created:
+        tasks.lock(session, task)
+    _attach(task, recording_url, seconds)
+    if created or _same_call(task, request):
+        return Promise(task, _refused(task), created=created)
+    # The message goes with the number's open task: a promise, or messages to listen to.
+    _judged(task, verdict)
+    if task.callback_refused:
+        _note(task, request, "left a message")
+    else:
+        _refresh(task, request, "left a message", within_limits=limit is None)
+    return Promise(task, _refused(task))
 
 
 def _refused(task: Task) -> Refusal | None:
     return Refusal(task.callback_refused) if task.callback_refused else None
 
 
+def _same_call(task: Task, request: Request) -> bool:
+    return bool(request.call_sid) and task.call_sid == request.call_sid
+
+
+def _judged(task: Task, verdict: callback_policy.Verdict) -> None:
+    """The number's open task follows the policy's verdict now: the policy may have changed
+    (``CALLBACK_COUNTRIES``, our own numbers) since the task was made."""
+    now = verdict.refusal.value if verdict.refusal else ""
+    if task.callback_refused != now:
+        said = f"refused ({now})" if now else "allowed"
+        tasks.add_note(task, f"{utcnow():%Y-%m-%d %H:%M} UTC: the callback policy {said} it.")
+        task.callback_refused = now
+
+
+def _note(task: Task, request: Request, what: str) -> None:
+    """Note the new request on the open task, once (Twilio may send it again)."""
+    said = f"{what} (call {request.call_sid or 'unknown'})"
+    if said not in task.notes:
+        tasks.add_note(task, f"{utcnow():%Y-%m-%d %H:%M} UTC: {said}.")
+
+
 def _refresh(task: Task, request: Request, what: str, within_limits: bool) -> None:
     """Note the new request on the open task; within the limits, it is called again now."""
-    said = f"{what} (call {request.call_sid or 'unknown'})"
-    if said not in task.notes:  # Twilio may send the same request again
-        tasks.add_note(task, f"{utcnow():%Y-%m-%d %H:%M} UTC: {said}.")
+    _note(task, request, what)
     if within_limits and task_queue.back_in_line(task):
         log.info("task %s refreshed by a new request: back in line", task.id)
 
