@@ -8,7 +8,7 @@ callback is promised and the caller is offered a person.
 from __future__ import annotations
 
 from app.extensions import db
-from app.models import TaskStatus
+from app.models import TaskStatus, utcnow
 from app.services.agents import offer_sweeper
 from app.services.calls.hold_messages import say_text
 from routing.entries import EntryState
@@ -58,6 +58,8 @@ def test_a_callback_given_up_after_its_calls_goes_back_in_line_when_asked_again(
     for sid, status in (("CA1", "no-answer"), ("CA2", "busy"), ("CA3", "no-answer")):
         redis_client.hset(f"helpline:callback-attempts:{contact}", sid, status)
     center.remove(contact, RemovalReason.CANCELLED)  # given up: out of line, task open
+    task.given_up_at = utcnow()
+    db.session.commit()
     assert offer_sweeper.sweep().tasks_queued == 0
 
     ask_after_hours(app, twilio_post, CUSTOMER)
@@ -65,6 +67,8 @@ def test_a_callback_given_up_after_its_calls_goes_back_in_line_when_asked_again(
     assert [t.id for t in all_tasks()] == [task.id]
     assert center.entry(contact).state is EntryState.WAITING
     assert not redis_client.exists(f"helpline:callback-attempts:{contact}")
+    db.session.refresh(task)
+    assert task.given_up_at is None  # the sweep may put it in line again
 
 
 def test_a_caller_on_hold_with_an_open_callback_keeps_that_one_task(line, center, twilio_post):

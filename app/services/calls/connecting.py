@@ -201,6 +201,7 @@ def _give_up(contact_id: str, attempts: int) -> None:
     if task is not None:
         note = f"Customer not reached after {attempts} callback calls: call them yourself."
         task.notes = f"{task.notes}\n{note}".strip()
+        task.given_up_at = utcnow()  # the offer sweep leaves it to a person from now on
         db.session.commit()
     log.warning("%s: not reached after %d calls; its task stays open", contact_id, attempts)
 
