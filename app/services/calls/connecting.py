@@ -24,7 +24,7 @@ from app.extensions import db
 from app.models import Agent as AgentRow
 from app.models import Interaction, utcnow
 from app.services.agents import offers, wrap_up
-from app.services.callbacks import callback_desk, callback_view
+from app.services.callbacks import callback_desk, callback_legs, callback_view
 from app.services.callbacks.callback_attempts import CALLBACK_ATTEMPTS, count_attempt, not_reached
 from app.services.callbacks.callback_attempts import given_up as given_up
 from app.services.calls import calls, queueing, twilio_queues
@@ -92,9 +92,13 @@ def after_ring(
     return str(response)
 
 
-def callback_answered(agent_id: str, contact_id: str) -> str:
-    """The customer picked up our callback: tell them who we are and ring the agent."""
+def callback_answered(agent_id: str, contact_id: str, accepted_at: str = "") -> str:
+    """The customer picked up our callback: tell them who we are and ring the agent, if the
+    callback is still theirs (``callback_legs``); else an apology and what happens next."""
     language = _language(queueing.store().entry(contact_id))
+    if not callback_legs.live_with(agent_id, contact_id, accepted_at):
+        log.warning("%s picked up, but agent %s no longer has it", contact_id, agent_id)
+        return callback_legs.not_put_through(contact_id, language)
     response = VoiceResponse()
     response.say(say_text(language, "callback_hello"), language=locale(language))
     action = url_for("voice.callback_result", agent=agent_id, c=contact_id)
