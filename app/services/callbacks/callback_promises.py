@@ -89,7 +89,6 @@ def promise_callback(session: Session, request: Request) -> Promise:
         return Promise(None, refusal)
     if created or _same_call(task, request):  # new, or this call's made meanwhile
         return Promise(task, _refused(task), created=created)
-    tasks.lock(session, task)
     _judged(task, verdict)
     _refresh(task, request, "asked again for a callback", within_limits=refusal is None)
     return Promise(task)
@@ -112,21 +111,7 @@ def keep_message(session: Session, request: Request, recording_url: str, seconds
     limit = None
     if verdict.allowed:
         limit = callback_policy.count_request(verdict.number, request.call_sid, policy)
-    task, created = tasks.open_for(session, verdict.number), False
-    if task is None:
-        task, created = tasks.add_voicemail(
-            session,
-            queue=request.queue,
-            language=request.language,
-            number=verdict.number,
-            recording_url=recording_url,
-            seconds=seconds,
-            interaction=request.interaction,
-            call_sid=request.call_sid,
-            refused=verdict.refusal or "",
-        )
-    if not created:
-        tasks.lock(session, task)
+    task, created = _message_task(session, request, verdict, recording_url, seconds)
     _attach(task, recording_url, seconds)
     if created or _same_call(task, request):
         return Promise(task, _refused(task), created=created)
@@ -137,6 +122,33 @@ def keep_message(session: Session, request: Request, recording_url: str, seconds
     else:
         _refresh(task, request, "left a message", within_limits=limit is None)
     return Promise(task, _refused(task))
+
+
+def _message_task(
+    session: Session,
+    request: Request,
+    verdict: callback_policy.Verdict,
+    recording_url: str,
+    seconds: int,
+) -> tuple[Task, bool]:
+    """The number's open task (held until commit), else a new one with the message."""
+    task = tasks.open_for(session, verdict.number)
+    if task is not None:
+        return task, False
+    task, created = tasks.add_voicemail(
+        session,
+        queue=request.queue,
+        language=request.language,
+        number=verdict.number,
+        recording_url=recording_url,
+        seconds=seconds,
+        interaction=request.interaction,
+        call_sid=request.call_sid,
+        refused=verdict.refusal or "",
+    )
+    if not created and _same_call(task, request):
+        tasks.lock(session, task)  # this call's, made meanwhile by a request sent again
+    return task, created
 
 
 def _refused(task: Task) -> Refusal | None:

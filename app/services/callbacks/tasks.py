@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import Update, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -78,25 +78,23 @@ def for_call(session: Session, call_sid: str | None) -> Task | None:
 
 
 def open_for(session: Session, number: str) -> Task | None:
-    """The number's open task (E.164, or the caller ID as given), if it has one."""
+    """The number's open task (E.164, or the caller ID as given), if it has one: held until
+    commit and read afresh, so that requests changing it from several processes at once go
+    one after another, and no note or message is lost.
+
+    A write that changes nothing takes the row's lock on PostgreSQL (a task closed
+    meanwhile is then not found) and the write lock on SQLite, before the read.
+    """
+    is_open = (Task.status == TaskStatus.OPEN, Task.phone == number)
+    session.execute(_touch().where(*is_open))
     return session.scalars(
-        select(Task).where(Task.status == TaskStatus.OPEN, Task.phone == number).limit(1)
+        select(Task).where(*is_open).limit(1).execution_options(populate_existing=True)
     ).first()
 
 
 def lock(session: Session, task: Task) -> None:
-    """Hold the task's row until commit, then read it afresh: requests that change one task
-    from several processes at once go one after another, and no note or message is lost.
-
-    A write that changes nothing takes the row's lock on PostgreSQL and the write lock on
-    SQLite, before the read.
-    """
-    session.execute(
-        update(Task)
-        .where(Task.id == task.id)
-        .values(notes=Task.notes)
-        .execution_options(synchronize_session=False)
-    )
+    """Hold ``task``'s row until commit, and read it afresh (as ``open_for`` does)."""
+    session.execute(_touch().where(Task.id == task.id))
     session.refresh(task)
 
 
@@ -104,6 +102,11 @@ def add_note(task: Task, line: str) -> None:
     """Add ``line`` to the task's notes, once."""
     if line not in task.notes:
         task.notes = f"{task.notes}\n{line}".strip()
+
+
+def _touch() -> Update:
+    """An UPDATE that changes nothing, for its lock."""
+    return update(Task).values(notes=Task.notes).execution_options(synchronize_session=False)
 
 
 def _add_or_find(
