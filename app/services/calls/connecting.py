@@ -1,7 +1,8 @@
 """Bringing a caller and an agent together, and what happens when a leg goes unanswered.
 
 A caller waiting in Twilio's queue is brought to the agent who accepts them; a callback's
-customer is called once its agent asks for it (``app.services.callbacks.callback_desk``). An agent
+customer is called once its agent asks for it (``app.services.callbacks.callback_desk``),
+and put through only while the callback is still that agent's (``callback_legs``). An agent
 who does not answer is set away and the contact goes back to its place. A caller who hangs
 up while the agent's phone rings, or a customer who does not pick up a callback (or picks
 up and hangs up before the agent answers), is nobody's fault: the agent is available
