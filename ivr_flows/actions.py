@@ -60,11 +60,17 @@ class Transfer:
 
 @dataclass(frozen=True)
 class Voicemail:
-    """Record a message of up to ``max_length`` seconds; it becomes a task for ``queue``."""
+    """Record a message of up to ``max_length`` seconds; it becomes a task for ``queue``.
+
+    ``prompt`` is said first. It may promise a call back, so a caller whose number cannot
+    be called back hears ``no_callback`` instead: the telephony layer knows the number.
+    """
 
     max_length: int
     queue: str
     language: str
+    prompt: Say | None = None
+    no_callback: Say | None = None
 
 
 @dataclass(frozen=True)

@@ -186,8 +186,9 @@ class _Run:
             self.speak(node.prompt)
             self.hand_over(Transfer(number=node.number, agent=node.agent))
         elif isinstance(node, VoicemailNode):
-            self.speak(node.prompt)
-            self.hand_over(Voicemail(node.max_length, node.queue, language))
+            prompt = self.say(node.prompt)
+            neutral = speech.notice(self.flow, node, "leave_message", language)
+            self.hand_over(Voicemail(node.max_length, node.queue, language, prompt, neutral))
         else:
             raise FlowError(f"node {node.id!r} has a type the engine does not know")
         return _DONE

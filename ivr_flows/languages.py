@@ -21,10 +21,11 @@ class Language:
     unanswered: str
     sorry: str  # something failed: a person is dialled instead
     no_message: str  # a voicemail with nothing recorded: a person is dialled instead
+    leave_message: str  # a voicemail's prompt that promises nothing (no call back)
 
 
 def _language(code: str, locale: str, escape: str, digits: str, *notices: str) -> Language:
-    no_input, invalid, connecting, unanswered, sorry, no_message = notices
+    no_input, invalid, connecting, unanswered, sorry, no_message, leave_message = notices
     return Language(
         code,
         locale,
@@ -36,6 +37,7 @@ def _language(code: str, locale: str, escape: str, digits: str, *notices: str) -
         unanswered=unanswered,
         sorry=sorry,
         no_message=no_message,
+        leave_message=leave_message,
     )
 
 
@@ -53,6 +55,7 @@ LANGUAGES: dict[str, Language] = {
             "I'm sorry, I can't answer that myself yet.",
             "We're sorry, we're having trouble right now. Connecting you to a person.",
             "We didn't get a message. Connecting you to a person.",
+            "Please leave your name and a short message after the tone.",
         ),
         _language(
             "es",
@@ -65,6 +68,7 @@ LANGUAGES: dict[str, Language] = {
             "Lo siento, todavía no puedo responder eso.",
             "Lo sentimos, tenemos un problema en este momento. Le comunicamos con una persona.",
             "No recibimos ningún mensaje. Le comunicamos con una persona.",
+            "Por favor, deje su nombre y un breve mensaje después del tono.",
         ),
         _language(
             "fr",
@@ -77,6 +81,7 @@ LANGUAGES: dict[str, Language] = {
             "Désolé, je ne peux pas encore répondre à cela.",
             "Désolés, nous avons un problème. Nous vous mettons en relation avec une personne.",
             "Nous n'avons pas reçu de message. Nous vous mettons en relation avec une personne.",
+            "Veuillez laisser votre nom et un court message après le signal sonore.",
         ),
         _language(
             "de",
@@ -89,6 +94,7 @@ LANGUAGES: dict[str, Language] = {
             "Das kann ich leider noch nicht beantworten.",
             "Entschuldigung, wir haben ein Problem. Wir verbinden Sie mit einer Person.",
             "Wir haben keine Nachricht erhalten. Wir verbinden Sie mit einer Person.",
+            "Bitte hinterlassen Sie nach dem Signalton Ihren Namen und eine kurze Nachricht.",
         ),
         _language(
             "pt",
@@ -101,6 +107,7 @@ LANGUAGES: dict[str, Language] = {
             "Desculpe, ainda não consigo responder isso.",
             "Desculpe, estamos com um problema no momento. Vamos transferir você para uma pessoa.",
             "Não recebemos nenhuma mensagem. Vamos transferir você para uma pessoa.",
+            "Por favor, deixe seu nome e uma breve mensagem após o sinal.",
         ),
         _language(
             "it",
@@ -113,6 +120,7 @@ LANGUAGES: dict[str, Language] = {
             "Mi dispiace, non posso ancora rispondere.",
             "Ci scusi, abbiamo un problema. La mettiamo in contatto con una persona.",
             "Non abbiamo ricevuto nessun messaggio. La mettiamo in contatto con una persona.",
+            "Lasci il suo nome e un breve messaggio dopo il segnale acustico.",
         ),
     )
 }

@@ -173,6 +173,7 @@ class VoicemailNode(_Node):
     prompt: Prompt
     max_length: int = DEFAULT_VOICEMAIL_SECONDS
     queue: str = "general"
+    no_callback_prompt: Prompt | None = None  # said instead to a caller we cannot call back
 
 
 @dataclass(frozen=True, kw_only=True)

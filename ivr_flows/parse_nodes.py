@@ -43,7 +43,7 @@ KEYS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "language": (("next",), ("prompt", "options", "set", "use_caller_language", *RULE_KEYS)),
     "queue": (("queue",), ("skills", "priority", "prompt")),
     "transfer": ((), ("number", "agent", "prompt")),
-    "voicemail": (("prompt",), ("max_length", "queue")),
+    "voicemail": (("prompt",), ("max_length", "queue", "no_callback_prompt")),
     "callback": (("prompt",), ("queue", "number_variable", "next")),
     "kb_answer": (("prompt", "next"), ("unanswered", "timeout", "escape", "min_confidence")),
     "hangup": ((), ("prompt",)),
@@ -246,10 +246,16 @@ def _voicemail(scope: Scope, node_id: str, fields: Fields, line: int, where: str
     if "max_length" in fields:
         seconds = scope.reader.integer(fields["max_length"], f"{where} 'max_length'", 5, 600) or 120
     queue = scope.reader.text(fields["queue"], f"{where} 'queue'") if "queue" in fields else None
+    no_callback = _prompt(scope, fields, where, "no_callback_prompt")
     if prompt is None:
         return None
     return VoicemailNode(
-        id=node_id, line=line, prompt=prompt, max_length=seconds, queue=queue or "general"
+        id=node_id,
+        line=line,
+        prompt=prompt,
+        max_length=seconds,
+        queue=queue or "general",
+        no_callback_prompt=no_callback,
     )
 
 

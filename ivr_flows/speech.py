@@ -15,9 +15,10 @@ from ivr_flows.model import (
     LanguageNode,
     MenuNode,
     Prompt,
+    VoicemailNode,
 )
 
-Notice = Literal["no_input", "invalid", "connecting", "unanswered"]
+Notice = Literal["no_input", "invalid", "connecting", "unanswered", "leave_message"]
 
 
 def say(flow: Flow, prompt: Prompt, language: str) -> Say:
@@ -29,10 +30,12 @@ def say(flow: Flow, prompt: Prompt, language: str) -> Say:
     return Say(text=text, language=flow.locale(language), voice=voice)
 
 
-def notice(flow: Flow, node: InputNode | None, kind: Notice, language: str) -> Say:
+def notice(flow: Flow, node: InputNode | VoicemailNode | None, kind: Notice, language: str) -> Say:
     """A short notice: the node's own words if it has them, else the built-in ones."""
     custom: Prompt | None = None
-    if node is not None and kind == "no_input":
+    if isinstance(node, VoicemailNode):
+        custom = node.no_callback_prompt if kind == "leave_message" else None
+    elif node is not None and kind == "no_input":
         custom = node.rules.no_input
     elif node is not None and kind == "invalid":
         custom = node.rules.invalid
@@ -46,6 +49,7 @@ def notice(flow: Flow, node: InputNode | None, kind: Notice, language: str) -> S
         "invalid": builtin.invalid,
         "connecting": builtin.connecting,
         "unanswered": builtin.unanswered,
+        "leave_message": builtin.leave_message,
     }[kind]
     voice = flow.voices.get(language)
     return Say(text=text, language=flow.locale(language), voice=voice)

@@ -80,6 +80,13 @@ class TwilioGateway:
         self.client.queues(queue_sid).members(call_sid).update(url=url, method="POST")
         log.info("redirected queue member %s of %s", call_sid, queue_sid)
 
+    def cancel_call(self, call_sid: str) -> str:
+        """Stop a call that is queued or ringing; one already answered goes on. Its status
+        after the request (``canceled``, or ``in-progress`` when it was answered)."""
+        call = self.client.calls(call_sid).update(status="canceled")
+        log.info("asked to cancel call %s: %s", call_sid, call.status)
+        return str(call.status)
+
     def redirect_call(self, call_sid: str, url: str) -> None:
         """Send a live call to the TwiML at ``url`` (when its queue's SID is unknown)."""
         self.client.calls(call_sid).update(url=url, method="POST")

@@ -114,6 +114,8 @@ def _transfer(response: VoiceResponse, action: Transfer, urls: CallUrls) -> None
 
 
 def _voicemail(response: VoiceResponse, action: Voicemail, urls: CallUrls) -> None:
+    if action.prompt is not None:  # the view chose it: the node's, or one promising nothing
+        _say(response, action.prompt, urls)
     response.record(
         action=urls.voicemail(action.queue, action.language),
         method="POST",

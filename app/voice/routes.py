@@ -157,9 +157,11 @@ def connect_result() -> TwiML:
 @bp.post("/callback-connect")
 @answers_or_dials_a_human
 def callback_connect() -> TwiML:
-    """The customer answered our callback: ring the agent who took it."""
+    """The customer answered our callback: ring the agent who took it, if it is still theirs."""
     a = params.args()
-    return twiml_response(connecting.callback_answered(a.get("agent", ""), a.get("c", "")))
+    return twiml_response(
+        connecting.callback_answered(a.get("agent", ""), a.get("c", ""), a.get("t", ""))
+    )
 
 
 @bp.post("/callback-result")

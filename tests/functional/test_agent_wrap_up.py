@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import Interaction, Task, TaskStatus
+from app.models import Interaction, Task, TaskStatus, utcnow
 from routing.model import Presence
 from tests.functional.agent_calls import (
     answered_call,
@@ -50,6 +50,24 @@ def test_wrapping_up_a_callback_closes_its_task_once(desk, twilio_post, twilio_a
     task = db.session.scalars(select(Task)).one()
     assert (task.status, task.closed_by_agent_id) == (TaskStatus.DONE, int(desk.id))
     assert db.session.scalars(select(Interaction)).one().wrap_up_code == "called_back"
+
+
+def test_a_callback_whose_task_the_upgrade_merged_away_is_still_wrapped_up_by_its_agent(
+    desk, twilio_post, app
+):
+    callback_waiting(desk, app, twilio_post)
+    contact_id = desk.call("POST", "/api/agent/accept").get_json()["contact_id"]
+    task = db.session.scalars(select(Task)).one()
+    task.status, task.closed_at = TaskStatus.DONE, utcnow()  # as migration 0005 merges one
+    task.notes = "Closed: a second open task for this number, merged into task 9."
+    db.session.commit()
+
+    done = finish(desk, contact_id, "duplicate")
+
+    assert (done.status_code, done.get_json()["state"]) == (200, "available")
+    db.session.refresh(task)
+    assert (task.status, task.closed_by_agent_id) == (TaskStatus.DONE, None)
+    assert finish(desk, contact_id, "again").status_code == 409
 
 
 @pytest.mark.parametrize(

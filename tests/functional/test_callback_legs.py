@@ -144,10 +144,14 @@ def test_after_three_calls_not_picked_up_the_callback_leaves_the_line_and_its_ta
     db.session.refresh(task)
     assert task.status is TaskStatus.OPEN
     assert "not reached after 3 callback calls" in task.notes
-    # Once the store forgets it, the sweep that puts open tasks in line leaves it alone.
+    # Once the store forgets it, the sweep that puts open tasks in line leaves it alone,
+    # even after Redis forgets its calls (a week later): the task says it was given up.
     redis_client.delete(f"helpline:contact:{contact}")
     assert offer_sweeper.sweep().tasks_queued == 0
+    redis_client.delete(f"helpline:callback-attempts:{contact}")
+    assert offer_sweeper.sweep().tasks_queued == 0
     assert center.entry(contact) is None
+    assert task.given_up_at is not None
 
 
 def test_the_status_callback_after_a_conversation_changes_nothing(

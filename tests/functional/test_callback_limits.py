@@ -8,7 +8,7 @@ callback is promised and the caller is offered a person.
 from __future__ import annotations
 
 from app.extensions import db
-from app.models import TaskStatus
+from app.models import TaskStatus, utcnow
 from app.services.agents import offer_sweeper
 from app.services.calls.hold_messages import say_text
 from routing.entries import EntryState
@@ -58,6 +58,8 @@ def test_a_callback_given_up_after_its_calls_goes_back_in_line_when_asked_again(
     for sid, status in (("CA1", "no-answer"), ("CA2", "busy"), ("CA3", "no-answer")):
         redis_client.hset(f"helpline:callback-attempts:{contact}", sid, status)
     center.remove(contact, RemovalReason.CANCELLED)  # given up: out of line, task open
+    task.given_up_at = utcnow()
+    db.session.commit()
     assert offer_sweeper.sweep().tasks_queued == 0
 
     ask_after_hours(app, twilio_post, CUSTOMER)
@@ -65,6 +67,8 @@ def test_a_callback_given_up_after_its_calls_goes_back_in_line_when_asked_again(
     assert [t.id for t in all_tasks()] == [task.id]
     assert center.entry(contact).state is EntryState.WAITING
     assert not redis_client.exists(f"helpline:callback-attempts:{contact}")
+    db.session.refresh(task)
+    assert task.given_up_at is None  # the sweep may put it in line again
 
 
 def test_a_caller_on_hold_with_an_open_callback_keeps_that_one_task(line, center, twilio_post):
@@ -172,3 +176,43 @@ def test_without_redis_no_callback_is_promised_and_the_caller_is_offered_a_perso
     assert THE_PROMISE not in spoken(root)
     with app.app_context():
         assert all_tasks() == []
+
+
+def test_a_message_left_while_redis_is_down_reaches_an_agent_once_it_is_back(
+    app, center, make_app, database_url
+):
+    down = make_app(DATABASE_URL=database_url, REDIS_URL=f"redis://127.0.0.1:{unused_port()}/0")
+    down.config["CLOCK"] = lambda: CLOSED
+    client = down.test_client()
+    params = call_params(To=MAIN_LINE, From=CUSTOMER)
+    first = twiml(signed_post(client, "/voice/incoming", params))
+    menu = twiml(signed_post(client, gather_action(first), {**params, "Digits": "1"}))
+    refused = twiml(signed_post(client, gather_action(menu), {**params, "Digits": "1"}))
+    offer = offered_a_person_or_a_message(refused)
+    record = twiml(signed_post(client, offer, {**params, "Digits": "2"}))
+    recorded = {**params, "RecordingUrl": RECORDING, "RecordingDuration": "12"}
+
+    done = twiml(signed_post(client, record.find("Record").get("action"), recorded))
+
+    assert spoken(done) == say_text("en", "thanks_message")  # not "we can't call you back"
+    task = all_tasks()[0]
+    assert (task.phone, task.callback_refused) == (CUSTOMER, "")
+    assert offer_sweeper.sweep().tasks_queued == 1  # Redis is back: an agent gets it
+    assert center.entry(f"callback:{task.id}").state is EntryState.WAITING
+
+
+def test_a_message_left_past_the_hourly_limit_reaches_an_agent_now(app, center, twilio_post):
+    app.config["CALLBACK_LIMIT_PER_HOUR"] = 2
+    for spoofed in ("+12025550101", "+12025550102"):  # someone uses the hour's callbacks up
+        ask_after_hours(app, twilio_post, spoofed)
+    params = call_params(From=CUSTOMER)
+    record = twiml(twilio_post("/voice/fallback-result?l=en", {**params, "DialCallStatus": "busy"}))
+    recorded = {**params, "RecordingUrl": RECORDING, "RecordingDuration": "12"}
+
+    done = twiml(twilio_post(record.find("Record").get("action"), recorded))
+
+    assert spoken(done) == say_text("en", "thanks_message")
+    message = all_tasks()[-1]
+    assert (message.phone, message.kind, message.callback_refused) == (CUSTOMER, "voicemail", "")
+    assert offer_sweeper.sweep().tasks_queued == 3
+    assert center.entry(f"callback:{message.id}").state is EntryState.WAITING

@@ -12,6 +12,7 @@ from routing.entries import EntryState
 from tests.functional.callbacks import (
     COMOROS,
     PREMIUM,
+    RECORDING,
     SATELLITE,
     TWILIO_NUMBER,
     all_tasks,
@@ -169,3 +170,70 @@ def test_a_message_left_at_the_end_of_the_ladder_from_a_refused_number_promises_
     task = all_tasks()[0]
     assert (task.kind, task.callback_refused) == ("voicemail", "no_country")
     assert says(done) == [("en-US", say_text("en", "message_kept"))]
+
+
+UNLISTED_LINE = "+14155550100"  # a number of ours the default flow answers, listed nowhere
+
+
+def a_call_to_our_unlisted_line(**overrides: str) -> dict[str, str]:
+    """A call to UNLISTED_LINE, as Twilio names it (To and Called), with TWILIO_NUMBER unset."""
+    return call_params(To=UNLISTED_LINE, Called=UNLISTED_LINE, **overrides)
+
+
+def test_a_callback_to_the_number_the_caller_dialled_is_refused(app, twilio_post):
+    params = a_call_to_our_unlisted_line(From=UNLISTED_LINE)
+
+    _, root = ask_after_hours(app, twilio_post, UNLISTED_LINE, params)
+
+    assert all_tasks() == []
+    assert "we can't call back that number" in spoken(root)
+    assert THE_PROMISE not in spoken(root)
+    offered_a_person_or_a_message(root)
+
+
+def test_on_hold_the_number_the_caller_dialled_is_neither_offered_nor_given_a_callback(
+    line, twilio_post
+):
+    staff_queues(line, presence="busy")
+    params = a_call_to_our_unlisted_line(From=UNLISTED_LINE)
+    first = twiml(twilio_post("/voice/incoming", params))
+    queued = twiml(twilio_post(gather_action(first), {**params, "Digits": "0"}))
+    queue = destination(queued)[1]
+    waiting = {**params, "QueueTime": "10", "QueuePosition": "1", "QueueSid": "QU" + "1" * 32}
+
+    held = twiml(twilio_post(f"/voice/hold?q={queue}&l=en", waiting))
+    pressed = twiml(twilio_post(f"/voice/hold-key?q={queue}&l=en", {**params, "Digits": "1"}))
+
+    assert held.find("Gather") is None
+    assert "we can't call back that number" in spoken(pressed)
+    assert pressed.find("Leave") is None
+    assert all_tasks() == []
+
+
+def test_a_message_left_from_the_number_the_caller_dialled_promises_no_call(app, twilio_post):
+    params = a_call_to_our_unlisted_line(From=UNLISTED_LINE)
+    record = twiml(twilio_post("/voice/fallback-result?l=en", {**params, "DialCallStatus": "busy"}))
+    recorded = {**params, "RecordingUrl": RECORDING, "RecordingDuration": "9"}
+
+    done = twiml(twilio_post(record.find("Record").get("action"), recorded))
+
+    assert says(record) == [("en-US", say_text("en", "no_answer_no_callback"))]
+    assert says(done) == [("en-US", say_text("en", "message_kept"))]
+    assert [(t.phone, t.callback_refused) for t in all_tasks()] == [(UNLISTED_LINE, "ours")]
+
+
+def test_a_refused_numbers_messages_join_its_one_open_task(ours, twilio_post):
+    heard = []
+    for n in range(3):
+        params = call_params(From=PREMIUM)
+        record = twiml(
+            twilio_post("/voice/fallback-result?l=en", {**params, "DialCallStatus": "busy"})
+        )
+        recorded = {**params, "RecordingUrl": f"{RECORDING}{n}", "RecordingDuration": "5"}
+        heard.append(says(twiml(twilio_post(record.find("Record").get("action"), recorded))))
+
+    task = all_tasks()
+    assert [(t.phone, t.callback_refused) for t in task] == [(PREMIUM, "number_type")]
+    assert task[0].recording_url == f"{RECORDING}0"
+    assert f"{RECORDING}1" in task[0].notes and f"{RECORDING}2" in task[0].notes
+    assert heard == [[("en-US", say_text("en", "message_kept"))]] * 3

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from app.extensions import db
-from app.models import Task, TaskKind, TaskStatus
+from app.models import Task, TaskKind, TaskStatus, utcnow
 from app.services.agents import offer_sweeper
 from app.services.callbacks import task_queue
 from routing.store import EntryState
@@ -121,10 +121,30 @@ def test_a_task_whose_number_the_callback_policy_refuses_is_not_put_in_line(app,
 
 def test_a_message_kept_from_a_number_refused_at_the_time_is_never_put_in_line(app, center):
     refused = open_task("+14155550177", TaskKind.VOICEMAIL)
-    refused.callback_refused = "hourly_limit"  # the limits were reached when it was left
+    refused.callback_refused = "country"  # CALLBACK_COUNTRIES left the US out when it was left
     db.session.commit()
 
     swept = offer_sweeper.sweep()
 
     assert swept.tasks_queued == 0
     assert center.entry(f"callback:{refused.id}") is None
+
+
+def test_the_sweep_never_reads_again_the_tasks_it_can_never_put_in_line(app, center):
+    for n in range(40):  # messages from numbers we never call back: a person reads them
+        refused = open_task(f"+1900555{n:04d}", TaskKind.VOICEMAIL)
+        refused.callback_refused = "number_type"
+    for n in range(5):  # customers not reached after every call: a person has these
+        open_task(f"+1415555{n:04d}").given_up_at = utcnow()
+    db.session.commit()
+    new = open_task("+14155550199", TaskKind.VOICEMAIL)
+    read: list[int] = []
+    listen = event.listens_for(Task, "load")(lambda task, _: read.append(task.id))
+    db.session.expunge_all()
+
+    queued = task_queue.queue_open_tasks()
+
+    event.remove(Task, "load", listen)
+    assert queued == 1
+    assert read == [new.id]
+    assert center.entry(f"callback:{new.id}").state is EntryState.WAITING

@@ -37,6 +37,9 @@ def policy(**settings: Any) -> Policy:
         ("+34901123456", "ES", Refusal.NUMBER_TYPE),  # Spanish shared cost
         ("+445512345678", "GB", Refusal.NUMBER_TYPE),  # UK universal access number (UAN)
         ("+49177991234567", "DE", Refusal.NUMBER_TYPE),  # German voicemail access
+        ("+447012345678", "GB", Refusal.NUMBER_TYPE),  # UK personal number: forwards anywhere
+        ("+447640123456", "GB", Refusal.NUMBER_TYPE),  # UK pager: nobody can talk on it
+        ("+15335550123", "", Refusal.NUMBER_TYPE),  # US personal communication service (533)
         ("+882161234567", "", Refusal.NO_COUNTRY),  # an international network
         ("+881612345678", "", Refusal.NO_COUNTRY),  # a satellite phone (Iridium)
         ("+2693212345", "", Refusal.COUNTRY),  # Comoros
@@ -68,6 +71,12 @@ def test_numbers_that_cost_us_or_reach_nobody_are_refused(
 )
 def test_our_own_numbers_are_never_called_back(number: str, settings: dict[str, str]) -> None:
     assert judge(number, policy(**settings)).refusal is Refusal.OURS
+
+
+def test_a_uk_mobile_is_still_called_back_where_gb_is_served() -> None:
+    verdict = judge("+447400123456", policy(CALLBACK_COUNTRIES="GB"))
+
+    assert (verdict.number, verdict.refusal) == ("+447400123456", None)
 
 
 def test_a_number_of_a_served_country_is_allowed_in_e164() -> None:

@@ -128,9 +128,12 @@ def _check_owner(agent_id: str, contact: Contact) -> None:
 
 
 def _wrapped_up(contact: Contact) -> bool:
-    """Whether the record has a wrap-up already: a closed task, or a call's code or mark."""
-    if contact.task is not None:
-        return contact.task.status is not TaskStatus.OPEN
+    """Whether the record has a wrap-up already: a task an agent closed, or a call's code or
+    mark. (A task closed by no agent was merged into its number's other open task, by
+    migration 0005: the agent who took it still wraps the contact up.)"""
+    task = contact.task
+    if task is not None and (task.status is TaskStatus.OPEN or task.closed_by_agent_id):
+        return task.status is not TaskStatus.OPEN
     interaction = contact.interaction
     if interaction is None:
         return False
@@ -158,7 +161,7 @@ def _record(agent: AgentRow, contact: Contact, wrap_up_code: str, notes: str) ->
     interaction.notes = notes[:10_000]
     interaction.outcome = interaction.outcome if interaction.outcome == "answered" else "handled"
     interaction.ended_at = interaction.ended_at or now
-    if contact.task is not None:
+    if contact.task is not None and contact.task.status is TaskStatus.OPEN:
         contact.task.status = TaskStatus.DONE
         contact.task.closed_at = now
         contact.task.closed_by_agent_id = agent.id

@@ -24,7 +24,7 @@ from app.models import Agent as AgentRow
 from app.models import Direction, Interaction, InteractionChannel, Task, TaskStatus
 from app.services.agents import offers
 from app.services.agents.desk_errors import DeskError
-from app.services.callbacks import callback_policy, callback_view
+from app.services.callbacks import callback_legs, callback_policy, callback_view
 from app.services.calls import queueing
 from app.twilio.gateway import twilio_gateway
 from routing.model import Presence
@@ -86,11 +86,15 @@ def call_ended(entry: QueueEntry) -> None:
 
 
 def closed(entry: QueueEntry | None) -> None:
-    """The callback was wrapped up: out of the store, so nothing keeps it live or dials it."""
+    """The callback was wrapped up: out of the store, so nothing keeps it live or dials it;
+    a call to its customer that its agent never answered is stopped."""
     if entry is None or not callback_view.is_callback(entry):
         return
     if entry.accepted_at is not None:
         redis_store.client.hdel(UNDIALED_KEY, _field(entry))
+        call_sid = redis_store.client.get(DIALING_KEY % (entry.contact_id, repr(entry.accepted_at)))
+        if call_sid and entry.state is EntryState.OFFERED and entry.agent_id is not None:
+            callback_legs.hang_up(_text(call_sid), _connect_url(entry.agent_id, entry))
         call_ended(entry)
     if entry.state is EntryState.OFFERED:
         queueing.store().remove(entry.contact_id, RemovalReason.CANCELLED)
@@ -189,7 +193,7 @@ def _place(agent: AgentRow, entry: QueueEntry, task: Task | None, number: str) -
         return twilio_gateway.place_call(
             number,
             current_app.config["TWILIO_NUMBER"],
-            public_url(url_for("voice.callback_connect", **leg)),
+            _connect_url(str(agent.id), entry),
             # A customer who does not pick up never reaches callback_connect: only this
             # says so. ``t`` ties the report to this acceptance, not a later one.
             status_callback=public_url(
@@ -201,6 +205,13 @@ def _place(agent: AgentRow, entry: QueueEntry, task: Task | None, number: str) -
         raise DeskError(
             "Twilio could not place the call; the callback is still yours: try again", 502
         ) from None
+
+
+def _connect_url(agent_id: str, entry: QueueEntry) -> str:
+    """Where the customer's call goes when they pick up: ``t`` names this acceptance, so a
+    call placed for an earlier one is never put through to a later one."""
+    leg = {"agent": agent_id, "c": entry.contact_id, "t": repr(entry.accepted_at)}
+    return public_url(url_for("voice.callback_connect", **leg))
 
 
 def _held(entry: QueueEntry, agent_id: str, accepted_at: str) -> bool:

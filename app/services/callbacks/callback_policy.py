@@ -3,12 +3,13 @@
 Caller ID is easily spoofed, so a number is called back only if it is a valid number of a
 country we serve (``CALLBACK_COUNTRIES``, by default the ``DEFAULT_REGION`` country), of
 no type that costs us or reaches nobody (premium rate, shared cost, UAN, voicemail access,
-or no country at all: satellite phones and international networks), not one of ours (the
-Twilio number, every number a flow answers, ``FALLBACK_NUMBER``, ``CALLBACK_OWN_NUMBERS``)
-and not withheld. Requests within those rules are then counted in Redis, per number and
-for all numbers, over an hour (``CALLBACK_LIMIT_PER_NUMBER``, ``CALLBACK_LIMIT_PER_HOUR``).
-Without Redis nothing can be counted, so no callback is promised: the caller is offered a
-person instead, which needs no count.
+personal numbers, pagers, or no country at all: satellite phones and international
+networks), not one of ours (the Twilio number, every number a flow answers, the number the
+caller dialled, ``FALLBACK_NUMBER``, ``CALLBACK_OWN_NUMBERS``) and not withheld. Requests
+within those rules are then counted in Redis, per number and for all numbers, over an hour
+(``CALLBACK_LIMIT_PER_NUMBER``, ``CALLBACK_LIMIT_PER_HOUR``). Without Redis nothing can be
+counted, so no callback is promised: the caller is offered a person instead, which needs
+no count.
 """
 
 from __future__ import annotations
@@ -32,8 +33,12 @@ log = logging.getLogger(__name__)
 
 # Caller IDs Twilio uses when the real number is withheld: nobody can be called back on them.
 WITHHELD_CALLER_IDS = {"+266696687", "+86282452253", "+7378742833", "+2562533", "+8656696"}
-# phonenumbers' number types we never call: they cost us, or reach no person.
-REFUSED_KINDS = frozenset({"premium_rate", "shared_cost", "uan", "voicemail"})
+# phonenumbers' number types we never call: they cost us, or reach no person. Personal
+# numbers (UK +44 70, US 5XX) forward anywhere at rates their owner sets: a known toll-fraud
+# range. A pager (UK +44 76) cannot take a call at all, and is billed like a premium line.
+REFUSED_KINDS = frozenset(
+    {"premium_rate", "shared_cost", "uan", "voicemail", "personal_number", "pager"}
+)
 
 WINDOW_SECONDS = 3600
 NUMBER_COUNT_KEY = "helpline:callback-requests:number:%s"
@@ -70,10 +75,16 @@ class Refusal(StrEnum):
     INVALID = "invalid"  # not a number that can exist
     NO_COUNTRY = "no_country"  # satellite phones, international networks
     COUNTRY = "country"  # outside CALLBACK_COUNTRIES
-    NUMBER_TYPE = "number_type"  # premium rate, shared cost, UAN, voicemail access
+    NUMBER_TYPE = "number_type"  # premium rate, shared cost, UAN, voicemail, personal, pager
     NUMBER_LIMIT = "number_limit"  # CALLBACK_LIMIT_PER_NUMBER reached this hour
     HOURLY_LIMIT = "hourly_limit"  # CALLBACK_LIMIT_PER_HOUR reached
     UNAVAILABLE = "unavailable"  # Redis is down: the request cannot be counted
+
+
+# Refusals of a moment, not of the number: a limit reached, Redis down. A message left
+# meanwhile still goes to an agent, who sees the number before calling; only refusals of
+# the number itself (withheld, ours, its kind, its country) stay with a task.
+PASSING = frozenset({Refusal.NUMBER_LIMIT, Refusal.HOURLY_LIMIT, Refusal.UNAVAILABLE})
 
 
 @dataclass(frozen=True)
@@ -100,14 +111,18 @@ class Verdict:
         return self.refusal is None
 
 
-def make_policy(settings: Mapping[str, Any], flow_numbers: Iterable[str] = ()) -> Policy:
-    """The policy ``settings`` describe; ``flow_numbers`` are the numbers our flows answer."""
+def make_policy(
+    settings: Mapping[str, Any], flow_numbers: Iterable[str] = (), dialled: Iterable[str] = ()
+) -> Policy:
+    """The policy ``settings`` describe; ``flow_numbers`` are the numbers our flows answer,
+    ``dialled`` the numbers a caller dialled to reach us (ours too, listed or not)."""
     region = str(settings.get("DEFAULT_REGION", "")).upper()
     ours = [
         settings.get("TWILIO_NUMBER", ""),
         settings.get("FALLBACK_NUMBER", ""),
         *callback_own_numbers(settings),
         *flow_numbers,
+        *dialled,
     ]
     # As written and as parsed: a number of ours that is not valid is still never called.
     own = {str(n).strip() for n in ours if n} | {facts(str(n), region).number for n in ours if n}
@@ -120,10 +135,16 @@ def make_policy(settings: Mapping[str, Any], flow_numbers: Iterable[str] = ()) -
     )
 
 
-def current_policy() -> Policy:
-    """The app's policy, with the numbers of the flows in service now."""
+def current_policy(dialled: Iterable[str] = ()) -> Policy:
+    """The app's policy, with the numbers of the flows in service now and ``dialled``."""
     flows = current_app.extensions["ivr.flows"].current()
-    return make_policy(current_app.config, flows.numbers.keys())
+    return make_policy(current_app.config, flows.numbers.keys(), dialled)
+
+
+def dialled(params: Mapping[str, str]) -> tuple[str, ...]:
+    """The number a caller dialled, as a webhook names it (``To``, ``Called``): it reached
+    us, so it is ours, even when no setting or flow lists it (the default flow answers it)."""
+    return tuple(dict.fromkeys(n for n in (params.get("To"), params.get("Called")) if n))
 
 
 def judge(text: str, policy: Policy | None = None) -> Verdict:
@@ -175,9 +196,10 @@ def count_request(
     return Refusal(answer)
 
 
-def admit(text: str, call_sid: str | None) -> Verdict:
-    """Whether ``text`` may be called back, counting the request when its kind allows."""
-    policy = current_policy()
+def admit(text: str, call_sid: str | None, dialled: Iterable[str] = ()) -> Verdict:
+    """Whether ``text`` may be called back, counting the request when its kind allows;
+    ``dialled``: the numbers the caller dialled."""
+    policy = current_policy(dialled)
     verdict = judge(text, policy)
     if verdict.allowed:
         return Verdict(verdict.number, count_request(verdict.number, call_sid, policy))

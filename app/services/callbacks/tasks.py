@@ -1,39 +1,48 @@
 """Callback and voicemail tasks: the guaranteed way back to a person.
 
 The rows only: whether a task may be made, and what a new request does to an open one,
-is ``callback_promises``' business.
+is ``callback_promises``' business. A number has one open task at most, and the database
+keeps it so (``ux_tasks_open_phone``): requests from several processes at once cannot
+make two, since a second insert does nothing and the first task is found instead.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from typing import Any
+
+from sqlalchemy import Update, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from app.models import Interaction, Task, TaskKind, TaskStatus
 
+# A task found closed between the refused insert and the look-up: insert again, this often.
+_TRIES = 3
 
-def create_callback(
+
+def add_callback(
     session: Session,
     queue: str,
     language: str,
     number: str,
     interaction: Interaction | None,
     call_sid: str | None,
-) -> Task:
-    """An open callback task for ``queue``."""
-    return _task(
+) -> tuple[Task, bool]:
+    """A new open callback task for ``queue``, or the one the number (or call) has: the
+    task, and whether it is new."""
+    return _add_or_find(
         session,
         call_sid,
+        number,
         kind=TaskKind.CALLBACK,
         queue=queue,
-        phone=number,
         language=language,
         customer_id=interaction.customer_id if interaction else None,
         interaction_id=interaction.id if interaction else None,
     )
 
 
-def create_voicemail(
+def add_voicemail(
     session: Session,
     queue: str,
     language: str,
@@ -43,14 +52,15 @@ def create_voicemail(
     interaction: Interaction | None,
     call_sid: str | None,
     refused: str = "",
-) -> Task:
-    """An open task to listen to a voicemail and, unless ``refused`` says why not, call back."""
-    return _task(
+) -> tuple[Task, bool]:
+    """A new open task to listen to a voicemail and, unless ``refused`` says why not, call
+    back; or the one the number (or call) has. The task, and whether it is new."""
+    return _add_or_find(
         session,
         call_sid,
+        number,
         kind=TaskKind.VOICEMAIL,
         queue=queue,
-        phone=number,
         language=language,
         recording_url=recording_url,
         recording_seconds=seconds,
@@ -67,14 +77,25 @@ def for_call(session: Session, call_sid: str | None) -> Task | None:
     return session.scalars(select(Task).where(Task.call_sid == call_sid)).first()
 
 
-def open_to_call_back(session: Session, number: str) -> Task | None:
-    """The oldest open task that will call ``number`` (E.164) back, if there is one."""
+def open_for(session: Session, number: str) -> Task | None:
+    """The number's open task (E.164, or the caller ID as given), if it has one: held until
+    commit and read afresh, so that requests changing it from several processes at once go
+    one after another, and no note or message is lost.
+
+    A write that changes nothing takes the row's lock on PostgreSQL (a task closed
+    meanwhile is then not found) and the write lock on SQLite, before the read.
+    """
+    is_open = (Task.status == TaskStatus.OPEN, Task.phone == number)
+    session.execute(_touch().where(*is_open))
     return session.scalars(
-        select(Task)
-        .where(Task.status == TaskStatus.OPEN, Task.phone == number, Task.callback_refused == "")
-        .order_by(Task.id)
-        .limit(1)
+        select(Task).where(*is_open).limit(1).execution_options(populate_existing=True)
     ).first()
+
+
+def lock(session: Session, task: Task) -> None:
+    """Hold ``task``'s row until commit, and read it afresh (as ``open_for`` does)."""
+    session.execute(_touch().where(Task.id == task.id))
+    session.refresh(task)
 
 
 def add_note(task: Task, line: str) -> None:
@@ -83,11 +104,32 @@ def add_note(task: Task, line: str) -> None:
         task.notes = f"{task.notes}\n{line}".strip()
 
 
-def _task(session: Session, call_sid: str | None, **fields: object) -> Task:
-    existing = for_call(session, call_sid)
-    if existing is not None:
-        return existing
-    task = Task(call_sid=call_sid or None, **fields)
-    session.add(task)
-    session.flush()
-    return task
+def _touch() -> Update:
+    """An UPDATE that changes nothing, for its lock."""
+    return update(Task).values(notes=Task.notes).execution_options(synchronize_session=False)
+
+
+def _add_or_find(
+    session: Session, call_sid: str | None, number: str, **fields: Any
+) -> tuple[Task, bool]:
+    """Insert an open task unless the call made one or the number has one; then find it."""
+    for _ in range(_TRIES):
+        task_id = _insert(session, call_sid=call_sid or None, phone=number, **fields)
+        if task_id is not None:
+            return session.get_one(Task, task_id), True
+        found = for_call(session, call_sid) or open_for(session, number)
+        if found is not None:
+            return found, False
+    raise RuntimeError(f"no open task for {number!r} could be made or found")
+
+
+def _insert(session: Session, **fields: Any) -> int | None:
+    """INSERT ... ON CONFLICT DO NOTHING: the new task's id, None if a unique index refused
+    it (the number's open task, or the call's). Waits for a concurrent insert to commit."""
+    session.flush()  # the interaction it names is in the database first
+    table = Task.__table__
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = insert(table).values(**fields).on_conflict_do_nothing().returning(table.c.id)
+    task_id: int | None = session.execute(statement).scalar()
+    return task_id

@@ -1,7 +1,8 @@
 """Bringing a caller and an agent together, and what happens when a leg goes unanswered.
 
 A caller waiting in Twilio's queue is brought to the agent who accepts them; a callback's
-customer is called once its agent asks for it (``app.services.callbacks.callback_desk``). An agent
+customer is called once its agent asks for it (``app.services.callbacks.callback_desk``),
+and put through only while the callback is still that agent's (``callback_legs``). An agent
 who does not answer is set away and the contact goes back to its place. A caller who hangs
 up while the agent's phone rings, or a customer who does not pick up a callback (or picks
 up and hangs up before the agent answers), is nobody's fault: the agent is available
@@ -24,7 +25,7 @@ from app.extensions import db
 from app.models import Agent as AgentRow
 from app.models import Interaction, utcnow
 from app.services.agents import offers, wrap_up
-from app.services.callbacks import callback_desk, callback_view
+from app.services.callbacks import callback_desk, callback_legs, callback_view
 from app.services.callbacks.callback_attempts import CALLBACK_ATTEMPTS, count_attempt, not_reached
 from app.services.callbacks.callback_attempts import given_up as given_up
 from app.services.calls import calls, queueing, twilio_queues
@@ -92,9 +93,13 @@ def after_ring(
     return str(response)
 
 
-def callback_answered(agent_id: str, contact_id: str) -> str:
-    """The customer picked up our callback: tell them who we are and ring the agent."""
+def callback_answered(agent_id: str, contact_id: str, accepted_at: str = "") -> str:
+    """The customer picked up our callback: tell them who we are and ring the agent, if the
+    callback is still theirs (``callback_legs``); else an apology and what happens next."""
     language = _language(queueing.store().entry(contact_id))
+    if not callback_legs.live_with(agent_id, contact_id, accepted_at):
+        log.warning("%s picked up, but agent %s no longer has it", contact_id, agent_id)
+        return callback_legs.not_put_through(contact_id, language)
     response = VoiceResponse()
     response.say(say_text(language, "callback_hello"), language=locale(language))
     action = url_for("voice.callback_result", agent=agent_id, c=contact_id)
@@ -201,6 +206,7 @@ def _give_up(contact_id: str, attempts: int) -> None:
     if task is not None:
         note = f"Customer not reached after {attempts} callback calls: call them yourself."
         task.notes = f"{task.notes}\n{note}".strip()
+        task.given_up_at = utcnow()  # the offer sweep leaves it to a person from now on
         db.session.commit()
     log.warning("%s: not reached after %d calls; its task stays open", contact_id, attempts)
 

@@ -81,7 +81,7 @@ def waiting(queue_name: str, form: Mapping[str, str], language: str = "en") -> s
         minutes = max(1, round(wait / 60))
         key = "estimate_one" if minutes == 1 else "estimate"
         response.say(say_text(language, key, minutes=minutes), language=locale(language))
-        if wait >= CALLBACK_OFFER_SECONDS and callback_policy.can_call_back(form.get("From", "")):
+        if wait >= CALLBACK_OFFER_SECONDS and _may_offer_callback(form):
             gather = response.gather(
                 input="dtmf", num_digits=1, timeout=3, action=_choice_url(queue_name, language)
             )
@@ -110,6 +110,12 @@ def serving(queue_name: str, entry: QueueEntry | None) -> tuple[int, int]:
     return len(able), sum(1 for agent in able if not_free(agent) is None)
 
 
+def _may_offer_callback(form: Mapping[str, str]) -> bool:
+    """Whether the callback policy lets us call this caller back (its limits aside)."""
+    policy = callback_policy.current_policy(callback_policy.dialled(form))
+    return callback_policy.can_call_back(form.get("From", ""), policy)
+
+
 def _connecting(entry: QueueEntry | None) -> bool:
     """Whether an agent accepted the caller moments ago (a pending offer still waits)."""
     if entry is None or entry.accepted_at is None:
@@ -131,7 +137,8 @@ def hold_choice(queue_name: str, form: Mapping[str, str], language: str) -> str:
     response = VoiceResponse()
     if form.get("Digits", "").strip() != "1":
         return str(response)  # back to the hold music
-    verdict = callback_policy.admit(form.get("From", ""), form.get("CallSid"))
+    dialled = callback_policy.dialled(form)
+    verdict = callback_policy.admit(form.get("From", ""), form.get("CallSid"), dialled)
     if verdict.refusal is not None:
         said = f"{refusal_text(verdict.refusal, language)} {say_text(language, 'place_kept')}"
         response.say(said, language=locale(language))
@@ -224,8 +231,7 @@ def keep_place_by_callback(queue_name: str, form: Mapping[str, str], language: s
     the number's open task, refreshed); a person now if the policy refuses it after all."""
     call_sid = form.get("CallSid", "")
     interaction = calls.interaction_for(db.session, call_sid)
-    request = Request(form.get("From", ""), queue_name, language, interaction, call_sid)
-    promise = promise_callback(db.session, request)
+    promise = promise_callback(db.session, Request.of_call(form, queue_name, language, interaction))
     if promise.task is None or not promise.kept:
         db.session.commit()
         return to_fallback_line(call_sid, language)

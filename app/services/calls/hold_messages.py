@@ -29,6 +29,11 @@ MESSAGES = {
         "agent_missed": "Sorry, that agent is not available. You keep your place in line.",
         "callback_hello": "Hello, we're returning your call. Please hold for a moment.",
         "callback_missed": "Sorry, we could not connect you. We will call you back shortly.",
+        # The customer picked up a callback its agent no longer has (wrapped up, taken back).
+        "callback_again": "Sorry, the person who called you can't take the call now. We will "
+        "call you again soon. Goodbye.",
+        "callback_gone": "Sorry, the person who called you can't take the call now. Connecting "
+        "you to someone who can help.",
         # A callback the policy refuses (callback_policy): said plainly, something else offered.
         "refused_withheld": "Your number is withheld, so we can't call you back.",
         "refused_number": "Sorry, we can't call back that number.",
@@ -64,6 +69,10 @@ MESSAGES = {
         "agent_missed": "Disculpe, ese agente no está disponible. Conserva su lugar en la fila.",
         "callback_hello": "Hola, le devolvemos su llamada. Por favor, espere un momento.",
         "callback_missed": "Disculpe, no pudimos comunicarle. Le volveremos a llamar en breve.",
+        "callback_again": "Disculpe, la persona que le llamó no puede atenderle ahora. Le "
+        "volveremos a llamar pronto. Adiós.",
+        "callback_gone": "Disculpe, la persona que le llamó no puede atenderle ahora. Le "
+        "comunicamos con alguien que le puede ayudar.",
         "refused_withheld": "Su número está oculto, así que no podemos devolverle la llamada.",
         "refused_number": "Disculpe, no podemos llamar a ese número.",
         "refused_country": "Disculpe, solo devolvemos llamadas a números de los países que "

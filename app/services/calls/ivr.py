@@ -22,7 +22,7 @@ from app.models import Interaction, utcnow
 from app.services.agents import offers
 from app.services.calls import calls, last_resort, queueing, switches
 from app.services.calls.flow_registry import FlowRegistry
-from app.services.calls.ivr_callbacks import Refused, place_callbacks
+from app.services.calls.ivr_callbacks import Refused, place_callbacks, promise_no_call_in_vain
 from app.twilio.ivr_twiml import CallUrls, render_actions
 from app.twilio.params import parse_fraction
 from app.twilio.state import decode_state, encode_state
@@ -214,6 +214,7 @@ def _hand_over(
         missing = HumanFallback("the call's record is missing", step.state.language)
         return replace(step, actions=(missing,)), None, None
     step, refused = place_callbacks(step, interaction, params)
+    step = promise_no_call_in_vain(step, params)
     step, waiting = _put_in_line(step, interaction)
     handover = step.handover
     if handover is not None:

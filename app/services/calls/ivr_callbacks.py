@@ -1,5 +1,6 @@
 """The IVR's callback nodes: each Callback a flow hands over becomes a task, if the callback
-policy allows the number; a number it refuses is promised nothing.
+policy allows the number; a number it refuses is promised nothing. Nor does a voicemail
+node promise a refused caller a call: they hear its ``no_callback_prompt`` instead.
 
 The number is the one that called, or one the caller typed (``number_variable``): keypad
 digits have no "+", so they are read as a national number of ``DEFAULT_REGION``.
@@ -13,9 +14,10 @@ from typing import Any
 
 from app.extensions import db
 from app.models import Interaction
+from app.services.callbacks import callback_policy
 from app.services.callbacks.callback_policy import Refusal
 from app.services.callbacks.callback_promises import Request, promise_callback
-from ivr_flows import Callback, HumanFallback, Play, Say, Step
+from ivr_flows import Callback, HumanFallback, Play, Say, Step, Voicemail
 
 
 @dataclass(frozen=True)
@@ -39,9 +41,9 @@ def place_callbacks(
     actions: list[Any] = []
     for action in step.actions:
         if isinstance(action, Callback):
-            number = action.number or params.get("From", "")
-            call_sid = params.get("CallSid") or None
-            request = Request(number, action.queue, action.language, interaction, call_sid)
+            request = Request.of_call(params, action.queue, action.language, interaction)
+            if action.number:  # typed on the keypad
+                request = replace(request, number=action.number)
             promise = promise_callback(db.session, request)
             if promise.refusal is not None:
                 before = tuple(said for said in actions if isinstance(said, Say | Play))
@@ -51,3 +53,20 @@ def place_callbacks(
                 return replace(step, actions=tuple(actions)), refused
         actions.append(action)
     return replace(step, actions=tuple(actions)), None
+
+
+def promise_no_call_in_vain(step: Step, params: Mapping[str, str]) -> Step:
+    """A voicemail's prompt may promise a call back: a caller the policy refuses (by their
+    number, whatever the limits) hears the node's prompt that promises nothing instead."""
+    if not any(isinstance(action, Voicemail) for action in step.actions):
+        return step
+    policy = callback_policy.current_policy(callback_policy.dialled(params))
+    if callback_policy.can_call_back(params.get("From", ""), policy):
+        return step
+    actions = tuple(
+        replace(action, prompt=action.no_callback or action.prompt)
+        if isinstance(action, Voicemail)
+        else action
+        for action in step.actions
+    )
+    return replace(step, actions=actions)

@@ -46,7 +46,8 @@ def after_fallback(form: Mapping[str, str], language: str) -> str:
     """
     if form.get("DialCallStatus") in {"completed", "answered"}:
         return str(VoiceResponse())
-    promise = callback_policy.can_call_back(form.get("From", ""))
+    policy = callback_policy.current_policy(callback_policy.dialled(form))
+    promise = callback_policy.can_call_back(form.get("From", ""), policy)
     response = VoiceResponse()
     key = "leave_message" if promise else "no_answer_no_callback"
     response.say(say_text(language, key), language=locale(language))
@@ -67,8 +68,7 @@ def no_message(form: Mapping[str, str], language: str) -> str:
     at the number they called from, when the policy allows; else a person or a message."""
     call_sid = form.get("CallSid") or None
     interaction = calls.interaction_for(db.session, call_sid or "")
-    request = Request(form.get("From", ""), "general", language, interaction, call_sid)
-    promise = promise_callback(db.session, request)
+    promise = promise_callback(db.session, Request.of_call(form, "general", language, interaction))
     if not promise.kept:
         db.session.commit()
         return offer_instead(promise.refusal or Refusal.INVALID, language, "general")
@@ -150,9 +150,7 @@ def voicemail_left(queue_name: str, language: str, form: Mapping[str, str]) -> s
         return fallback_then_voicemail(language)
     call_sid = form.get("CallSid") or None
     interaction = calls.interaction_for(db.session, call_sid or "")
-    request = Request(
-        form.get("From", ""), queue_name or "general", language, interaction, call_sid
-    )
+    request = Request.of_call(form, queue_name or "general", language, interaction)
     promise = keep_message(
         db.session, request, recording[:500], whole_number(form.get("RecordingDuration"))
     )

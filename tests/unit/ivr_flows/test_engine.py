@@ -220,7 +220,40 @@ def test_after_hours_a_caller_can_ask_for_a_callback(main_line: Flow) -> None:
 def test_after_hours_a_caller_can_leave_a_message(main_line: Flow) -> None:
     step = call(main_line, context(CLOSED), press("2"), press("2"))
 
-    assert step.handover == Voicemail(max_length=180, queue="general", language="es")
+    handover = step.handover
+    assert isinstance(handover, Voicemail)
+    assert (handover.max_length, handover.queue, handover.language) == (180, "general", "es")
+    assert handover.prompt is not None and "Le llamaremos" in handover.prompt.text
+    # Said instead to a caller whose number cannot be called back: it promises no call.
+    assert handover.no_callback is not None and "llamaremos" not in handover.no_callback.text
+    assert handover.no_callback.text.startswith("Por favor, deje su nombre")
+
+
+def test_a_voicemail_node_without_a_no_callback_prompt_has_a_neutral_one_in_the_callers_language(
+    flow_from: FlowFrom,
+) -> None:
+    flow = flow_from(
+        """
+        languages: [en, fr]
+        start: french
+        nodes:
+          french: {type: language, set: fr, next: message}
+          message:
+            type: voicemail
+            prompt:
+              en: Leave a message and we'll call you back.
+              fr: Laissez un message et nous vous rappellerons.
+        """
+    )
+
+    step = call(flow, context())
+
+    assert isinstance(step.handover, Voicemail)
+    assert step.handover.no_callback is not None
+    assert step.handover.no_callback.text == (
+        "Veuillez laisser votre nom et un court message après le signal sonore."
+    )
+    assert step.handover.no_callback.language == "fr-FR"
 
 
 def test_the_state_survives_a_round_trip_through_json(main_line: Flow) -> None:
