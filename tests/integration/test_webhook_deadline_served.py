@@ -13,14 +13,16 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 
 import pytest
+from sqlalchemy.engine import make_url
 
 from tests.functional.voice import FALLBACK, MAIN_LINE, destination
-from tests.integration.stalled import HungPostgres
+from tests.integration.stalled import FreezingProxy, HungPostgres
 from tests.support import call_params, process_env, sign, unused_port
 
 pytestmark = pytest.mark.slow
 
 IN_TIME = 5.0  # well inside Twilio's 15 s, with a WEBHOOK_DEADLINE of 2 s
+PROMISED = 3.0  # WEBHOOK_DEADLINE plus STORE_TIMEOUT: what the settings check promises
 
 
 @pytest.fixture
@@ -88,3 +90,36 @@ def test_a_served_call_reaches_a_person_in_time_when_the_database_stops_answerin
         server.communicate(timeout=30)
     assert destination(ET.fromstring(answer)) == ("dial", FALLBACK)
     assert elapsed < IN_TIME
+
+
+@pytest.fixture
+def proxy(database_url: str) -> Iterator[FreezingProxy]:
+    url = make_url(database_url)
+    if url.get_backend_name() != "postgresql":
+        pytest.skip("needs a real PostgreSQL server to stand in front of (TEST_DATABASE_URL)")
+    server = FreezingProxy((url.host or "127.0.0.1", url.port or 5432))
+    yield server
+    server.close()
+
+
+@pytest.mark.parametrize("worker_class", ["sync", "gthread"])
+def test_a_served_call_is_answered_within_the_promised_time_when_the_database_hangs_mid_call(
+    proxy, database_url, redis_client, worker_class
+):
+    port = unused_port()
+    base = f"http://127.0.0.1:{port}"
+    server = start_gunicorn(worker_class, proxy.url_for(database_url), port)
+    try:
+        wait_until_serving(base, time.monotonic() + 30)
+        post(base, "/voice/incoming", call_params(To=MAIN_LINE))  # the pool keeps a connection
+        proxy.freeze()
+        started = time.monotonic()
+
+        answer = post(base, "/voice/incoming", call_params(To=MAIN_LINE))
+
+        elapsed = time.monotonic() - started
+    finally:
+        server.terminate()
+        server.communicate(timeout=30)
+    assert destination(ET.fromstring(answer)) == ("dial", FALLBACK)
+    assert elapsed < PROMISED
