@@ -11,7 +11,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app
 
 from app.extensions import db
-from app.services.calls import calls, connecting, hold, ivr, last_resort
+from app.services.calls import call_ends, connecting, hold, ivr, last_resort
 from app.twilio import params
 from app.twilio.security import accept_webhook
 from app.twilio.twiml import dial_fallback, twiml_response
@@ -50,16 +50,12 @@ def step() -> TwiML:
 @bp.post("/status")
 @answers_or_dials_a_human
 def status() -> TwiML:
-    """Call status changes: close the interaction with its duration and outcome."""
-    form = params.form()
-    calls.close_call(
-        db.session,
-        form.get("CallSid", ""),
-        form.get("CallStatus", ""),
-        form.get("CallDuration", ""),
-    )
+    """Call status changes: close the interaction with its duration and outcome (a call
+    never recorded is recorded now)."""
+    end = call_ends.call_end(params.form())
+    call_ends.close_call(db.session, end)
     db.session.commit()
-    hold.forget_ended_call(form.get("CallSid", ""), form.get("CallStatus", ""))
+    hold.forget_ended_call(end.call_sid, end.status)
     return twiml_response("<Response/>")
 
 
