@@ -1,0 +1,87 @@
+"""Nothing lost: a message, or the end of a call, that the database could not take while
+another process held its write lock is saved by a job once the database answers."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from flask import Flask
+from rq import Queue, SimpleWorker
+from sqlalchemy import event, func, select
+
+from app.extensions import db
+from app.models import Task
+from app.services.calls.hold_messages import say_text
+from tests.functional.voice import OPEN, RECORDING, spoken, twiml
+from tests.support import call_params, signed_post
+
+pytestmark = pytest.mark.slow
+
+IN_TIME = 5.0  # well inside Twilio's 15 s, with STORE_TIMEOUT=1 and WEBHOOK_DEADLINE=2
+
+
+@pytest.fixture
+def line(make_app: Callable[..., Flask], database_url: str, redis_client: Any) -> Flask:
+    """An app with short store waits on this test's database, the main line open."""
+    app = make_app(DATABASE_URL=database_url, STORE_TIMEOUT=1.0, WEBHOOK_DEADLINE=2.0)
+    app.config["CLOCK"] = lambda: OPEN
+    return app
+
+
+def post(app: Flask, path: str, params: dict[str, str]) -> tuple[Any, float]:
+    started = time.monotonic()
+    response = twiml(signed_post(app.test_client(), path, params))
+    return response, time.monotonic() - started
+
+
+class InProcessWorker(SimpleWorker):  # type: ignore[misc]
+    """RQ's worker in this process, without the command channel: its thread may take a
+    minute to stop (see ``app.cli.serve``), and a test sends it no command."""
+
+    def subscribe(self) -> None:
+        pass
+
+    def unsubscribe(self) -> None:
+        pass
+
+
+def run_jobs(app: Flask, redis_client: Any) -> None:
+    """What a worker does with the jobs queued now."""
+    queue = Queue("default", connection=redis_client)
+    with app.app_context():
+        InProcessWorker([queue], connection=redis_client).work(burst=True)
+
+
+def test_a_replay_racing_the_first_copy_of_a_message_gets_the_same_thanks(line, redis_client):
+    # Twilio retries a webhook that was slow to answer: the copies race to keep the message.
+    message = call_params(RecordingUrl=RECORDING, RecordingDuration="17")
+    engine = line.extensions["db.engine"]
+
+    def linger(_conn, _cursor, sql, *_args):  # type: ignore[no-untyped-def]
+        if sql.startswith("INSERT INTO tasks"):
+            time.sleep(0.3)  # the others read "no task yet" meanwhile, then insert theirs
+
+    event.listen(engine, "after_cursor_execute", linger)
+    start = threading.Barrier(3)
+    answers: list[Any] = []
+
+    def leave() -> None:
+        start.wait()
+        answers.append(
+            twiml(signed_post(line.test_client(), "/voice/voicemail?q=general&l=en", message))
+        )
+
+    threads = [threading.Thread(target=leave) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    assert [spoken(answer) for answer in answers] == [say_text("en", "thanks_message")] * 3
+    with line.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Task)) == 1
+    assert Queue("default", connection=redis_client).count == 0  # nothing left to save later
