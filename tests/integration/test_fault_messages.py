@@ -14,9 +14,10 @@ from rq import Queue, SimpleWorker
 from sqlalchemy import event, func, select
 
 from app.extensions import db
-from app.models import Task
+from app.models import Interaction, Task
 from app.services.calls.hold_messages import say_text
-from tests.functional.voice import OPEN, RECORDING, spoken, twiml
+from tests.functional.voice import MAIN_LINE, OPEN, RECORDING, spoken, twiml
+from tests.integration.stalled import write_lock_held_elsewhere
 from tests.support import call_params, signed_post
 
 pytestmark = pytest.mark.slow
@@ -54,6 +55,86 @@ def run_jobs(app: Flask, redis_client: Any) -> None:
     queue = Queue("default", connection=redis_client)
     with app.app_context():
         InProcessWorker([queue], connection=redis_client).work(burst=True)
+
+
+def test_a_message_left_while_the_database_is_locked_is_thanked_and_saved_once_it_answers(
+    line, database_url, redis_client
+):
+    # The review's call: nobody at the fallback line, a message, the database locked.
+    caller = call_params(To=MAIN_LINE)
+    post(line, "/voice/incoming", caller)
+    post(line, "/voice/fallback-result?l=en", {**caller, "DialCallStatus": "no-answer"})
+    message = {**caller, "RecordingUrl": RECORDING, "RecordingDuration": "17"}
+
+    with write_lock_held_elsewhere(database_url, table="tasks"):
+        thanked, elapsed = post(line, "/voice/voicemail?q=general&l=en", message)
+    post(
+        line,
+        "/voice/status",
+        {**caller, "CallStatus": "completed", "CallDuration": "95"},
+    )
+    run_jobs(line, redis_client)
+
+    assert spoken(thanked) == say_text("en", "message_saved")
+    assert thanked.find("Dial") is None and thanked[-1].tag == "Hangup"
+    assert elapsed < IN_TIME
+    with line.app_context():
+        task = db.session.scalars(select(Task)).one()
+        interaction = db.session.scalars(select(Interaction)).one()
+    assert (task.kind, task.recording_url, task.recording_seconds) == (
+        "voicemail",
+        RECORDING,
+        17,
+    )
+    assert (task.phone, task.call_sid) == (caller["From"], caller["CallSid"])
+    assert task.interaction_id == interaction.id
+    assert interaction.outcome == "voicemail"  # not abandoned in the IVR
+    assert interaction.details["duration"] == 95
+
+
+def test_a_message_the_database_still_refuses_is_tried_again_later(line, redis_client, caplog):
+    message = call_params(RecordingUrl=RECORDING, RecordingDuration="17")
+    engine = line.extensions["db.engine"]
+
+    def refuse(_conn, _cursor, sql, *_args):  # type: ignore[no-untyped-def]
+        if sql.startswith("INSERT INTO tasks"):
+            raise engine.dialect.loaded_dbapi.OperationalError("the disk is full")
+
+    event.listen(engine, "before_cursor_execute", refuse)
+    post(line, "/voice/voicemail?q=general&l=en", message)
+    run_jobs(line, redis_client)  # the database still refuses
+    queue = Queue("default", connection=redis_client)
+    (waiting,) = queue.scheduled_job_registry.get_job_ids()
+    event.remove(engine, "before_cursor_execute", refuse)
+    queue.scheduled_job_registry.requeue(waiting)  # its time has come
+
+    run_jobs(line, redis_client)
+
+    with line.app_context():
+        task = db.session.scalars(select(Task)).one()
+    assert task.recording_url == RECORDING
+    warning = next(r for r in caplog.records if "is not saved yet" in r.getMessage())
+    assert warning.levelname == "WARNING" and RECORDING in warning.getMessage()
+
+
+def test_the_end_of_a_call_that_came_while_the_database_was_locked_is_recorded_later(
+    line, database_url, redis_client
+):
+    caller = call_params(To=MAIN_LINE, CallStatus="completed", CallDuration="30")
+
+    with write_lock_held_elsewhere(database_url):
+        answer, elapsed = post(line, "/voice/status", caller)
+    run_jobs(line, redis_client)
+
+    assert list(answer) == []
+    assert elapsed < IN_TIME
+    with line.app_context():
+        interaction = db.session.scalars(select(Interaction)).one()
+    assert (interaction.twilio_sid, interaction.outcome) == (
+        caller["CallSid"],
+        "unrecorded",
+    )
+    assert interaction.details["duration"] == 30
 
 
 def test_a_replay_racing_the_first_copy_of_a_message_gets_the_same_thanks(line, redis_client):

@@ -212,6 +212,35 @@ def _save_message(session: Session, message: LeftMessage) -> Promise:
     return promise
 
 
+def thanks_for_a_message_kept_later(language: str) -> str:
+    """The message could not be saved now but will be: thank the caller, and goodbye.
+
+    Whether we may call them back is not known yet, so nothing is promised but a listener.
+    """
+    response = VoiceResponse()
+    response.say(say_text(language, "message_saved"), language=locale(language))
+    response.hangup()
+    return str(response)
+
+
+def last_chance_for_a_message(language: str) -> str:
+    """The fallback line did not answer and what comes next failed: one more chance to
+    leave a message, then goodbye (never the fallback line again: it would ring forever)."""
+    response = VoiceResponse()
+    response.say(say_text(language, "record_message"), language=locale(language))
+    response.record(
+        action=url_for("voice.voicemail", q="general", l=language),
+        method="POST",
+        max_length=180,
+        play_beep=True,
+        finish_on_key="#",
+        timeout=5,
+    )
+    response.say(say_text(language, "goodbye"), language=locale(language))
+    response.hangup()
+    return str(response)
+
+
 def whole_number(value: str | None) -> int:
     """A count Twilio sent as text (seconds, a position), 0 when missing or garbled; never
     more than an Integer column holds."""
