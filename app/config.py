@@ -25,6 +25,7 @@ MIN_SECRET_KEY_BYTES = 32
 # Settings in seconds: each must be a finite number above 0.
 SECONDS_SETTINGS = (
     "STORE_TIMEOUT",
+    "STORE_RETRY_SECONDS",
     "WEBHOOK_DEADLINE",
     "OFFER_TIMEOUT",
     "SESSION_IDLE_TIMEOUT",
@@ -94,6 +95,10 @@ def load_settings(instance_path: str, environ: Mapping[str, str] | None = None) 
         "STORE_TIMEOUT": _seconds(env, "STORE_TIMEOUT", 2.0),
         # Seconds a voice webhook may take before it stops and answers with a person anyway.
         "WEBHOOK_DEADLINE": _seconds(env, "WEBHOOK_DEADLINE", 5.0),
+        # Once a voice webhook found the database or Redis not answering in time, this
+        # process's voice webhooks answer their fallback without waiting on that store for
+        # this many seconds; then one call tries it again.
+        "STORE_RETRY_SECONDS": _seconds(env, "STORE_RETRY_SECONDS", 5.0),
         # Seconds an agent has to accept a contact offered to them before it goes to the
         # next agent and they are set away.
         "OFFER_TIMEOUT": _seconds(env, "OFFER_TIMEOUT", 20.0),

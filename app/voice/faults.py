@@ -5,12 +5,15 @@ Each view runs within ``WEBHOOK_DEADLINE`` seconds (``app.deadline``), well insi
 Twilio waits before it gives up on a webhook: past it the view is stopped wherever it
 waits, its database connection is thrown away rather than returned to the pool
 mid-statement (the server rolls its transaction back), and the fault answer of the view's
-kind answers (``fault_answers``).
+kind answers (``fault_answers``). A database found not answering in time is skipped for a
+while (``app.store_breaker``): the views that need it answer their fault answer at once
+(Redis is skipped command by command: what needs it fails at once).
 """
 
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from functools import wraps
 
@@ -18,6 +21,7 @@ from flask import current_app, request
 
 from app.deadline import DeadlineExceeded, within
 from app.extensions import db
+from app.store_breaker import DATABASE, StoreBreaker
 from app.twilio.twiml import dial_fallback, twiml_response
 from app.voice import fault_answers
 
@@ -69,18 +73,34 @@ def keeps_the_call_end(view: View) -> View:
     return _guarded(view, fault_answers.keep_the_call_end, "its end is recorded later")
 
 
+def needs_no_store(view: View) -> View:
+    """Mark a view that asks no store: a store known to be down does not skip it."""
+    view.needs_no_store = True  # type: ignore[attr-defined]
+    return view
+
+
 def _guarded(view: View, fallback: FaultAnswer, outcome: str) -> View:
+    uses_stores = not getattr(view, "needs_no_store", False)
+
     @wraps(view)
     def wrapper() -> TwiML:
-        return _answer(view, fallback, outcome)
+        return _answer(view, fallback, outcome, uses_stores)
 
     return wrapper
 
 
-def _answer(view: View, fallback: FaultAnswer, outcome: str) -> TwiML:
+def _answer(view: View, fallback: FaultAnswer, outcome: str, uses_stores: bool) -> TwiML:
     """``view``'s answer within the deadline, else ``fallback``'s; ``outcome`` says which."""
-    config = current_app.config
+    app = current_app._get_current_object()  # type: ignore[attr-defined]  # one proxy lookup
+    config = app.config
+    breaker: StoreBreaker = app.extensions["stores.breaker"]
+    if uses_stores and breaker.skips(DATABASE):
+        log.warning(
+            "voice webhook %s: the database is down; %s (%s)", request.path, outcome, _sid()
+        )
+        return _fall_back(fallback, time.monotonic() + config["STORE_TIMEOUT"])
     seconds = config["WEBHOOK_DEADLINE"]
+    failure: BaseException
     try:
         with within(seconds) as deadline:
             try:
@@ -90,9 +110,12 @@ def _answer(view: View, fallback: FaultAnswer, outcome: str) -> TwiML:
                     raise DeadlineExceeded("the webhook deadline passed") from exc
                 log.exception("voice webhook %s failed; %s (%s)", request.path, outcome, _sid())
                 _roll_back()  # within the deadline: a database that hangs cannot hold it
+                failure = exc
             else:
+                if uses_stores:
+                    breaker.answered(DATABASE)
                 return answer
-    except DeadlineExceeded:
+    except DeadlineExceeded as exc:
         log.error(
             "voice webhook %s ran out of time (%g s); %s (%s)",
             request.path,
@@ -101,6 +124,9 @@ def _answer(view: View, fallback: FaultAnswer, outcome: str) -> TwiML:
             _sid(),
         )
         db.discard_session()
+        failure = exc
+    if breaker.found(failure) != DATABASE and uses_stores:
+        breaker.answered(DATABASE)  # not the database's fault
     # What the settings check promises: an answer within the deadline and one store wait.
     return _fall_back(fallback, deadline.expires + config["STORE_TIMEOUT"])
 

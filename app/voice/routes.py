@@ -25,6 +25,7 @@ from app.voice.faults import (
     keeps_the_message,
     leaves_the_queue_on_error,
     lets_the_call_go_on,
+    needs_no_store,
     offers_a_last_message,
 )
 
@@ -91,6 +92,7 @@ def queue_exit() -> TwiML:
 
 @bp.post("/fallback-result")
 @offers_a_last_message
+@needs_no_store
 def fallback_result() -> TwiML:
     """The fallback line did not answer: the caller leaves a message for a callback."""
     return twiml_response(last_resort.after_fallback(params.form(), params.args()["l"]))
@@ -105,6 +107,7 @@ def no_message() -> TwiML:
 
 @bp.post("/callback-refused")
 @answers_or_dials_a_human
+@needs_no_store
 def callback_refused() -> TwiML:
     """A caller we will not call back chose: a message, or (anything else) a person."""
     args = params.args()
@@ -113,6 +116,7 @@ def callback_refused() -> TwiML:
 
 @bp.post("/dial-result")
 @answers_or_dials_a_human
+@needs_no_store
 def dial_result() -> TwiML:
     """A transfer ended: if nobody answered, the fallback line."""
     return twiml_response(last_resort.after_dial(params.form(), params.args()["l"]))

@@ -17,7 +17,7 @@ from app.extensions import db
 from app.models import Interaction, Task
 from app.services.calls.hold_messages import say_text
 from tests.functional.voice import MAIN_LINE, OPEN, RECORDING, spoken, twiml
-from tests.integration.stalled import write_lock_held_elsewhere
+from tests.integration.stalled import SilentServer, write_lock_held_elsewhere
 from tests.support import call_params, signed_post
 
 pytestmark = pytest.mark.slow
@@ -166,3 +166,27 @@ def test_a_replay_racing_the_first_copy_of_a_message_gets_the_same_thanks(line, 
     with line.app_context():
         assert db.session.scalar(select(func.count()).select_from(Task)) == 1
     assert Queue("default", connection=redis_client).count == 0  # nothing left to save later
+
+
+def test_a_message_left_while_the_database_is_locked_and_redis_hangs_is_logged_in_time(
+    make_app, database_url, caplog
+):
+    redis_server = SilentServer()
+    app = make_app(
+        DATABASE_URL=database_url,
+        REDIS_URL=f"redis://127.0.0.1:{redis_server.port}/0",
+        STORE_TIMEOUT=1.0,
+        WEBHOOK_DEADLINE=2.0,
+    )
+    message = call_params(RecordingUrl=RECORDING, RecordingDuration="17")
+
+    try:
+        with write_lock_held_elsewhere(database_url, table="tasks"):
+            thanked, elapsed = post(app, "/voice/voicemail?q=general&l=en", message)
+    finally:
+        redis_server.close()
+
+    assert spoken(thanked) == say_text("en", "message_saved")
+    assert elapsed < 3.0  # WEBHOOK_DEADLINE plus STORE_TIMEOUT, as the settings promise
+    last = [r for r in caplog.records if r.levelname == "ERROR"][-1]
+    assert RECORDING in last.getMessage() and "save it by hand" in last.getMessage()
