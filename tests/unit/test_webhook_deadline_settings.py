@@ -86,3 +86,9 @@ def test_a_store_timeout_under_2_seconds_counts_as_2_on_postgresql_which_connect
 )
 def test_the_longest_webhook_time_with_a_short_store_timeout_is_accepted(tmp_path, environ):
     check_settings(load_settings(str(tmp_path), environ=environ))
+
+
+def test_a_store_found_down_is_skipped_for_5_seconds_unless_told_otherwise(tmp_path):
+    assert load_settings(str(tmp_path), environ={})["STORE_RETRY_SECONDS"] == 5.0
+    told = load_settings(str(tmp_path), environ={"STORE_RETRY_SECONDS": "2.5"})
+    assert told["STORE_RETRY_SECONDS"] == 2.5
