@@ -35,6 +35,7 @@ log = logging.getLogger(__name__)
 
 DATABASE = "database"
 REDIS = "redis"
+_NAMES = {DATABASE: "the database", REDIS: "Redis"}  # in log lines
 
 # Errors that mean the database did not answer in time (PostgreSQL's statement and lock
 # timeouts, a connect timeout, the pool's wait); SQLite's busy timeout says "locked".
@@ -91,7 +92,9 @@ class StoreBreaker:
         if store not in self._trying and self.is_skipped(store):
             return  # known already: another call found it down a moment ago
         log.warning(
-            "the %s did not answer in time: voice webhooks skip it for %g s", store, self.seconds
+            "%s did not answer in time: voice webhooks skip it for %g s",
+            _NAMES.get(store, store),
+            self.seconds,
         )
         with self._lock:
             self._until[store] = self._clock() + self.seconds
@@ -113,7 +116,7 @@ class StoreBreaker:
             if store in self._trying:
                 self._trying.discard(store)
                 self._until.pop(store, None)
-                log.info("the %s answers again: voice webhooks use it again", store)
+                log.info("%s answers again: voice webhooks use it again", _NAMES.get(store, store))
 
 
 class SkippingConnection(redis.connection.Connection):
