@@ -6,8 +6,8 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.models import Interaction
-from tests.functional.voice import MAIN_LINE
+from app.models import Interaction, Task
+from tests.functional.voice import MAIN_LINE, RECORDING
 from tests.support import call_params
 
 
@@ -37,3 +37,15 @@ def test_the_end_of_a_call_never_recorded_is_recorded_once_however_often_twilio_
         twilio_post("/voice/status", params)
 
     assert db.session.scalar(select(func.count()).select_from(Interaction)) == 1
+
+
+def test_a_call_never_recorded_that_left_a_message_is_recorded_with_its_message(app, twilio_post):
+    caller = call_params(RecordingUrl=RECORDING, RecordingDuration="12")
+    twilio_post("/voice/voicemail?q=general&l=en", caller)  # its first webhook had fallen back
+
+    twilio_post("/voice/status", {**caller, "CallStatus": "completed", "CallDuration": "80"})
+
+    interaction = db.session.scalars(select(Interaction)).one()
+    task = db.session.scalars(select(Task)).one()
+    assert interaction.outcome == "voicemail"
+    assert task.interaction_id == interaction.id

@@ -9,6 +9,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from app.models import Direction, Interaction, utcnow
+from app.services.callbacks import tasks
 from app.services.calls.calls import FINAL_STATUSES, identify, interaction_for, open_call
 from app.twilio.params import parse_whole
 
@@ -43,8 +44,8 @@ def close_call(
     """Record a final status: the end time, duration and, if none yet, the outcome.
 
     A call we never recorded (its first webhook fell back before it could) is recorded now,
-    its outcome ``unrecorded``. A duration that is not a plain whole number is left out; the
-    call is closed anyway.
+    its outcome ``unrecorded``, or the kind of the task it left (a message, a callback). A
+    duration that is not a plain whole number is left out; the call is closed anyway.
     """
     interaction = interaction_for(session, end.call_sid)
     if end.status not in FINAL_STATUSES:
@@ -75,5 +76,9 @@ def _record_late(session: Session, end: CallEnd) -> Interaction | None:
         return None
     if end.direction.startswith("outbound"):
         interaction.direction = Direction.OUTBOUND
+    task = tasks.for_call(session, end.call_sid)
+    if task is not None:  # a message or a callback request, kept before the call was known
+        task.interaction_id = task.interaction_id or interaction.id
+        interaction.outcome = task.kind.value
     interaction.outcome = interaction.outcome or "unrecorded"
     return interaction
