@@ -54,6 +54,19 @@ class Deadline:
         self.expired = False
         self.connections: list[Any] = []
 
+    @property
+    def passed(self) -> bool:
+        """Whether time is up, even if the signal or the watchdog has not said so yet."""
+        return self.expired or time.monotonic() >= self.expires
+
+    def left(self) -> float:
+        """Seconds left; ``DeadlineExceeded`` if none."""
+        seconds = self.expires - time.monotonic()
+        if self.expired or seconds <= 0:
+            self.expired = True
+            raise DeadlineExceeded("no database connection after the deadline")
+        return seconds
+
     def hold(self, dbapi_connection: Any) -> None:
         """Note a connection the request uses; none may be taken once time is up."""
         if self.expired:

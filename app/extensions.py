@@ -18,6 +18,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.deadline import DeadlineExceeded, within
+from app.store_breaker import SkippingConnection, StoreBreaker
 from app.store_waits import bound_waits
 
 log = logging.getLogger(__name__)
@@ -122,6 +123,8 @@ class RedisStore:
             socket_connect_timeout=timeout,
             socket_timeout=timeout,
             health_check_interval=30,
+            connection_class=SkippingConnection,
+            breaker=store_breaker(app),
         )
         app.extensions["redis"] = client
         app.extensions["rq.queues"] = {
@@ -136,6 +139,14 @@ class RedisStore:
     def queue(self, name: str = "default") -> Queue:
         queue: Queue = current_app.extensions["rq.queues"][name]
         return queue
+
+
+def store_breaker(app: Flask) -> StoreBreaker:
+    """The stores ``app``'s voice webhooks found not answering in time (``app.store_breaker``)."""
+    breaker: StoreBreaker = app.extensions.setdefault(
+        "stores.breaker", StoreBreaker(app.config["STORE_RETRY_SECONDS"])
+    )
+    return breaker
 
 
 db = Database()

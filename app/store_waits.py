@@ -13,18 +13,25 @@ to be run again.
 One app's pool can serve both (the tests run commands and requests on one app), so the
 waits are set on checkout, with a round trip only when they change: in a web process, once
 per connection.
+
+Past a request's deadline, the deadline's exception wins: a ping or a ``SET`` it cut short
+is never taken for a dropped connection (which the pool would replace by dialing the
+server that hangs), and no connection is dialed at all. Before it, a connect waits no
+longer than ``STORE_TIMEOUT`` nor past the deadline; psycopg waits at least 2 s, whatever
+it is told, which the settings check counts (``app.config``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from flask import has_request_context
 from sqlalchemy import Engine, event
 from sqlalchemy.exc import DisconnectionError
 
-from app.deadline import current_deadline
+from app.deadline import DeadlineExceeded, current_deadline
 
 BATCH_WAIT = 15.0  # seconds a command or a job waits for SQLite's write lock
 
@@ -44,7 +51,11 @@ def bound_waits(engine: Engine, timeout: float) -> None:
     def on_connect(dbapi_connection: Any, record: Any) -> None:
         _hold(dbapi_connection, record)
         within_request = has_request_context()
-        apply(dbapi_connection, timeout if within_request else None)
+        try:
+            apply(dbapi_connection, timeout if within_request else None)
+        except Exception as exc:
+            _stop_if_late(exc)
+            raise
         record.info[_WAITS] = within_request
         record.info[_FRESH] = True
 
@@ -59,6 +70,7 @@ def bound_waits(engine: Engine, timeout: float) -> None:
             elif ping is not None and not fresh:
                 ping(dbapi_connection)
         except Exception as exc:  # a connection the server dropped: the pool makes a new one
+            _stop_if_late(exc)
             raise DisconnectionError(str(exc)) from exc
 
     def on_checkin(dbapi_connection: Any, record: Any) -> None:
@@ -70,6 +82,30 @@ def bound_waits(engine: Engine, timeout: float) -> None:
     event.listen(engine, "connect", on_connect, insert=True)
     event.listen(engine, "checkout", on_checkout)
     event.listen(engine, "checkin", on_checkin)
+    if engine.dialect.name != "sqlite":  # SQLite opens a file: nothing to wait for
+        event.listen(engine, "do_connect", partial(_connect_in_time, timeout))
+
+
+def _connect_in_time(
+    timeout: float, _dialect: Any, _record: Any, _cargs: Any, cparams: dict[str, Any]
+) -> None:
+    """Within a request's deadline: never dial past it, nor wait to connect beyond it."""
+    deadline = current_deadline()
+    if deadline is not None:
+        cparams["connect_timeout"] = max(1, int(min(timeout, deadline.left())))
+
+
+def _stop_if_late(error: Exception) -> None:
+    """Past the request's deadline, raise its exception instead of ``error``.
+
+    The deadline's exception may have been replaced on its way out: psycopg's ping resets
+    ``autocommit`` in a ``finally`` on a connection still busy, which raises anew; off the
+    main thread the watchdog's cut shows as an ``OperationalError``.
+    """
+    deadline = current_deadline()
+    if deadline is not None and deadline.passed:
+        deadline.expired = True
+        raise DeadlineExceeded("the deadline passed while the database was asked") from error
 
 
 def _hold(dbapi_connection: Any, record: Any) -> None:

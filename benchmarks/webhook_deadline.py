@@ -6,9 +6,10 @@ process, so that the few microseconds measured are not lost in a server's and a 
 generator's noise:
 
 - ``plain`` (the baseline): the voice views wrapped as they were before the deadline (run
-  the view; on an error roll back and answer the fallback) and an engine without the
-  per-context store waits;
-- ``deadline``: the project as it is.
+  the view; on an error roll back and answer the fallback), an engine without the
+  per-context store waits, and Redis' own connections;
+- ``deadline``: the project as it is (the deadline, the store waits, and the stores' circuit
+  breaker: a test per webhook, and one per Redis command).
 
 A call is ``POST /voice/incoming`` (an unknown caller: the language menu, an interaction
 recorded) then the Gather's ``POST /voice/step`` with Digits=1.
@@ -23,7 +24,9 @@ recorded. Target: a ratio of at most 1.05 (tens of microseconds at most).
 Also printed, to say where the time goes, each part alone (best of five runs): arming a
 deadline on the main thread (a signal) and on another (the watchdog) against an empty
 ``with``; the views' wrapper with and without the deadline around a view that returns at
-once; a pool checkout and checkin with and without the per-context waits.
+once; the breaker's test and its "answered" with nothing down; a pool checkout and checkin
+with and without the per-context waits; a Redis PING on Redis' own connection and on the
+breaker's.
 
     .venv/bin/python benchmarks/webhook_deadline.py            # 400 pairs, about 2 minutes
     .venv/bin/python benchmarks/webhook_deadline.py --smoke    # 20 pairs
@@ -50,10 +53,13 @@ from unittest import mock
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # the project's packages before benchmarks/routing.py
 
+import redis  # noqa: E402
+
 from app import create_app  # noqa: E402
 from app.deadline import within  # noqa: E402
 from app.extensions import db  # noqa: E402
 from app.services import schema  # noqa: E402
+from app.store_breaker import DATABASE  # noqa: E402
 from app.twilio.twiml import twiml_response  # noqa: E402
 
 TARGET_RATIO = 1.05
@@ -61,7 +67,9 @@ OPEN = datetime(2026, 11, 24, 15, 0, tzinfo=UTC)  # a Tuesday morning in Chicago
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
 
 
-def plain_answer(view: Callable[[], Any], fallback: Callable[[], str], _outcome: str) -> Any:
+def plain_answer(
+    view: Callable[[], Any], fallback: Callable[[], str], _outcome: str, _stores: bool = True
+) -> Any:
     """The voice views' wrapper as it was before the deadline."""
     try:
         return view()
@@ -81,9 +89,19 @@ def make_apps(workdir: Path) -> dict[str, Any]:
         "TWILIO_VALIDATE_SIGNATURES": False,
         "CLOCK": lambda: OPEN,
     }
-    with mock.patch("app.extensions.bound_waits", lambda *_: None):
+    with (
+        mock.patch("app.extensions.bound_waits", lambda *_: None),
+        mock.patch("app.extensions.SkippingConnection", PlainConnection),
+    ):
         plain = create_app(settings)
     return {"plain": plain, "deadline": create_app(settings)}
+
+
+class PlainConnection(redis.connection.Connection):
+    """Redis' own connection, taking (and ignoring) the breaker the app hands it."""
+
+    def __init__(self, *args: Any, breaker: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
 
 
 @contextlib.contextmanager
@@ -143,11 +161,19 @@ def parts_cost(apps: dict[str, Any], repeats: int) -> dict[str, float]:
     with app.test_request_context("/voice/incoming", method="POST"):
         costs["view wrapper, as before"] = wrapped_cost(ready, "plain", repeats)
         costs["view wrapper, with deadline"] = wrapped_cost(ready, "deadline", repeats)
+        breaker = app.extensions["stores.breaker"]
+        costs["breaker test and answered"] = per_call(
+            lambda: (breaker.skips(DATABASE), breaker.answered(DATABASE)), repeats
+        )
         for name, each in apps.items():
             engine = each.extensions["db.engine"]
             costs[f"pool checkout+checkin, {name}"] = per_call(
                 lambda engine=engine: engine.connect().close(), repeats
             )
+        for name, each in apps.items():
+            client = each.extensions["redis"]
+            with within(5):  # as in a voice webhook, where the breaker is asked
+                costs[f"redis PING, {name}"] = per_call(client.ping, repeats // 10)
     return costs
 
 

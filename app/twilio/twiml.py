@@ -19,18 +19,22 @@ SORRY_SMS = (
 )
 
 
-def dial_fallback(number: str, language: str = "en") -> str:
-    """Apologize briefly, in ``language`` (English if unknown), and dial the 24/7 human line."""
-    return _dial_fallback(number, language if language in LANGUAGES else "en")
+def dial_fallback(number: str, language: str = "en", action: str = "") -> str:
+    """Apologize briefly, in ``language`` (English if unknown), and dial the 24/7 human line;
+    Twilio then asks ``action``, if given, what comes next (when nobody answered: a message)."""
+    return _dial_fallback(number, language if language in LANGUAGES else "en", action)
 
 
-@lru_cache(maxsize=32)
-def _dial_fallback(number: str, language: str) -> str:
+@lru_cache(maxsize=64)
+def _dial_fallback(number: str, language: str, action: str) -> str:
     # Cached: it runs when something already failed, so it should cost next to nothing.
     known = LANGUAGES[language]
     response = VoiceResponse()
     response.say(known.sorry, language=known.locale)
-    response.dial(number)
+    if action:
+        response.dial(number, action=action, method="POST")
+    else:
+        response.dial(number)
     return str(response)
 
 

@@ -1,17 +1,19 @@
 """Voice webhooks: what Twilio asks when a call comes in, moves through the IVR, or ends.
 
 Every view answers with TwiML that reaches a person whatever fails underneath: any error
-while answering apologizes and dials ``FALLBACK_NUMBER`` (see ``answers_or_dials_a_human``).
-The agent's own leg and status callbacks carry on instead (``lets_the_call_go_on``). Views
-read Twilio's values only through ``params``: checked, then cleaned, before a view runs.
+while answering apologizes and dials ``FALLBACK_NUMBER`` (see ``answers_or_dials_a_human``),
+and if nobody answers there, the caller leaves a message. The agent's own leg carries on
+instead (``lets_the_call_go_on``); a message or a call's end the database could not take is
+saved later (``keeps_the_message``, ``keeps_the_call_end``). Views read Twilio's values only
+through ``params``: checked, then cleaned, before a view runs.
 """
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app
+from flask import Blueprint, current_app, url_for
 
 from app.extensions import db
-from app.services.calls import calls, connecting, hold, ivr, last_resort
+from app.services.calls import call_ends, connecting, hold, ivr, last_resort
 from app.twilio import params
 from app.twilio.security import accept_webhook
 from app.twilio.twiml import dial_fallback, twiml_response
@@ -19,8 +21,12 @@ from app.voice.faults import (
     EMPTY,
     TwiML,
     answers_or_dials_a_human,
+    keeps_the_call_end,
+    keeps_the_message,
     leaves_the_queue_on_error,
     lets_the_call_go_on,
+    needs_no_store,
+    offers_a_last_message,
 )
 
 bp = Blueprint("voice", __name__, url_prefix="/voice")
@@ -29,8 +35,10 @@ bp.before_request(accept_webhook)
 
 @bp.post("/fallback")
 def fallback() -> TwiML:
-    """Twilio's "primary handler fails" URL: dial a human, touching no store at all."""
-    return twiml_response(dial_fallback(current_app.config["FALLBACK_NUMBER"]))
+    """Twilio's "primary handler fails" URL: dial a human, touching no store at all; if
+    nobody answers, a message (``/voice/fallback-result`` needs no store either)."""
+    action = url_for("voice.fallback_result", l="en")
+    return twiml_response(dial_fallback(current_app.config["FALLBACK_NUMBER"], "en", action))
 
 
 @bp.post("/incoming")
@@ -48,18 +56,13 @@ def step() -> TwiML:
 
 
 @bp.post("/status")
-@answers_or_dials_a_human
+@keeps_the_call_end
 def status() -> TwiML:
     """Call status changes: close the interaction with its duration and outcome."""
-    form = params.form()
-    calls.close_call(
-        db.session,
-        form.get("CallSid", ""),
-        form.get("CallStatus", ""),
-        form.get("CallDuration", ""),
-    )
+    end = call_ends.call_end(params.form())
+    call_ends.close_call(db.session, end)
     db.session.commit()
-    hold.forget_ended_call(form.get("CallSid", ""), form.get("CallStatus", ""))
+    hold.forget_ended_call(end.call_sid, end.status)
     return twiml_response("<Response/>")
 
 
@@ -88,14 +91,15 @@ def queue_exit() -> TwiML:
 
 
 @bp.post("/fallback-result")
-@answers_or_dials_a_human
+@offers_a_last_message
+@needs_no_store
 def fallback_result() -> TwiML:
     """The fallback line did not answer: the caller leaves a message for a callback."""
     return twiml_response(last_resort.after_fallback(params.form(), params.args()["l"]))
 
 
 @bp.post("/no-message")
-@answers_or_dials_a_human
+@offers_a_last_message
 def no_message() -> TwiML:
     """Nobody answered the fallback line and nothing was recorded: a callback, if we can."""
     return twiml_response(last_resort.no_message(params.form(), params.args()["l"]))
@@ -103,6 +107,7 @@ def no_message() -> TwiML:
 
 @bp.post("/callback-refused")
 @answers_or_dials_a_human
+@needs_no_store
 def callback_refused() -> TwiML:
     """A caller we will not call back chose: a message, or (anything else) a person."""
     args = params.args()
@@ -111,13 +116,14 @@ def callback_refused() -> TwiML:
 
 @bp.post("/dial-result")
 @answers_or_dials_a_human
+@needs_no_store
 def dial_result() -> TwiML:
     """A transfer ended: if nobody answered, the fallback line."""
     return twiml_response(last_resort.after_dial(params.form(), params.args()["l"]))
 
 
 @bp.post("/voicemail")
-@answers_or_dials_a_human
+@keeps_the_message
 def voicemail() -> TwiML:
     """A message was recorded: it becomes a callback task for a person."""
     args = params.args()

@@ -81,6 +81,17 @@ class HungPostgres(_Listener):
         return f"postgresql+psycopg://nobody@127.0.0.1:{self.port}/none"
 
 
+class SilentServer(_Listener):
+    """A server that accepts a connection and never says a word: a client's connect times out."""
+
+    def serve(self, conn: socket.socket) -> None:
+        with conn:
+            self.closed.wait(GIVE_UP)
+
+    def url(self) -> str:
+        return f"postgresql+psycopg://nobody@127.0.0.1:{self.port}/none"
+
+
 def _startup(conn: socket.socket) -> bool:
     """Answer libpq's startup: no TLS, no GSS, any user is welcome."""
     while True:

@@ -108,7 +108,7 @@ def test_serve_runs_the_web_app_and_a_worker(database_url, redis_client, tmp_pat
         output = stop(server)
 
     assert health == {"status": "ok", "database": "ok", "redis": "ok"}
-    assert f"<Dial>{FALLBACK_NUMBER}</Dial>" in twiml
+    assert f">{FALLBACK_NUMBER}</Dial>" in twiml
     assert f"{base}/voice/incoming" in output  # the webhook URLs are printed for the operator
     assert job_result == "done"
 

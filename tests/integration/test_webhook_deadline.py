@@ -18,10 +18,23 @@ from rq.timeouts import UnixSignalDeathPenalty
 from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 
+from app.deadline import DeadlineExceeded, within
 from app.extensions import db
 from app.models import Customer, Interaction
-from tests.functional.voice import FALLBACK, MAIN_LINE, OPEN, destination, twiml
-from tests.integration.stalled import FreezingProxy, HungPostgres, write_lock_held_elsewhere
+from tests.functional.voice import (
+    FALLBACK,
+    MAIN_LINE,
+    OPEN,
+    destination,
+    gather_action,
+    twiml,
+)
+from tests.integration.stalled import (
+    FreezingProxy,
+    HungPostgres,
+    SilentServer,
+    write_lock_held_elsewhere,
+)
 from tests.support import call_params, signed_post
 
 pytestmark = pytest.mark.slow
@@ -29,6 +42,7 @@ pytestmark = pytest.mark.slow
 STORE_TIMEOUT = 1.0
 DEADLINE = 2.0
 IN_TIME = 5.0  # well inside Twilio's 15 s; the app needs about 1-2 s here
+RETRY = 0.3  # STORE_RETRY_SECONDS, where a test tries the database again after a fault
 
 
 @pytest.fixture
@@ -36,7 +50,12 @@ def voice_app(make_app: Callable[..., Flask]) -> Callable[..., Flask]:
     """Apps with short store waits and deadline, whose main line is open."""
 
     def make(**settings: Any) -> Flask:
-        app = make_app(STORE_TIMEOUT=STORE_TIMEOUT, WEBHOOK_DEADLINE=DEADLINE, **settings)
+        settings = {
+            "STORE_TIMEOUT": STORE_TIMEOUT,
+            "WEBHOOK_DEADLINE": DEADLINE,
+            **settings,
+        }
+        app = make_app(**settings)
         app.config["CLOCK"] = lambda: OPEN
         return app
 
@@ -183,12 +202,13 @@ def proxy(database_url: str) -> Iterator[FreezingProxy]:
 def test_a_database_that_hangs_mid_call_costs_one_call_its_menu_and_nothing_else(
     voice_app, proxy, database_url, redis_client
 ):
-    app = voice_app(DATABASE_URL=proxy.url_for(database_url))
+    app = voice_app(DATABASE_URL=proxy.url_for(database_url), STORE_RETRY_SECONDS=RETRY)
     first = signed_post(app.test_client(), "/voice/incoming", call_params(To=MAIN_LINE))
     proxy.freeze()
 
     stalled, elapsed = timed_post(app, "/voice/incoming", call_params(To=MAIN_LINE))
     proxy.thaw()
+    time.sleep(RETRY)  # until then, calls skip the database found down
     after = signed_post(app.test_client(), "/voice/incoming", call_params(To=MAIN_LINE))
 
     assert twiml(first).find("Gather") is not None
@@ -230,3 +250,79 @@ def in_another_thread(work: Callable[[], Any]) -> Any:
     worker.start()
     worker.join(timeout=30)
     return results[0]
+
+
+# The promise the settings check makes (config._check_webhook_time): an answer within
+# WEBHOOK_DEADLINE plus one STORE_TIMEOUT, so inside Twilio's 15 s with room for the network.
+PROMISED = DEADLINE + STORE_TIMEOUT
+
+
+@pytest.mark.parametrize("thread", ["main", "other"])
+@pytest.mark.parametrize("path", ["incoming", "step"])
+def test_a_call_whose_pooled_connection_hangs_is_answered_by_its_deadline_not_a_reconnect_later(
+    voice_app, proxy, database_url, redis_client, thread, path
+):
+    # The pool's ping meets the silent server: past the deadline the call must not dial it
+    # again and wait out a connect timeout on top.
+    app = voice_app(DATABASE_URL=proxy.url_for(database_url))
+    params = call_params(To=MAIN_LINE)
+    menu = twiml(signed_post(app.test_client(), "/voice/incoming", params))
+    proxy.freeze()
+    url = gather_action(menu) if path == "step" else "/voice/incoming"
+
+    def post() -> tuple[Any, float]:
+        return timed_post(app, url, {**params, "Digits": "1"})
+
+    response, elapsed = post() if thread == "main" else in_another_thread(post)
+
+    assert destination(twiml(response)) == ("dial", FALLBACK)
+    assert elapsed < PROMISED
+
+
+@pytest.fixture
+def silent_server() -> Iterator[SilentServer]:
+    server = SilentServer()
+    yield server
+    server.close()
+
+
+def test_a_request_past_its_deadline_never_dials_the_database(
+    voice_app, silent_server, redis_client
+):
+    # Off the main thread nothing interrupts the request: it finds out on its own, and must
+    # then not wait a connect timeout for a connection it may not use.
+    app = voice_app(DATABASE_URL=silent_server.url(), STORE_TIMEOUT=3.0)
+
+    @app.get("/late-then-the-database")
+    def late() -> str:
+        with within(DEADLINE):
+            time.sleep(DEADLINE + 0.2)  # the watchdog expires the deadline meanwhile
+            try:
+                db.session.execute(select(1))
+            except DeadlineExceeded:
+                db.discard_session()
+                return "stopped"
+        return "connected"
+
+    def get() -> tuple[Any, float]:
+        started = time.monotonic()
+        response = app.test_client().get("/late-then-the-database")
+        return response, time.monotonic() - started
+
+    response, elapsed = in_another_thread(get)
+
+    assert response.text == "stopped"
+    assert elapsed < DEADLINE + 1.0
+
+
+def test_a_call_off_the_main_thread_waits_for_a_connection_no_longer_than_its_deadline(
+    voice_app, silent_server, redis_client
+):
+    # A store timeout longer than the deadline: the connect is bounded by what is left of it.
+    app = voice_app(DATABASE_URL=silent_server.url(), STORE_TIMEOUT=3.0)
+    params = call_params(To=MAIN_LINE)
+
+    response, elapsed = in_another_thread(lambda: timed_post(app, "/voice/incoming", params))
+
+    assert destination(twiml(response)) == ("dial", FALLBACK)
+    assert elapsed < DEADLINE + 0.5

@@ -104,7 +104,13 @@ def test_an_offer_timeout_that_is_not_a_positive_number_is_refused(tmp_path, val
         check_settings(load_settings(str(tmp_path), environ={"OFFER_TIMEOUT": value}))
 
 
-SECONDS = ("STORE_TIMEOUT", "OFFER_TIMEOUT", "SESSION_IDLE_TIMEOUT", "SESSION_LIFETIME")
+SECONDS = (
+    "STORE_TIMEOUT",
+    "STORE_RETRY_SECONDS",
+    "OFFER_TIMEOUT",
+    "SESSION_IDLE_TIMEOUT",
+    "SESSION_LIFETIME",
+)
 
 
 @pytest.mark.parametrize("name", SECONDS)

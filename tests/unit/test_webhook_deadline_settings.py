@@ -56,3 +56,39 @@ def test_the_longest_webhook_time_twilio_still_waits_for_is_accepted(tmp_path):
     environ = {"WEBHOOK_DEADLINE": "10", "STORE_TIMEOUT": "2"}
 
     check_settings(load_settings(str(tmp_path), environ=environ))
+
+
+POSTGRES = "postgresql+psycopg://helpline@db.example.com/helpline"
+
+
+def test_a_store_timeout_under_2_seconds_counts_as_2_on_postgresql_which_connects_no_faster(
+    tmp_path,
+):
+    environ = {"WEBHOOK_DEADLINE": "11", "STORE_TIMEOUT": "1", "DATABASE_URL": POSTGRES}
+
+    with pytest.raises(ConfigError) as refused:
+        check_settings(load_settings(str(tmp_path), environ=environ))
+
+    assert str(refused.value) == (
+        "WEBHOOK_DEADLINE plus STORE_TIMEOUT must be at most 12 seconds, as Twilio gives up "
+        "on a webhook after 15, not 11 + 1 (a connection to PostgreSQL may take 2 s, "
+        "whatever STORE_TIMEOUT says)"
+    )
+
+
+@pytest.mark.parametrize(
+    "environ",
+    [
+        {"WEBHOOK_DEADLINE": "11", "STORE_TIMEOUT": "1"},
+        {"WEBHOOK_DEADLINE": "10", "STORE_TIMEOUT": "1", "DATABASE_URL": POSTGRES},
+    ],
+    ids=["sqlite", "postgresql"],
+)
+def test_the_longest_webhook_time_with_a_short_store_timeout_is_accepted(tmp_path, environ):
+    check_settings(load_settings(str(tmp_path), environ=environ))
+
+
+def test_a_store_found_down_is_skipped_for_5_seconds_unless_told_otherwise(tmp_path):
+    assert load_settings(str(tmp_path), environ={})["STORE_RETRY_SECONDS"] == 5.0
+    told = load_settings(str(tmp_path), environ={"STORE_RETRY_SECONDS": "2.5"})
+    assert told["STORE_RETRY_SECONDS"] == 2.5

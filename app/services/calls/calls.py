@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
-from datetime import datetime
 
 from sqlalchemy import bindparam, exists, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
@@ -21,7 +20,6 @@ from app.models import (
     InteractionChannel,
     utcnow,
 )
-from app.twilio.params import parse_whole
 from ivr_flows import Caller
 
 # Twilio's final CallStatus values; anything else is a call still in progress.
@@ -193,21 +191,3 @@ def mark_outcome(interaction: Interaction, outcome: str, queue_name: str = "") -
     interaction.outcome = outcome[:32]
     if queue_name:
         interaction.details = {**interaction.details, "queue": queue_name}
-
-
-def close_call(
-    session: Session, call_sid: str, status: str, duration: str, ended_at: datetime | None = None
-) -> Interaction | None:
-    """Record a final status: the end time, duration and, if none yet, the outcome.
-
-    A duration that is not a plain whole number is left out; the call is closed anyway.
-    """
-    interaction = interaction_for(session, call_sid)
-    if interaction is None or status not in FINAL_STATUSES:
-        return interaction
-    interaction.ended_at = interaction.ended_at or ended_at or utcnow()
-    seconds = parse_whole(duration)
-    interaction.details = {**interaction.details, "status": status, "duration": seconds}
-    if not interaction.outcome:
-        interaction.outcome = "abandoned_in_ivr" if status == "completed" else status
-    return interaction

@@ -47,6 +47,9 @@ MESSAGES = {
         "this number. Please leave your name and a short message after the tone.",
         "message_kept": "Thank you. We have your message and a person will listen to it, but "
         "we can't call you back at this number.",
+        # A message kept while the database did not answer: whether we may call back is
+        # not known yet.
+        "message_saved": "Thank you. We have your message, and a person will listen to it.",
     },
     "es": {
         "position": "Gracias por esperar. Usted es el número {position} en la fila.",
@@ -86,6 +89,7 @@ MESSAGES = {
         "número. Por favor, deje su nombre y un breve mensaje después del tono.",
         "message_kept": "Gracias. Recibimos su mensaje y una persona lo escuchará, pero no "
         "podemos llamarle a este número.",
+        "message_saved": "Gracias. Recibimos su mensaje y una persona lo escuchará.",
     },
     "fr": {
         "refused_withheld": "Votre numéro est masqué, nous ne pouvons donc pas vous rappeler.",
@@ -103,6 +107,8 @@ MESSAGES = {
         "sonore.",
         "message_kept": "Merci. Nous avons votre message et une personne l'écoutera, mais nous "
         "ne pouvons pas vous rappeler à ce numéro.",
+        "message_saved": "Merci. Nous avons votre message, et une personne l'écoutera.",
+        "goodbye": "Merci de votre appel. Au revoir.",
     },
     "de": {
         "refused_withheld": "Ihre Nummer ist unterdrückt, daher können wir Sie nicht zurückrufen.",
@@ -119,6 +125,8 @@ MESSAGES = {
         "und eine kurze Nachricht.",
         "message_kept": "Danke. Wir haben Ihre Nachricht, und eine Person wird sie anhören, aber "
         "wir können Sie unter dieser Nummer nicht zurückrufen.",
+        "message_saved": "Danke. Wir haben Ihre Nachricht, und eine Person wird sie anhören.",
+        "goodbye": "Danke für Ihren Anruf. Auf Wiederhören.",
     },
     "pt": {
         "refused_withheld": "Seu número está oculto, por isso não podemos retornar a ligação.",
@@ -134,6 +142,8 @@ MESSAGES = {
         "para este número. Por favor, deixe seu nome e uma breve mensagem após o sinal.",
         "message_kept": "Obrigado. Recebemos sua mensagem e uma pessoa vai ouvi-la, mas não "
         "podemos ligar de volta para este número.",
+        "message_saved": "Obrigado. Recebemos sua mensagem, e uma pessoa vai ouvi-la.",
+        "goodbye": "Obrigado por ligar. Até logo.",
     },
     "it": {
         "refused_withheld": "Il suo numero è nascosto, quindi non possiamo richiamarla.",
@@ -150,6 +160,8 @@ MESSAGES = {
         "acustico.",
         "message_kept": "Grazie. Abbiamo il suo messaggio e una persona lo ascolterà, ma non "
         "possiamo richiamarla a questo numero.",
+        "message_saved": "Grazie. Abbiamo il suo messaggio, e una persona lo ascolterà.",
+        "goodbye": "Grazie per aver chiamato. Arrivederci.",
     },
 }
 

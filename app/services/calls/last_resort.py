@@ -8,14 +8,22 @@ offered instead: a person, or a message; silence or any other key reaches a pers
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 from flask import current_app, url_for
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 from twilio.twiml.voice_response import VoiceResponse
 
 from app.extensions import db
 from app.services.callbacks import callback_policy
 from app.services.callbacks.callback_policy import Refusal
-from app.services.callbacks.callback_promises import Request, keep_message, promise_callback
+from app.services.callbacks.callback_promises import (
+    Promise,
+    Request,
+    keep_message,
+    promise_callback,
+)
 from app.services.calls import calls
 from app.services.calls.hold_messages import say_text
 from app.twilio.ivr_twiml import locale
@@ -145,21 +153,97 @@ def voicemail_left(queue_name: str, language: str, form: Mapping[str, str]) -> s
     The caller is thanked with the promise of a call back only if the policy allows one;
     otherwise the message is kept for a person to listen to, and the caller is told so.
     """
-    recording = form.get("RecordingUrl", "")
-    if not recording:
+    if not form.get("RecordingUrl", ""):
         return fallback_then_voicemail(language)
-    call_sid = form.get("CallSid") or None
-    interaction = calls.interaction_for(db.session, call_sid or "")
-    request = Request.of_call(form, queue_name or "general", language, interaction)
-    promise = keep_message(
-        db.session, request, recording[:500], whole_number(form.get("RecordingDuration"))
-    )
-    if interaction is not None:
-        calls.mark_outcome(interaction, "voicemail", queue_name)
-    db.session.commit()
+    promise = save_message(db.session, left_message(queue_name, language, form))
     response = VoiceResponse()
     key = "thanks_message" if promise.kept else "message_kept"
     response.say(say_text(language, key), language=locale(language))
+    response.hangup()
+    return str(response)
+
+
+@dataclass(frozen=True)
+class LeftMessage:
+    """A message a caller recorded: who, from which call, for which queue, and where it is."""
+
+    number: str
+    queue: str
+    language: str
+    call_sid: str
+    recording_url: str
+    seconds: int
+    dialled: tuple[str, ...] = ()  # the numbers the caller dialled: ours, never called back
+
+
+def left_message(queue_name: str, language: str, form: Mapping[str, str]) -> LeftMessage:
+    """The message the ``/voice/voicemail`` form tells of."""
+    return LeftMessage(
+        number=form.get("From", ""),
+        queue=queue_name or "general",
+        language=language,
+        call_sid=form.get("CallSid", ""),
+        recording_url=form.get("RecordingUrl", "")[:500],
+        seconds=whole_number(form.get("RecordingDuration")),
+        dialled=callback_policy.dialled(form),
+    )
+
+
+def save_message(session: Session, message: LeftMessage) -> Promise:
+    """Keep ``message`` as a task and note it on the call's record, committed.
+
+    The same message racing in twice (Twilio retrying a slow webhook) is kept once: the
+    copy that loses the race finds the winner's task, and gets the same answer.
+    """
+    try:
+        return _save_message(session, message)
+    except IntegrityError:
+        session.rollback()
+        return _save_message(session, message)
+
+
+def _save_message(session: Session, message: LeftMessage) -> Promise:
+    interaction = calls.interaction_for(session, message.call_sid)
+    request = Request(
+        message.number,
+        message.queue,
+        message.language,
+        interaction,
+        message.call_sid or None,
+        message.dialled,
+    )
+    promise = keep_message(session, request, message.recording_url, message.seconds)
+    if interaction is not None:
+        calls.mark_outcome(interaction, "voicemail", message.queue)
+    session.commit()
+    return promise
+
+
+def thanks_for_a_message_kept_later(language: str) -> str:
+    """The message could not be saved now but will be: thank the caller, and goodbye.
+
+    Whether we may call them back is not known yet, so nothing is promised but a listener.
+    """
+    response = VoiceResponse()
+    response.say(say_text(language, "message_saved"), language=locale(language))
+    response.hangup()
+    return str(response)
+
+
+def last_chance_for_a_message(language: str) -> str:
+    """The fallback line did not answer and what comes next failed: one more chance to
+    leave a message, then goodbye (never the fallback line again: it would ring forever)."""
+    response = VoiceResponse()
+    response.say(say_text(language, "record_message"), language=locale(language))
+    response.record(
+        action=url_for("voice.voicemail", q="general", l=language),
+        method="POST",
+        max_length=180,
+        play_beep=True,
+        finish_on_key="#",
+        timeout=5,
+    )
+    response.say(say_text(language, "goodbye"), language=locale(language))
     response.hangup()
     return str(response)
 
