@@ -16,7 +16,6 @@ import pytest
 from flask import Flask
 from rq.timeouts import UnixSignalDeathPenalty
 from sqlalchemy import func, select
-from sqlalchemy.engine import make_url
 
 from app.deadline import DeadlineExceeded, within
 from app.extensions import db
@@ -30,8 +29,6 @@ from tests.functional.voice import (
     twiml,
 )
 from tests.integration.stalled import (
-    FreezingProxy,
-    HungPostgres,
     SilentServer,
     write_lock_held_elsewhere,
 )
@@ -60,13 +57,6 @@ def voice_app(make_app: Callable[..., Flask]) -> Callable[..., Flask]:
         return app
 
     return make
-
-
-@pytest.fixture
-def hung_postgres() -> Iterator[HungPostgres]:
-    server = HungPostgres()
-    yield server
-    server.close()
 
 
 def timed_post(app: Flask, path: str, params: dict[str, str]) -> tuple[Any, float]:
@@ -187,16 +177,6 @@ def test_a_call_answered_off_the_main_thread_also_reaches_a_person_in_time(
 
     assert destination(twiml(response)) == ("dial", FALLBACK)
     assert elapsed < IN_TIME
-
-
-@pytest.fixture
-def proxy(database_url: str) -> Iterator[FreezingProxy]:
-    url = make_url(database_url)
-    if url.get_backend_name() != "postgresql":
-        pytest.skip("needs a real PostgreSQL server to stand in front of (TEST_DATABASE_URL)")
-    server = FreezingProxy((url.host or "127.0.0.1", url.port or 5432))
-    yield server
-    server.close()
 
 
 def test_a_database_that_hangs_mid_call_costs_one_call_its_menu_and_nothing_else(

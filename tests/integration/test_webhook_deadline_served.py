@@ -11,16 +11,12 @@ import time
 import urllib.parse
 import urllib.request
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator
 from contextlib import nullcontext
 
 import pytest
-from sqlalchemy.engine import make_url
 
 from tests.functional.voice import FALLBACK, MAIN_LINE, destination
 from tests.integration.stalled import (
-    FreezingProxy,
-    HungPostgres,
     write_lock_held_elsewhere,
 )
 from tests.support import call_params, process_env, sign, unused_port
@@ -29,13 +25,6 @@ pytestmark = pytest.mark.slow
 
 IN_TIME = 5.0  # well inside Twilio's 15 s, with a WEBHOOK_DEADLINE of 2 s
 PROMISED = 3.0  # WEBHOOK_DEADLINE plus STORE_TIMEOUT: what the settings check promises
-
-
-@pytest.fixture
-def hung_postgres() -> Iterator[HungPostgres]:
-    server = HungPostgres()
-    yield server
-    server.close()
 
 
 def start_gunicorn(
@@ -99,16 +88,6 @@ def test_a_served_call_reaches_a_person_in_time_when_the_database_stops_answerin
         server.communicate(timeout=30)
     assert destination(ET.fromstring(answer)) == ("dial", FALLBACK)
     assert elapsed < IN_TIME
-
-
-@pytest.fixture
-def proxy(database_url: str) -> Iterator[FreezingProxy]:
-    url = make_url(database_url)
-    if url.get_backend_name() != "postgresql":
-        pytest.skip("needs a real PostgreSQL server to stand in front of (TEST_DATABASE_URL)")
-    server = FreezingProxy((url.host or "127.0.0.1", url.port or 5432))
-    yield server
-    server.close()
 
 
 @pytest.mark.parametrize("worker_class", ["sync", "gthread"])

@@ -59,13 +59,7 @@ def after_fallback(form: Mapping[str, str], language: str) -> str:
     response = VoiceResponse()
     key = "leave_message" if promise else "no_answer_no_callback"
     response.say(say_text(language, key), language=locale(language))
-    response.record(
-        action=url_for("voice.voicemail", q="general", l=language),
-        method="POST",
-        max_length=180,
-        play_beep=True,
-        finish_on_key="#",
-    )
+    _record_message(response, "general", language)
     # Twilio goes on past <Record> only when nothing was recorded.
     response.redirect(url_for("voice.no_message", l=language), method="POST")
     return str(response)
@@ -128,14 +122,7 @@ def refused_choice(form: Mapping[str, str], queue: str, language: str) -> str:
         return fallback_then_voicemail(language)
     response = VoiceResponse()
     response.say(say_text(language, "record_message"), language=locale(language))
-    response.record(
-        action=url_for("voice.voicemail", q=queue or "general", l=language),
-        method="POST",
-        max_length=180,
-        play_beep=True,
-        finish_on_key="#",
-        timeout=5,
-    )
+    _record_message(response, queue, language, timeout=5)
     _to_fallback_line(response, language)  # nothing recorded: a person
     return str(response)
 
@@ -235,14 +222,7 @@ def last_chance_for_a_message(language: str) -> str:
     leave a message, then goodbye (never the fallback line again: it would ring forever)."""
     response = VoiceResponse()
     response.say(say_text(language, "record_message"), language=locale(language))
-    response.record(
-        action=url_for("voice.voicemail", q="general", l=language),
-        method="POST",
-        max_length=180,
-        play_beep=True,
-        finish_on_key="#",
-        timeout=5,
-    )
+    _record_message(response, "general", language, timeout=5)
     response.say(say_text(language, "goodbye"), language=locale(language))
     response.hangup()
     return str(response)
@@ -252,3 +232,17 @@ def whole_number(value: str | None) -> int:
     """A count Twilio sent as text (seconds, a position), 0 when missing or garbled; never
     more than an Integer column holds."""
     return parse_whole(value) or 0
+
+
+def _record_message(
+    response: VoiceResponse, queue: str, language: str, timeout: int | None = None
+) -> None:
+    """A ``<Record>`` of up to three minutes whose recording becomes a task for ``queue``."""
+    response.record(
+        action=url_for("voice.voicemail", q=queue or "general", l=language),
+        method="POST",
+        max_length=180,
+        play_beep=True,
+        finish_on_key="#",
+        **({"timeout": timeout} if timeout is not None else {}),
+    )
