@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterable
 
-from flask import g, request
+from flask import request
 
 from app.models.base import ADDRESS_LENGTH
 from ivr_flows.languages import LANGUAGES
@@ -135,27 +135,33 @@ def clean(values: Iterable[tuple[str, str]], rules: dict[str, Cleaner]) -> dict[
     return cleaned
 
 
+# Kept in the request's WSGI environ, which lives and dies with the request (``g`` lives with
+# the app context, which a command or a test may keep across requests).
+_FORM = "helpline.webhook_form"
+_ARGS = "helpline.webhook_args"
+
+
 def clean_request() -> None:
-    """Clean this request's form and query once (a ``before_request`` hook, after the
-    signature check): views read them through ``form()`` and ``args()``."""
-    g.webhook_form = clean(request.form.items(), FORM_RULES)
+    """Clean this request's form and query, once: views read them through ``form()`` and
+    ``args()``, which call this on first use (after the signature check has run)."""
+    request.environ[_FORM] = clean(request.form.items(), FORM_RULES)
     args = clean(request.args.items(), ARG_RULES)
     args.setdefault("l", DEFAULT_LANGUAGE)
-    g.webhook_args = args
+    request.environ[_ARGS] = args
 
 
 def form() -> dict[str, str]:
     """The webhook's form, cleaned."""
-    if "webhook_form" not in g:
+    if _FORM not in request.environ:
         clean_request()
-    found: dict[str, str] = g.webhook_form
+    found: dict[str, str] = request.environ[_FORM]
     return found
 
 
 def args() -> dict[str, str]:
     """The webhook's query (the app's own action URLs), cleaned; ``l`` is always a language
     the system speaks."""
-    if "webhook_args" not in g:
+    if _ARGS not in request.environ:
         clean_request()
-    found: dict[str, str] = g.webhook_args
+    found: dict[str, str] = request.environ[_ARGS]
     return found

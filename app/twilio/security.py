@@ -15,8 +15,6 @@ from twilio.request_validator import (
     get_signature_algorithm,
 )
 
-from app.twilio import params
-
 log = logging.getLogger(__name__)
 
 
@@ -107,6 +105,6 @@ def check_twilio_signature() -> None:
 
 def accept_webhook() -> None:
     """``before_request`` hook for webhook blueprints: 403 unless Twilio signed the request
-    (on the raw form, as Twilio signed it); then its values are cleaned for the views."""
+    (on the raw form, as Twilio signed it). Views read its values through ``params``, which
+    cleans them on first use: a view that reads none (``/voice/fallback``) pays nothing."""
     check_twilio_signature()
-    params.clean_request()

@@ -22,11 +22,22 @@ EMPTY = '<?xml version="1.0" encoding="UTF-8"?><Response />'
 LEAVE = '<?xml version="1.0" encoding="UTF-8"?><Response><Leave /></Response>'
 
 
-def dial_a_person(_answer_by: float = 0.0) -> str:
+def dial_a_person(_answer_by: float = 0.0, language: str | None = None) -> str:
     """Apologize in the caller's language and dial the fallback line; then a message."""
-    language = caller_language()
-    action = url_for("voice.fallback_result", l=language)
+    language = language or caller_language()
+    action = fallback_result_url(language)
     return dial_fallback(current_app.config["FALLBACK_NUMBER"], language, action)
+
+
+def fallback_result_url(language: str) -> str:
+    """``/voice/fallback-result`` in ``language``, made once per app and mount point: the
+    fallback line's own webhook answers at the cost of the signature check alone."""
+    made: dict[tuple[str, str], str] = current_app.extensions.setdefault("voice.after_fallback", {})
+    key = (request.script_root, language)
+    url = made.get(key)
+    if url is None:
+        url = made[key] = url_for("voice.fallback_result", l=language)
+    return url
 
 
 def leave_the_queue(_answer_by: float) -> str:

@@ -10,13 +10,14 @@ through ``params``: checked, then cleaned, before a view runs.
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, url_for
+from flask import Blueprint
 
 from app.extensions import db
 from app.services.calls import call_ends, connecting, hold, ivr, last_resort
 from app.twilio import params
 from app.twilio.security import accept_webhook
-from app.twilio.twiml import dial_fallback, twiml_response
+from app.twilio.twiml import twiml_response
+from app.voice.fault_answers import dial_a_person
 from app.voice.faults import (
     EMPTY,
     TwiML,
@@ -37,8 +38,7 @@ bp.before_request(accept_webhook)
 def fallback() -> TwiML:
     """Twilio's "primary handler fails" URL: dial a human, touching no store at all; if
     nobody answers, a message (``/voice/fallback-result`` needs no store either)."""
-    action = url_for("voice.fallback_result", l="en")
-    return twiml_response(dial_fallback(current_app.config["FALLBACK_NUMBER"], "en", action))
+    return twiml_response(dial_a_person(language="en"))
 
 
 @bp.post("/incoming")
