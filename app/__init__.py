@@ -87,9 +87,13 @@ def register_blueprints(app: Flask) -> None:
     """One blueprint per area."""
     from app.agent_api.routes import bp as agent_api_bp
     from app.auth import csrf
+    from app.console.routes import bp as console_bp
     from app.health import bp as health_bp
+    from app.login.routes import bp as login_bp
     from app.sms.routes import bp as sms_bp
+    from app.supervisor.routes import bp as supervisor_bp
     from app.voice.routes import bp as voice_bp
+    from app.web.headers import init_headers
 
     # Twilio signs its webhooks instead of sending a CSRF token.
     csrf.exempt(voice_bp)
@@ -98,6 +102,10 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(agent_api_bp)
     app.register_blueprint(voice_bp)
     app.register_blueprint(sms_bp)
+    app.register_blueprint(login_bp)
+    app.register_blueprint(console_bp)
+    app.register_blueprint(supervisor_bp)
+    init_headers(app)
 
 
 def register_cli(app: Flask) -> None:

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar, cast
 
-from flask import Flask, jsonify
+from flask import Flask, jsonify, render_template, request
 from flask_login import LoginManager, current_user, login_user, logout_user
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
@@ -99,7 +99,10 @@ def _unauthorized() -> tuple[Any, int]:
 
 
 def _csrf_error(error: CSRFError) -> tuple[Any, int]:
-    return jsonify(error=f"CSRF check failed: {error.description}"), 400
+    if request.path.startswith("/api/"):
+        return jsonify(error=f"CSRF check failed: {error.description}"), 400
+    # A form posted from a page left open past its session, or from another site.
+    return render_template("expired.html", reason=error.description), 400
 
 
 def role_required(*roles: Role) -> Callable[[F], F]:

@@ -39,3 +39,20 @@ ensure_venv() {  # extras, e.g. "" or "[dev]"
     | grep -v "is ignored: it is neither a file nor a directory" || true
   .venv/bin/python -c "import app" || { echo "installing the project failed" >&2; return 1; }
 }
+
+ensure_browser() {  # Debian's Chromium and axe-core, for tests/browser (no browser download)
+  if ! command -v chromium >/dev/null; then
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+      echo "Installing Debian's chromium for the browser tests"
+      { apt-get install -y -q chromium >/dev/null 2>&1 ||
+        { apt-get update -q >/dev/null 2>&1 && apt-get install -y -q chromium >/dev/null 2>&1; }; } ||
+        echo "could not install chromium: the browser tests will be skipped" >&2
+    else
+      echo "chromium is not installed: the browser tests will be skipped" >&2
+    fi
+  fi
+  if [ ! -f tests/browser/node_modules/axe-core/axe.min.js ] && command -v npm >/dev/null; then
+    npm ci --prefix tests/browser --no-audit --no-fund --loglevel=error >/dev/null ||
+      echo "could not install axe-core: the accessibility checks will be skipped" >&2
+  fi
+}

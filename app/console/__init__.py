@@ -1,0 +1,1 @@
+"""``/console``: the agent's page (presence, queues, offers, the contact, tasks)."""

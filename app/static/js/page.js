@@ -1,0 +1,102 @@
+// What every staff page's script uses: JSON calls with the CSRF token, text-only DOM
+// helpers (nothing a customer or caller wrote is ever parsed as HTML), and the live feed.
+"use strict";
+(function () {
+  const token = () => document.querySelector('meta[name="csrf-token"]').content;
+  const banner = () => document.getElementById("connection");
+
+  class ApiError extends Error {
+    constructor(status, message) { super(message); this.status = status; }
+  }
+
+  // fetch JSON; state changes carry the CSRF token; errors become ApiError with the
+  // server's own message, and a lost connection shows the "reconnecting" banner.
+  async function api(method, url, body) {
+    const headers = { Accept: "application/json" };
+    if (method !== "GET") headers["X-CSRFToken"] = token();
+    if (body !== undefined) headers["Content-Type"] = "application/json";
+    let response;
+    try {
+      response = await fetch(url, {
+        method, headers, credentials: "same-origin",
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+    } catch (error) {
+      offline(true);
+      throw new ApiError(0, "The server does not answer; retrying.");
+    }
+    offline(false);
+    if (response.status === 401) { window.location.assign("/login?next=" + encodeURIComponent(location.pathname)); }
+    const data = await response.json().catch(() => ({}));
+    if (!response.ok) throw new ApiError(response.status, data.error || response.statusText);
+    return data;
+  }
+
+  let offlineSince = null;
+  function offline(isOffline) {
+    const el = banner();
+    if (!el) return;
+    if (isOffline && offlineSince === null) {
+      offlineSince = Date.now();
+      el.textContent = "Reconnecting… the server does not answer. Nothing you typed is lost.";
+      el.hidden = false;
+    } else if (!isOffline && offlineSince !== null) {
+      offlineSince = null;
+      el.hidden = true;
+    }
+  }
+
+  // el("li", {class: "x"}, "text", child): builds elements from text, never from HTML.
+  function el(tag, attrs, ...children) {
+    const node = document.createElement(tag);
+    for (const [name, value] of Object.entries(attrs || {})) {
+      if (value === null || value === undefined || value === false) continue;
+      if (name.startsWith("on")) node.addEventListener(name.slice(2), value);
+      else node.setAttribute(name, value === true ? "" : String(value));
+    }
+    for (const child of children.flat()) {
+      if (child === null || child === undefined || child === false) continue;
+      node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+    }
+    return node;
+  }
+
+  function fill(target, ...children) {
+    const node = typeof target === "string" ? document.getElementById(target) : target;
+    node.replaceChildren(...children.flat().filter((c) => c !== null && c !== undefined));
+    return node;
+  }
+
+  function duration(seconds) {
+    seconds = Math.max(0, Math.round(seconds || 0));
+    const h = Math.floor(seconds / 3600), m = Math.floor((seconds % 3600) / 60), s = seconds % 60;
+    const two = (n) => String(n).padStart(2, "0");
+    return h ? `${h}:${two(m)}:${two(s)}` : `${m}:${two(s)}`;
+  }
+
+  // The live feed: server-sent events; every event (and every reconnection) asks the page
+  // to fetch its figures again. When streams are refused or keep failing, poll instead.
+  function live(onChange, pollSeconds) {
+    let polling = null, failures = 0, source = null;
+    const poll = () => { if (!polling) polling = setInterval(onChange, (pollSeconds || 5) * 1000); };
+    function connect() {
+      if (!window.EventSource) { poll(); return; }
+      source = new EventSource("/api/live");
+      source.onopen = () => { failures = 0; offline(false); if (polling) { clearInterval(polling); polling = null; } };
+      source.onmessage = () => onChange();
+      source.addEventListener("hello", () => onChange());
+      source.onerror = () => {
+        failures += 1;
+        offline(true);
+        if (source.readyState === EventSource.CLOSED) {
+          offline(true); poll();
+          setTimeout(connect, Math.min(30000, 1000 * 2 ** Math.min(failures, 5)));
+        }
+      };
+    }
+    connect();
+    return () => { if (source) source.close(); if (polling) clearInterval(polling); };
+  }
+
+  window.helpline = { api, ApiError, el, fill, duration, live, offline };
+})();

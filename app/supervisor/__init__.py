@@ -1,0 +1,1 @@
+"""``/supervisor``: the floor at a glance for supervisors and admins."""

@@ -1,0 +1,1 @@
+"""What every staff web page shares: security headers, the page guard, the base layout."""
