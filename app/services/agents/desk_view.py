@@ -12,6 +12,7 @@ from typing import Any
 from flask import current_app
 
 from app.extensions import db
+from app.log import mask_phone
 from app.models import Agent as AgentRow
 from app.services.callbacks import callback_view
 from app.services.calls import queueing
@@ -67,5 +68,8 @@ def describe(entry: QueueEntry, now: float, callbacks: dict[str, Any]) -> dict[s
         "waited_seconds": round(waited),
         "trace": list(explain(priority, waited, queueing.weights())),
         "reserved_for": entry.reservation.agent_id if entry.reservation else None,
+        "customer_id": payload.get("customer_id"),
+        # Enough to tell callers apart on a screen the whole floor can see, not to dial.
+        "caller_number": mask_phone(str(payload.get("from") or payload.get("phone") or "")),
         "callback": callbacks.get(entry.contact_id),
     }

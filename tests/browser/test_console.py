@@ -1,0 +1,141 @@
+"""The agent console in Chromium: a caller walks the IVR into the queue, the agent sees
+them, gets the offer, accepts, reads the 360° panel, writes a note and wraps up."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+import pytest
+import responses
+from flask import Flask
+from playwright.sync_api import expect
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import Account, Customer, Interaction, Tier, User
+from tests.functional.agent_calls import QUEUE_SID, member_redirected
+from tests.functional.voice import MAIN_LINE, OPEN, destination, staff_queues, twiml
+from tests.support import call_params
+
+HOSTILE = "<img src=x onerror=\"document.title='pwned'\">"
+PHONE = "+14155550123"
+
+
+@pytest.fixture
+def ana(app: Flask) -> str:
+    """Ana, an agent of every queue (password "secret"), logged out; her agent id."""
+    app.config["CLOCK"] = lambda: OPEN
+    agent_id = staff_queues(app, presence="offline")
+    user = db.session.scalars(select(User)).one()
+    user.set_password("secret")
+    db.session.commit()
+    return agent_id
+
+
+def customer(name: str = "Maria Lopez") -> Customer:
+    found = Customer(phone=PHONE, name=name, tier=Tier.GOLD, language="en")
+    found.lifetime_value = Decimal("1234.50")
+    found.accounts.append(Account(number="ACC-77", service="fiber"))
+    db.session.add(found)
+    db.session.commit()
+    return found
+
+
+def log_in(page: Any, email: str = "ana@example.com") -> None:
+    page.goto("/console")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill("secret")
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url("**/console")
+
+
+def caller_in_line(twilio_post: Callable[..., Any]) -> dict[str, str]:
+    """A caller who pressed 0 at the first menu and now holds in the general queue."""
+    params = call_params(To=MAIN_LINE, From=PHONE)
+    first = twiml(twilio_post("/voice/incoming", params))
+    root = twiml(twilio_post(first.find("Gather").get("action"), {**params, "Digits": "0"}))
+    assert destination(root)[0] == "queue"
+    hold = {**params, "QueueSid": QUEUE_SID, "QueueTime": "5", "QueuePosition": "1"}
+    twiml(twilio_post("/voice/hold?q=general&l=en", hold))
+    return params
+
+
+def test_an_agent_takes_a_caller_from_offer_to_wrap_up(
+    app: Flask,
+    ana: str,
+    new_page: Callable[..., Any],
+    twilio_post: Callable[..., Any],
+    twilio_api: responses.RequestsMock,
+) -> None:
+    customer()
+    page = new_page()
+    log_in(page)
+    page.get_by_role("button", name="Available").click()
+    expect(page.locator("#state")).to_have_text("available")
+
+    caller = caller_in_line(twilio_post)
+    member_redirected(twilio_api, caller["CallSid"])
+
+    offer = page.get_by_role("region", name="Offer")
+    expect(offer).to_be_visible()
+    expect(offer).to_contain_text("Maria Lopez")
+    expect(page).to_have_title("● Offer: Maria Lopez", timeout=3000)
+    page.keyboard.press("a")
+
+    panel = page.locator("#contact")
+    expect(panel).to_contain_text("Maria Lopez")
+    expect(panel).to_contain_text("ACC-77")
+    expect(panel).to_contain_text("pressed 0")
+    page.get_by_text("Why this caller (priority)").click()
+    expect(panel.locator("ol.path").nth(1)).to_contain_text("gold")
+    page.keyboard.press("w")
+    page.keyboard.type("Asked about the fiber outage.")
+    page.get_by_label("Wrap-up code").select_option("resolved")
+    page.keyboard.press("Control+Enter")
+
+    expect(panel).to_contain_text("No contact")
+    expect(page.locator("#state")).not_to_have_text("busy")
+    record = db.session.scalars(
+        select(Interaction).where(Interaction.twilio_sid == caller["CallSid"])
+    ).one()
+    db.session.refresh(record)
+    assert record.notes == "Asked about the fiber outage."
+    assert record.wrap_up_code == "resolved"
+    assert page.errors == []
+
+
+def test_hostile_names_and_words_are_shown_as_text(
+    app: Flask,
+    ana: str,
+    new_page: Callable[..., Any],
+    twilio_post: Callable[..., Any],
+    twilio_api: responses.RequestsMock,
+) -> None:
+    customer(name=HOSTILE)
+    page = new_page()
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    log_in(page)
+    page.get_by_role("button", name="Available").click()
+
+    caller = caller_in_line(twilio_post)
+    member_redirected(twilio_api, caller["CallSid"])
+    expect(page.get_by_role("region", name="Offer")).to_contain_text(HOSTILE)
+    page.get_by_role("button", name="Accept").click()
+
+    expect(page.locator("#contact")).to_contain_text(HOSTILE)
+    assert page.locator("#contact img").count() == 0
+    assert "pwned" not in page.title()
+    assert dialogs == []
+
+
+def test_the_console_passes_the_accessibility_check(
+    app: Flask, ana: str, new_page: Callable[..., Any], accessibility: Callable[[Any], list[str]]
+) -> None:
+    page = new_page()
+    log_in(page)
+    expect(page.locator("#queues")).not_to_contain_text("Loading")
+
+    assert accessibility(page) == []
