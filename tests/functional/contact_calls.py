@@ -17,7 +17,9 @@ CALLER = "+14155550123"  # call_params' default From
 KNOWN_TO_BILLING = ("1", "12345678")
 
 
-def known_customer(phone: str = CALLER, name: str = "Grace Hopper") -> Customer:
+def known_customer(
+    phone: str = CALLER, name: str = "Grace Hopper", account: str = "12345678"
+) -> Customer:
     """A silver customer with an account, calling from ``phone``."""
     customer = Customer(
         phone=phone,
@@ -28,7 +30,7 @@ def known_customer(phone: str = CALLER, name: str = "Grace Hopper") -> Customer:
         region="north",
         timezone="America/Chicago",
     )
-    customer.accounts.append(Account(number="12345678", service="electricity"))
+    customer.accounts.append(Account(number=account, service="electricity"))
     db.session.add(customer)
     db.session.commit()
     return customer
