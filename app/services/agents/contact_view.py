@@ -56,8 +56,8 @@ def describe(agent_id: str, record: dict[str, Any]) -> dict[str, Any]:
 def save_draft(agent: AgentRow, contact_id: str, notes: str) -> dict[str, Any]:
     """Keep my notes on my current contact as I type: 403 for a contact that is not mine."""
     agent_id = str(agent.id)
-    if not contact_id:
-        raise DeskError("contact_id is required", 400)
+    if not contact_id or len(contact_id) > drafts.MAX_CONTACT_ID:
+        raise DeskError("contact_id is required, and names a contact", 400)
     record = desk_contact.current(agent_id)
     if record is None or record["contact_id"] != contact_id:
         raise DeskError("this contact is not yours (or is wrapped up already)", 403)
