@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from app.models import Agent as AgentRow
-from app.services.agents import agent_desk
+from app.services.agents import agent_desk, desk_contact
 from app.services.agents.agent_desk import DeskError
 from app.services.calls import queueing
 from routing.model import Presence
@@ -27,6 +27,9 @@ def choose_presence(agent: AgentRow, state: object) -> dict[str, Any]:
     current = queueing.store().presence(str(agent.id))
     if current is not None and refused_on_a_call(current.state, wanted):
         raise DeskError("you are on a call: wrap it up first", 409)
+    owed = desk_contact.owed(str(agent.id)) if wanted is Presence.AVAILABLE else None
+    if owed is not None:  # routing would offer contacts they may not take
+        raise DeskError(f"wrap up your contact {owed} before becoming available", 409)
     return agent_desk.set_presence(agent, wanted.value)
 
 

@@ -1,5 +1,5 @@
 """``/api``: log in, presence, the queue with its traces, offers, take a contact, call a
-callback's customer back, wrap up.
+callback's customer back, wrap up (my contact, tasks and customers: the modules beside).
 
 Browsers log in with a session cookie; every state-changing request carries the CSRF token
 from ``GET /api/session`` in an ``X-CSRFToken`` header. Failed log-ins are throttled per
@@ -10,76 +10,22 @@ the offer sweep a chance to run (at most once per interval across all processes)
 
 from __future__ import annotations
 
-from typing import Any
-
-from flask import Blueprint, jsonify, request
+from flask import jsonify
 from flask_login import current_user, login_required
 from flask_wtf.csrf import generate_csrf
-from redis.exceptions import RedisError
 
 from app import auth
-from app.agent_api.bodies import BadBody, read_body
+
+# The other views register on the same blueprint when imported.
+from app.agent_api import contact, customers, tasks  # noqa: F401
+from app.agent_api.blueprint import JSON, bp
+from app.agent_api.blueprint import body as _body
+from app.agent_api.blueprint import text as _text
 from app.agent_api.presence import choose_presence
-from app.login_limits import TooManyAttempts
-from app.services.agents import agent_desk, offer_sweeper, wrap_up
-from app.services.agents.agent_desk import DeskError
+from app.services.agents import agent_desk, wrap_up
 from app.services.callbacks import callback_desk
-from routing import RoutingError
 
-bp = Blueprint("agent_api", __name__, url_prefix="/api")
-
-JSON = tuple[Any, int]
-
-
-@bp.errorhandler(DeskError)
-def _desk_error(error: DeskError) -> JSON:
-    return jsonify(error=str(error)), error.status
-
-
-@bp.errorhandler(RoutingError)
-def _routing_error(error: RoutingError) -> JSON:
-    return jsonify(error=str(error)), 403
-
-
-@bp.errorhandler(BadBody)
-def _bad_body(error: BadBody) -> JSON:
-    return jsonify(error=str(error)), 400
-
-
-@bp.errorhandler(TooManyAttempts)
-def _too_many_attempts(error: TooManyAttempts) -> JSON:
-    response = jsonify(error=str(error))
-    response.headers["Retry-After"] = str(error.retry_after)
-    return response, 429
-
-
-@bp.errorhandler(RedisError)
-def _redis_down(_error: RedisError) -> JSON:
-    # Sessions and log-in counts live in Redis: without it nobody is let in (fail closed).
-    return jsonify(error="the live store (Redis) does not answer; try again shortly"), 503
-
-
-@bp.before_request
-def _read_body() -> None:
-    # Before any view: a body no endpoint could use is a 400 here, not a 500 later.
-    read_body(request)
-
-
-@bp.before_request
-def _sweep_offers() -> None:
-    # Heartbeats arrive every 20 s from every logged-in agent: missed offers are taken back
-    # even when no worker runs. Cheap when not due (one SET NX), and it never raises.
-    offer_sweeper.sweep_if_due()
-
-
-def _body() -> dict[str, Any]:
-    return read_body(request)
-
-
-def _text(body: dict[str, Any], name: str) -> str:
-    """A string field of the body; anything else (a number, null, a list) counts as empty."""
-    value = body.get(name)
-    return value if isinstance(value, str) else ""
+__all__ = ["bp"]
 
 
 @bp.get("/session")

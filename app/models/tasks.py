@@ -78,3 +78,9 @@ class Task(Base):
     closed_by_agent_id: Mapped[int | None] = mapped_column(
         ForeignKey("agents.id", ondelete="SET NULL")
     )
+    # The agent who took the task from the console's task list: theirs to call back or
+    # close; the offer sweep leaves it to them.
+    claimed_by_agent_id: Mapped[int | None] = mapped_column(
+        ForeignKey("agents.id", ondelete="SET NULL")
+    )
+    claimed_at: Mapped[datetime | None]

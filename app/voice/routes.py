@@ -13,6 +13,7 @@ from __future__ import annotations
 from flask import Blueprint
 
 from app.extensions import db
+from app.services.agents import transfers
 from app.services.calls import call_ends, connecting, hold, ivr, last_resort
 from app.twilio import params
 from app.twilio.security import accept_webhook
@@ -187,3 +188,14 @@ def callback_status() -> TwiML:
     a = params.args()
     connecting.callback_ended(a.get("agent", ""), a.get("c", ""), params.form(), a.get("t", ""))
     return twiml_response(EMPTY)
+
+
+@bp.post("/transfer")
+@answers_or_dials_a_human
+def transfer() -> TwiML:
+    """A call an agent transferred: into the target queue, held for the agent named, if any."""
+    a = params.args()
+    call_sid = params.form().get("CallSid", "")
+    return twiml_response(
+        transfers.requeue(call_sid, a.get("q", ""), a["l"], a.get("by", ""), a.get("agent", ""))
+    )

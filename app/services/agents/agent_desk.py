@@ -25,7 +25,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from app.extensions import db
 from app.models import Agent as AgentRow
 from app.models import User
-from app.services.agents import offers
+from app.services.agents import desk_contact, offers
 from app.services.agents.desk_errors import DeskError as DeskError
 from app.services.agents.desk_view import offer_for as offer_for
 from app.services.agents.desk_view import served_queues as served_queues
@@ -112,6 +112,9 @@ def accept(agent: AgentRow, contact_id: str | None = None) -> Offer:
     """Take the pending offer (else a named contact, else the best): a caller is connected,
     a callback becomes the agent's to judge and call back."""
     agent_id = str(agent.id)
+    owed = desk_contact.owed(agent_id)
+    if owed is not None:
+        raise DeskError(f"wrap up your contact {owed} before taking another", 409)
     if contact_id:
         _check_skills(agent, contact_id)
     why = "chose it from the queue" if contact_id else "took the next in the queue"
@@ -121,7 +124,9 @@ def accept(agent: AgentRow, contact_id: str | None = None) -> Offer:
     result = queueing.store().accept(agent_id, queues, contact_id, [f"{agent.name} {why}"])
     entry = _accepted(result)
     if callback_view.is_callback(entry):
-        return _take_callback(agent, entry)
+        offer = _take_callback(agent, entry)
+        desk_contact.remember(agent_id, entry)
+        return offer
     try:
         connecting = _connect(agent, entry)
     except Exception:
@@ -132,6 +137,7 @@ def accept(agent: AgentRow, contact_id: str | None = None) -> Offer:
         raise DeskError(
             "Twilio could not connect the call; it keeps its place in line", 502
         ) from None
+    desk_contact.remember(agent_id, entry)
     return Offer(entry, connecting)
 
 

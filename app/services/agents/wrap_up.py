@@ -23,7 +23,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from app.extensions import db, redis_store
 from app.models import Agent as AgentRow
 from app.models import Direction, Interaction, InteractionChannel, Task, TaskStatus, utcnow
-from app.services.agents import offers
+from app.services.agents import desk_contact, drafts, offers, transfers
 from app.services.agents.agent_desk import DeskError, served_queues
 from app.services.callbacks import callback_desk, callback_view
 from app.services.calls import queueing
@@ -53,6 +53,8 @@ class Contact:
 
 def finish(agent: AgentRow, contact_id: str, wrap_up_code: str, notes: str) -> dict[str, Any]:
     """Wrap up the agent's contact: outcome, code and notes on the record, handle time counted."""
+    if contact_id and desk_contact.transferred(str(agent.id), contact_id) is not None:
+        return transfers.finish_transferred(agent, contact_id, wrap_up_code, notes)
     contact = _contact(contact_id)
     _check_owner(str(agent.id), contact)
     if _wrapped_up(contact):
@@ -69,6 +71,8 @@ def finish(agent: AgentRow, contact_id: str, wrap_up_code: str, notes: str) -> d
     if contact.entry is not None:
         queueing.store().record_handle_time(contact.entry.queue, handle_seconds)
     callback_desk.closed(contact.entry)
+    desk_contact.forget(str(agent.id), contact_id)  # no wrap-up owed any more
+    drafts.clear(str(agent.id), contact_id)
     return {"contact_id": contact_id, "state": _free(agent, contact).value}
 
 

@@ -46,7 +46,7 @@ def taken(entry: QueueEntry) -> None:
         redis_store.client.hset(UNDIALED_KEY, _field(entry), entry.agent_id)
 
 
-def _refusal(task: Task | None, number: str) -> str:
+def refusal_of(task: Task | None, number: str) -> str:
     """Why the callback policy does not let us call ``number`` ("" when it does): refused
     when the task was made (a limit reached then), or by the policy now."""
     if task is not None and task.callback_refused:
@@ -63,7 +63,7 @@ def call_back(agent: AgentRow, contact_id: str) -> dict[str, Any]:
     number = task.phone if task is not None else str(entry.payload.get("phone", ""))
     if task is not None and task.status is not TaskStatus.OPEN:
         raise DeskError("this callback is already wrapped up", 409)
-    refusal = _refusal(task, number)
+    refusal = refusal_of(task, number)
     if refusal:
         raise DeskError(f"this number is not called back ({refusal}): wrap the contact up", 409)
     claim = DIALING_KEY % (contact_id, repr(entry.accepted_at))

@@ -57,6 +57,7 @@ def queue_open_tasks(limit: int = BATCH) -> int:
         batch = db.session.scalars(
             select(Task)
             .where(text(TO_QUEUE), Task.id > after)  # as written in ix_tasks_to_queue
+            .where(Task.claimed_by_agent_id.is_(None))  # a claimed task is its agent's
             # SQLite, without ANALYZE, would rather read every open task by status.
             .with_hint(Task, f"INDEXED BY {TO_QUEUE_INDEX}", dialect_name="sqlite")
             .order_by(Task.id)
