@@ -14,7 +14,8 @@ from app.auth import role_required
 from app.models import Role
 from app.services.agents import agent_desk
 from app.services.agents.desk_errors import DeskError
-from app.services.agents.desk_state import desk_state
+from app.services.agents.desk_state import desk_state, transfer_targets
+from app.services.agents.wrap_up_codes import WRAP_UP_CODES
 from app.web.guard import page_for
 
 bp = Blueprint("console", __name__, template_folder="templates")
@@ -31,10 +32,15 @@ def _desk_error(error: DeskError) -> tuple[Any, int]:
 @page_for(*STAFF)
 def page() -> Any:
     """The console; staff without an agent profile are told so instead of a broken desk."""
+    agent = current_user.user.agent
+    targets = transfer_targets(agent) if agent is not None else {"queues": [], "agents": []}
     return render_template(
         "console/console.html",
-        is_agent=current_user.user.agent is not None,
+        is_agent=agent is not None,
         offer_timeout=int(current_app.config["OFFER_TIMEOUT"]),
+        wrap_up_codes=WRAP_UP_CODES,
+        transfer_queues=targets["queues"],
+        transfer_agents=targets["agents"],
     )
 
 

@@ -58,3 +58,20 @@ def _names(ids: set[Any]) -> dict[Any, str]:
         return {}
     rows = db.session.execute(select(Customer.id, Customer.name).where(Customer.id.in_(ids)))
     return {row.id: row.name for row in rows}
+
+
+def transfer_targets(agent: AgentRow) -> dict[str, list[Any]]:
+    """Where I may transfer a call: every queue, and every other active agent."""
+    from app.models import User
+    from app.services.calls.routing_data import queue_configs
+
+    agents = db.session.execute(
+        select(AgentRow.id, User.name)
+        .join(User, User.id == AgentRow.user_id)
+        .where(User.active.is_(True), AgentRow.id != agent.id)
+        .order_by(User.name)
+    )
+    return {
+        "queues": sorted(queue_configs(db.session)),
+        "agents": [{"id": row.id, "name": row.name} for row in agents],
+    }
