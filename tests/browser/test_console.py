@@ -140,3 +140,86 @@ def test_the_console_passes_the_accessibility_check(
     expect(page.locator("#queues")).not_to_contain_text("Loading")
 
     assert accessibility(page) == []
+
+
+def focus_by_tab(page: Any, name: str, presses: int = 30) -> None:
+    """Press Tab until the element named ``name`` has the focus, as a keyboard user would."""
+    for _ in range(presses):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.textContent.trim()").startswith(name):
+            return
+    raise AssertionError(f"{name!r} cannot be reached with Tab")
+
+
+def test_the_console_works_from_the_keyboard_alone(
+    app: Flask,
+    ana: str,
+    new_page: Callable[..., Any],
+    twilio_post: Callable[..., Any],
+    twilio_api: responses.RequestsMock,
+) -> None:
+    customer()
+    page = new_page()
+    page.goto("/login")
+    page.keyboard.type("ana@example.com")
+    page.keyboard.press("Tab")
+    page.keyboard.type("secret")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/console")
+    focus_by_tab(page, "Available")
+    page.keyboard.press("Enter")
+    expect(page.locator("#state")).to_have_text("available")
+
+    caller = caller_in_line(twilio_post)
+    member_redirected(twilio_api, caller["CallSid"])
+    expect(page.get_by_role("region", name="Offer")).to_be_visible()
+    page.keyboard.press("a")
+    expect(page.locator("#contact")).to_contain_text("Maria Lopez")
+    page.keyboard.press("w")
+    page.keyboard.type("Typed without a mouse.")
+    page.keyboard.press("Tab")
+    page.keyboard.type("resolved")
+    page.keyboard.press("Control+Enter")
+
+    expect(page.locator("#contact")).to_contain_text("No contact")
+    found = select(Interaction).where(Interaction.twilio_sid == caller["CallSid"])
+    record = db.session.scalars(found).one()
+    db.session.refresh(record)
+    assert (record.notes, record.wrap_up_code) == ("Typed without a mouse.", "resolved")
+
+
+def test_notes_typed_while_the_server_is_unreachable_are_kept(
+    app: Flask,
+    ana: str,
+    new_page: Callable[..., Any],
+    twilio_post: Callable[..., Any],
+    twilio_api: responses.RequestsMock,
+) -> None:
+    customer()
+    page = new_page()
+    log_in(page)
+    page.get_by_role("button", name="Available").click()
+    expect(page.locator("#state")).to_have_text("available")
+    caller = caller_in_line(twilio_post)
+    member_redirected(twilio_api, caller["CallSid"])
+    page.get_by_role("button", name="Accept", exact=True).click()
+    expect(page.locator("#contact")).to_contain_text("Maria Lopez")
+
+    page.context.set_offline(True)
+    page.get_by_label("Notes").fill("Customer wants a technician on Monday.")
+    page.get_by_label("Wrap-up code").select_option("follow_up")
+    page.get_by_role("button", name="Finish").click()
+    expect(page.get_by_role("alert").filter(has_text="Not saved yet")).to_be_visible()
+    expect(page.locator("#connection")).to_contain_text("Reconnecting")
+    page.context.set_offline(False)
+    page.reload()
+
+    notes = page.get_by_label("Notes")
+    expect(notes).to_have_value("Customer wants a technician on Monday.")
+    page.get_by_label("Wrap-up code").select_option("follow_up")
+    page.get_by_role("button", name="Finish").click()
+    expect(page.locator("#contact")).to_contain_text("No contact")
+    found = select(Interaction).where(Interaction.twilio_sid == caller["CallSid"])
+    record = db.session.scalars(found).one()
+    db.session.refresh(record)
+    assert record.notes == "Customer wants a technician on Monday."
