@@ -74,22 +74,28 @@
     return h ? `${h}:${two(m)}:${two(s)}` : `${m}:${two(s)}`;
   }
 
-  // The live feed: server-sent events; every event (and every reconnection) asks the page
-  // to fetch its figures again. When streams are refused or keep failing, poll instead.
+  // The live feed: server-sent events from /api/live. Every event, and every (re)connection,
+  // asks the page to fetch its figures again (at most about once a second). When streams are
+  // refused (503: the server's cap) or keep failing, the page polls instead and tries the
+  // stream again later; the "reconnecting" banner comes from the fetches, which tell truly.
   function live(onChange, pollSeconds) {
-    let polling = null, failures = 0, source = null;
+    let polling = null, failures = 0, source = null, queued = null, last = 0;
+    const soon = () => {
+      if (queued) return;
+      const wait = Math.max(0, 1000 - (Date.now() - last));
+      queued = setTimeout(() => { queued = null; last = Date.now(); onChange(); }, wait);
+    };
     const poll = () => { if (!polling) polling = setInterval(onChange, (pollSeconds || 5) * 1000); };
     function connect() {
       if (!window.EventSource) { poll(); return; }
       source = new EventSource("/api/live");
-      source.onopen = () => { failures = 0; offline(false); if (polling) { clearInterval(polling); polling = null; } };
-      source.onmessage = () => onChange();
-      source.addEventListener("hello", () => onChange());
+      source.onopen = () => { failures = 0; if (polling) { clearInterval(polling); polling = null; } };
+      source.onmessage = soon;
       source.onerror = () => {
         failures += 1;
-        offline(true);
+        soon();
         if (source.readyState === EventSource.CLOSED) {
-          offline(true); poll();
+          poll();
           setTimeout(connect, Math.min(30000, 1000 * 2 ** Math.min(failures, 5)));
         }
       };
