@@ -64,10 +64,11 @@ def register_extensions(app: Flask) -> None:
 
 def init_routing(app: Flask) -> None:
     """The live queue store (Redis) and the routing weights (a YAML file)."""
+    from app.live.queue_events import PublishingQueueStore
     from routing import WeightsError, default_weights, load_weights
-    from routing.redis_store import RedisQueueStore
 
-    app.extensions["routing.store"] = RedisQueueStore(app.extensions["redis"])
+    # The Redis store, publishing each change for live pages (``app.live``).
+    app.extensions["routing.store"] = PublishingQueueStore(app.extensions["redis"])
     path = app.config["ROUTING_WEIGHTS"]
     try:
         app.extensions["routing.weights"] = load_weights(path) if path else default_weights()
@@ -88,6 +89,7 @@ def register_blueprints(app: Flask) -> None:
     from app.agent_api.routes import bp as agent_api_bp
     from app.auth import csrf
     from app.health import bp as health_bp
+    from app.live.routes import bp as live_bp
     from app.sms.routes import bp as sms_bp
     from app.voice.routes import bp as voice_bp
 
@@ -96,6 +98,7 @@ def register_blueprints(app: Flask) -> None:
     csrf.exempt(sms_bp)
     app.register_blueprint(health_bp)
     app.register_blueprint(agent_api_bp)
+    app.register_blueprint(live_bp)
     app.register_blueprint(voice_bp)
     app.register_blueprint(sms_bp)
 
