@@ -43,6 +43,7 @@ class LiveStream:
             threading.Thread(target=self._read, daemon=True).start()
         else:
             self.body = self.response.read()
+            self._socket.close()
             self.ended.set()
 
     def next(self, timeout: float = 1.0) -> dict[str, Any]:
@@ -62,6 +63,7 @@ class LiveStream:
             self._socket.shutdown(socket.SHUT_RDWR)
         except OSError:
             pass  # closed already
+        self._socket.close()
         self.connection.close()  # the reader closes the response as it stops
 
     def _read(self) -> None:
@@ -78,8 +80,8 @@ class LiveStream:
                     self._events.put({**json.loads(fields["data"]), "id": fields.get("id")})
                     self.retry = fields.get("retry", self.retry)
                     fields = {}
-        except (OSError, ValueError, http.client.HTTPException):
-            pass  # closed by us
+        except (OSError, ValueError, AttributeError, http.client.HTTPException):
+            pass  # closed by us (http.client may find its file gone: AttributeError)
         finally:
             self.response.close()
             self.ended.set()
