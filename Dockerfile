@@ -30,5 +30,8 @@ RUN pip install /tmp/wheels/*.whl && rm -rf /tmp/wheels
 USER helpline
 WORKDIR /home/helpline
 EXPOSE 8000
-# A shell so WEB_CONCURRENCY expands; exec so gunicorn is PID 1 and gets SIGTERM directly.
-CMD ["sh", "-c", "exec gunicorn --bind 0.0.0.0:8000 --workers ${WEB_CONCURRENCY:-2} app.wsgi:app"]
+# A shell so WEB_CONCURRENCY and WEB_THREADS expand; exec so gunicorn is PID 1 and gets
+# SIGTERM directly. Threads (gthread), not sync workers: a page's live stream (/api/live)
+# holds its thread for minutes, and a sync worker held so would answer no webhook; streams
+# take at most LIVE_MAX_STREAMS of each process's WEB_THREADS (64 unless set, as the app).
+CMD ["sh", "-c", "exec gunicorn --bind 0.0.0.0:8000 --workers ${WEB_CONCURRENCY:-2} --worker-class gthread --threads ${WEB_THREADS:-64} app.wsgi:app"]

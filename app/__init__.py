@@ -64,10 +64,11 @@ def register_extensions(app: Flask) -> None:
 
 def init_routing(app: Flask) -> None:
     """The live queue store (Redis) and the routing weights (a YAML file)."""
+    from app.live.queue_events import PublishingQueueStore
     from routing import WeightsError, default_weights, load_weights
-    from routing.redis_store import RedisQueueStore
 
-    app.extensions["routing.store"] = RedisQueueStore(app.extensions["redis"])
+    # The Redis store, publishing each change for live pages (``app.live``).
+    app.extensions["routing.store"] = PublishingQueueStore(app.extensions["redis"])
     path = app.config["ROUTING_WEIGHTS"]
     try:
         app.extensions["routing.weights"] = load_weights(path) if path else default_weights()
@@ -89,6 +90,7 @@ def register_blueprints(app: Flask) -> None:
     from app.auth import csrf
     from app.console.routes import bp as console_bp
     from app.health import bp as health_bp
+    from app.live.routes import bp as live_bp
     from app.login.routes import bp as login_bp
     from app.sms.routes import bp as sms_bp
     from app.supervisor.routes import bp as supervisor_bp
@@ -100,6 +102,7 @@ def register_blueprints(app: Flask) -> None:
     csrf.exempt(sms_bp)
     app.register_blueprint(health_bp)
     app.register_blueprint(agent_api_bp)
+    app.register_blueprint(live_bp)
     app.register_blueprint(voice_bp)
     app.register_blueprint(sms_bp)
     app.register_blueprint(login_bp)

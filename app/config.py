@@ -76,6 +76,7 @@ def count_setting(env: Mapping[str, str], name: str, default: int) -> int:
 def load_settings(instance_path: str, environ: Mapping[str, str] | None = None) -> dict[str, Any]:
     """Read every setting from ``environ`` (``os.environ`` by default)."""
     from app.callback_settings import callback_settings  # it reads settings the way we do
+    from app.web_settings import web_settings
 
     env = os.environ if environ is None else environ
     default_db = "sqlite:///" + str(Path(instance_path) / "helpline.db")
@@ -116,6 +117,7 @@ def load_settings(instance_path: str, environ: Mapping[str, str] | None = None) 
         "OFFER_TIMEOUT": _seconds(env, "OFFER_TIMEOUT", 20.0),
         **callback_settings(env),
         **_login_settings(env),
+        **web_settings(env),
     }
 
 
@@ -144,8 +146,10 @@ def check_settings(settings: Mapping[str, Any]) -> None:
             f"HELPLINE_ENV must be one of {', '.join(ENVIRONMENTS)}, not {environment!r}"
         )
     from app.callback_settings import check_callback_settings
+    from app.web_settings import check_web_settings
 
     _check_numbers(settings)
+    check_web_settings(settings)
     _check_webhook_time(settings)
     _check_places(settings)
     check_callback_settings(settings)

@@ -93,6 +93,17 @@ class SessionStore:
         args = [str(user_id), self.clock(), self.idle, self.lifetime, session_id]
         return bool(self._touch(keys=keys, args=args))
 
+    def alive(self, session_id: str, user_id: int) -> bool:
+        """Whether the session is alive for ``user_id``, without renewing it (a page that
+        only watches, such as a live stream, does not count as use)."""
+        user, started, seen = self.client.hmget(
+            SESSION_KEY % session_id, ["user", "started", "seen"]
+        )
+        if user is None or started is None or seen is None or int(user) != user_id:
+            return False
+        now = self.clock()
+        return now - float(seen) <= self.idle and now - float(started) <= self.lifetime
+
     def end(self, session_id: str) -> None:
         """End one session (log-out)."""
         self._end(keys=[SESSION_KEY % session_id], args=[USER_SESSIONS_KEY, session_id])

@@ -12,7 +12,10 @@ opening and signing one.
 
 from __future__ import annotations
 
-from flask import Flask, Request, current_app, session
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from flask import Flask, Request, current_app, request, session
 from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 
 from app.session_store import SessionStore
@@ -21,6 +24,10 @@ WEBHOOK_PREFIXES = ("/voice/", "/sms/")
 # The signed cookie's key for the session id, and the keys of a logged-in session.
 SESSION_ID = "_session_id"
 LOGGED_IN_KEYS = (SESSION_ID, "_user_id", "_fresh", "_id")
+# Set on a view that only watches (a live stream): its requests do not renew the session.
+WATCHING = "helpline_watching"
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 class WebhookAwareSessionInterface(SecureCookieSessionInterface):
@@ -61,13 +68,35 @@ def start_session(user_id: int) -> None:
     session[SESSION_ID] = session_store().start(user_id)
 
 
+def watching(view: F) -> F:
+    """Mark ``view`` as one that only watches: a page left open on it is idle all the same,
+    so its session still ends after ``SESSION_IDLE_TIMEOUT`` without other use."""
+    setattr(view, WATCHING, True)
+    return view
+
+
 def session_alive(user_id: int) -> bool:
-    """Whether this browser's session still logs ``user_id`` in (renewing it if so)."""
+    """Whether this browser's session still logs ``user_id`` in (renewing it if so, unless
+    the view only watches)."""
     session_id = session.get(SESSION_ID)
-    if isinstance(session_id, str) and session_store().touch(session_id, user_id):
-        return True
+    if isinstance(session_id, str):
+        store = session_store()
+        if store.alive(session_id, user_id) if _watching() else store.touch(session_id, user_id):
+            return True
     _forget_login()
     return False
+
+
+def session_check(user_id: int) -> Callable[[], bool]:
+    """A check, usable after this request's context is gone, that this browser's session
+    still logs ``user_id`` in; it never renews the session."""
+    store, session_id = session_store(), session.get(SESSION_ID)
+    return lambda: isinstance(session_id, str) and store.alive(session_id, user_id)
+
+
+def _watching() -> bool:
+    view = current_app.view_functions.get(request.endpoint or "")
+    return bool(getattr(view, WATCHING, False))
 
 
 def end_session() -> None:

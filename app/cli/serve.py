@@ -98,7 +98,7 @@ def serve_command(host: str, port: int, workers: int, no_worker: bool) -> None:
         worker = subprocess.Popen([sys.executable, "-m", "app.cli", "worker"])
     _print_urls(host, port)
     try:
-        _run_gunicorn(host, port, workers)
+        _run_gunicorn(host, port, workers, int(current_app.config["WEB_THREADS"]))
     finally:
         if worker is not None:
             worker.send_signal(signal.SIGTERM)
@@ -114,13 +114,18 @@ def _print_urls(host: str, port: int) -> None:
         click.echo(f"    {label + ':':36} {base}{path}")
 
 
-def _run_gunicorn(host: str, port: int, workers: int) -> None:
+def _run_gunicorn(host: str, port: int, workers: int, threads: int) -> None:
     from gunicorn.app.base import BaseApplication
 
     class _Server(BaseApplication):  # type: ignore[misc]
         def load_config(self) -> None:
             self.cfg.set("bind", f"{host}:{port}")
             self.cfg.set("workers", workers)
+            # Threads, not sync workers: a page's live stream (/api/live) holds its thread
+            # for minutes; a sync worker held so would answer no webhook meanwhile. Streams
+            # may take LIVE_MAX_STREAMS threads of each process, never all of them.
+            self.cfg.set("worker_class", "gthread")
+            self.cfg.set("threads", threads)
             self.cfg.set("accesslog", "-")
 
         def load(self) -> Any:

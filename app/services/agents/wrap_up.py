@@ -21,6 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
 from app.extensions import db, redis_store
+from app.live.publish import publish_on_commit
 from app.models import Agent as AgentRow
 from app.models import Direction, Interaction, InteractionChannel, Task, TaskStatus, utcnow
 from app.services.agents import desk_contact, drafts, offers, transfers
@@ -169,6 +170,7 @@ def _record(agent: AgentRow, contact: Contact, wrap_up_code: str, notes: str) ->
         contact.task.status = TaskStatus.DONE
         contact.task.closed_at = now
         contact.task.closed_by_agent_id = agent.id
+        publish_on_commit(db.session, "task", what="closed", queue=contact.task.queue)
     return max(0.0, now.timestamp() - answered_at)
 
 

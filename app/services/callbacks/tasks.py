@@ -14,6 +14,7 @@ from sqlalchemy import Update, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from app.live.publish import publish_on_commit
 from app.models import Interaction, Task, TaskKind, TaskStatus
 
 # A task found closed between the refused insert and the look-up: insert again, this often.
@@ -116,6 +117,7 @@ def _add_or_find(
     for _ in range(_TRIES):
         task_id = _insert(session, call_sid=call_sid or None, phone=number, **fields)
         if task_id is not None:
+            publish_on_commit(session, "task", what="opened", queue=fields.get("queue"))
             return session.get_one(Task, task_id), True
         found = for_call(session, call_sid) or open_for(session, number)
         if found is not None:

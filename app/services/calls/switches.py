@@ -13,6 +13,7 @@ import time
 from flask import current_app
 
 from app.extensions import redis_store
+from app.live.publish import publish
 
 log = logging.getLogger(__name__)
 
@@ -50,3 +51,4 @@ def set_switch(name: str, closed: bool) -> None:
     else:
         redis_store.client.srem(CLOSED_SWITCHES_KEY, name)
     log.warning("closed switch %s turned %s", name, "on" if closed else "off")
+    publish("switch", what="on" if closed else "off", switch=name)

@@ -1,0 +1,124 @@
+"""``GET /api/live``: server-sent events for logged-in staff; pages re-fetch on each.
+
+The first event is always ``hello`` (re-sync: fetch everything), so a page that reconnects
+(``Last-Event-ID`` or not) knows it may have missed events. A comment every
+``LIVE_HEARTBEAT_SECONDS`` keeps proxies from closing a quiet stream and finds clients gone.
+A stream ends after ``LIVE_STREAM_SECONDS`` (the browser reconnects by itself), when its
+session ends, or is refused with a 503 when ``LIVE_MAX_STREAMS`` are open in this process:
+the threads left over answer Twilio's webhooks, and the page polls meanwhile.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from flask import Blueprint, Flask, Response, current_app, jsonify, request
+from flask_login import current_user, login_required
+from redis.exceptions import RedisError
+
+from app.live.hub import Event, Hub, Stream
+from app.live.publish import channel_of
+from app.sessions import session_check, watching
+
+bp = Blueprint("live", __name__, url_prefix="/api")
+
+RETRY_MILLIS = 3000  # how soon a browser reconnects after a stream ends
+STREAM_SECONDS = 300.0  # a stream's longest life, so web threads are handed back
+HEARTBEAT_SECONDS = 15.0
+BUSY_RETRY_SECONDS = 30  # Retry-After on a 503: the page polls until then
+_hub_lock = threading.Lock()
+
+
+@bp.errorhandler(RedisError)
+def _redis_down(_error: RedisError) -> tuple[Any, int]:
+    # Sessions live in Redis: without it nobody is let in, as on the rest of /api.
+    return jsonify(error="the live store (Redis) does not answer; try again shortly"), 503
+
+
+@bp.get("/live")
+@watching
+@login_required
+def live() -> Any:
+    """The live event stream of this process."""
+    hub = live_hub(current_app)
+    stream = hub.open()
+    if stream is None:
+        response = jsonify(error="too many live streams here; poll, and try again later")
+        response.headers["Retry-After"] = str(BUSY_RETRY_SECONDS)
+        return response, 503
+    config = current_app.config
+    hello = {"kind": "hello", "resync": True, "last_event_id": request.headers.get("Last-Event-ID")}
+    # The body runs after this request's context is gone: it takes all it needs now, and
+    # holds no database session or renewed login while it streams.
+    body = _events(
+        hub,
+        stream,
+        hub.event(json.dumps(hello)),
+        session_check(current_user.id),
+        float(config.get("LIVE_STREAM_SECONDS", STREAM_SECONDS)),
+        float(config.get("LIVE_HEARTBEAT_SECONDS", HEARTBEAT_SECONDS)),
+    )
+    headers = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
+    response = Response(body, mimetype="text/event-stream", headers=headers)
+    # Also when the body never starts (the client left first): a generator not yet begun
+    # runs no ``finally`` when closed.
+    response.call_on_close(lambda: hub.close(stream))
+    return response
+
+
+def live_hub(app: Flask) -> Hub:
+    """The app's hub in this process (made on first use: after gunicorn forked)."""
+    with _hub_lock:
+        hub: Hub | None = app.extensions.get("live.hub")
+        if hub is None:
+            hub = Hub(
+                app.config["REDIS_URL"],
+                channel_of(app.extensions["redis"]),
+                int(app.config["LIVE_MAX_STREAMS"]),
+                connect_timeout=float(app.config["STORE_TIMEOUT"]),
+            )
+            app.extensions["live.hub"] = hub
+        return hub
+
+
+def _events(
+    hub: Hub,
+    stream: Stream,
+    hello: Event,
+    logged_in: Callable[[], bool],
+    lifetime: float,
+    heartbeat: float,
+) -> Iterator[str]:
+    """The stream's body: retry and hello, then events and heartbeats until it ends."""
+    try:
+        yield f"retry: {RETRY_MILLIS}\n" + _frame(hello)
+        now = time.monotonic()
+        ends, beat = now + lifetime, now + heartbeat
+        while now < ends:
+            events = stream.take(min(beat, ends) - now)
+            if events:
+                yield "".join(_frame(event) for event in events)
+            now = time.monotonic()
+            if now >= beat:
+                if not _still_logged_in(logged_in):
+                    return  # logged out meanwhile: the reconnection gets a 401
+                if not events:
+                    yield ": still here\n\n"
+                beat = now + heartbeat
+    finally:
+        hub.close(stream)
+
+
+def _still_logged_in(logged_in: Callable[[], bool]) -> bool:
+    try:
+        return logged_in()
+    except RedisError:
+        return False  # sessions cannot be checked: end it; the reconnection gets a 503
+
+
+def _frame(event: Event) -> str:
+    return f"id: {event.id}\ndata: {event.data}\n\n"
