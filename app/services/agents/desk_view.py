@@ -62,6 +62,7 @@ def describe(entry: QueueEntry, now: float, callbacks: dict[str, Any]) -> dict[s
     priority = Priority(float(payload.get("base", 0.0)), tuple(payload.get("trace", ())))
     return {
         "contact_id": entry.contact_id,
+        "queue": entry.queue,
         "kind": payload.get("kind", "call"),
         "tier": payload.get("tier"),
         "language": payload.get("language"),
