@@ -223,3 +223,48 @@ def test_notes_typed_while_the_server_is_unreachable_are_kept(
     record = db.session.scalars(found).one()
     db.session.refresh(record)
     assert record.notes == "Customer wants a technician on Monday."
+
+
+def test_an_offer_whose_caller_hangs_up_goes_away_without_a_reload(
+    app: Flask, ana: str, new_page: Callable[..., Any], twilio_post: Callable[..., Any]
+) -> None:
+    customer()
+    page = new_page()
+    log_in(page)
+    page.get_by_role("button", name="Available").click()
+    expect(page.locator("#state")).to_have_text("available")
+    caller = caller_in_line(twilio_post)
+    offer = page.get_by_role("region", name="Offer")
+    expect(offer).to_be_visible()
+
+    gone = {**caller, "QueueResult": "hangup", "QueueTime": "30"}
+    twiml(twilio_post("/voice/queue-exit?q=general&l=en", gone))
+
+    expect(offer).to_be_hidden()
+    expect(page.locator("#queues")).to_contain_text("0 waiting")
+
+
+def test_accepting_an_offer_that_went_stale_says_so_clearly(
+    app: Flask, ana: str, new_page: Callable[..., Any], twilio_post: Callable[..., Any]
+) -> None:
+    customer()
+    page = new_page()
+    log_in(page)
+    page.get_by_role("button", name="Available").click()
+    expect(page.locator("#state")).to_have_text("available")
+    caller = caller_in_line(twilio_post)
+    expect(page.get_by_role("region", name="Offer")).to_be_visible()
+    # The page has not caught up yet: its reads keep answering what it last saw.
+    seen = page.evaluate("fetch('/api/console/desk').then(r => r.text())")
+    page.route(
+        "**/api/console/desk",
+        lambda route: route.fulfill(body=seen, content_type="application/json"),
+    )
+    gone = {**caller, "QueueResult": "hangup", "QueueTime": "30"}
+    twiml(twilio_post("/voice/queue-exit?q=general&l=en", gone))
+
+    page.keyboard.press("a")
+
+    expect(page.locator("#status-message")).to_contain_text("This offer is gone")
+    expect(page.locator("#contact")).to_contain_text("No contact")
+    assert page.errors == []

@@ -140,8 +140,10 @@
       stopRing();
       contact.accepted(taken);
     } catch (error) {
-      say("status-message", error.status === 409 || error.status === 404
-        ? `That contact is no longer yours to take: ${error.message}` : error.message);
+      const stale = contactId && (error.status === 409 || error.status === 404);
+      say("status-message", stale
+        ? `This offer is gone (the caller hung up, or it was taken back): ${error.message}`
+        : error.message);
     }
     refresh();
   }
