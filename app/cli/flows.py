@@ -14,6 +14,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from app.extensions import db
 from app.models import Queue, utcnow
 from app.services.calls.switches import closed_switches, set_switch
+from app.services.supervision.audit import record_command
 from app.services.supervision.ivr_stats import flow_stats
 from ivr_flows import SHIPPED_FLOWS, verify_paths
 
@@ -72,6 +73,7 @@ def close_command(switch: str, force: bool) -> None:
         )
     set_switch(switch, True)
     click.echo(f"{switch} is on: lines that use it are closed.")
+    _audit("switch.on", switch)
 
 
 @flows_cli.command("open")
@@ -81,6 +83,8 @@ def open_command(switch: str) -> None:
     was_on = switch in closed_switches()
     set_switch(switch, False)
     click.echo(f"{switch} is off." if was_on else f"{switch} was not on: nothing changed.")
+    if was_on:
+        _audit("switch.off", switch)
 
 
 @flows_cli.command("switches")
@@ -110,3 +114,11 @@ def stats_command(days: int, as_json: bool) -> None:
         )
         for node, count in entry.dropped_at.most_common(5):
             click.echo(f"  ended at {node}: {count}")
+
+
+def _audit(action: str, switch: str) -> None:
+    """Log the change as the shell's user; a database down must not undo an emergency."""
+    try:
+        record_command(action, switch)
+    except SQLAlchemyError as exc:
+        click.echo(f"warning: not in the audit log ({type(exc).__name__})", err=True)

@@ -1,6 +1,7 @@
 """The SQLAlchemy models, one module per aggregate, imported here so metadata is complete."""
 
 from app.models.agents import Agent, AgentSkill, Role, User
+from app.models.audit import AuditEntry
 from app.models.base import ADDRESS_LENGTH, Base, utcnow
 from app.models.calls import CallStep
 from app.models.cases import Case, CaseStatus
@@ -15,6 +16,7 @@ __all__ = [
     "Account",
     "Agent",
     "AgentSkill",
+    "AuditEntry",
     "Base",
     "CallStep",
     "Case",

@@ -34,6 +34,8 @@ class Interaction(Base):
     __table_args__ = (
         Index("ix_interactions_customer_started", "customer_id", "started_at"),
         Index("ix_interactions_agent_started", "agent_id", "started_at"),
+        # The supervisor's figures for today (app.services.supervision.today).
+        Index("ix_interactions_started_today", "started_at", "queue_id", "outcome", "agent_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

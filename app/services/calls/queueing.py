@@ -20,6 +20,7 @@ from app.extensions import db
 from app.models import Agent as AgentRow
 from app.models import Interaction
 from app.models import Queue as QueueRow
+from app.services.calls import routing_weights
 from app.services.calls.routing_data import (
     agent_profile,
     customer_history,
@@ -45,9 +46,8 @@ def store() -> RedisQueueStore:
 
 
 def weights() -> Weights:
-    """The routing weights in force."""
-    found: Weights = current_app.extensions["routing.weights"]
-    return found
+    """The routing weights in force: a supervisor's saved ones, else the configured file."""
+    return routing_weights.in_force()
 
 
 def config_for(name: str) -> QueueConfig:
