@@ -161,6 +161,7 @@ def test_the_console_works_from_the_keyboard_alone(
     customer()
     page = new_page()
     page.goto("/login")
+    expect(page.get_by_label("Email")).to_be_focused()
     page.keyboard.type("ana@example.com")
     page.keyboard.press("Tab")
     page.keyboard.type("secret")
