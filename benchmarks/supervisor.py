@@ -77,7 +77,8 @@ def measure(name: str, url: str, rows: int, runs: int) -> dict[str, Any]:
     """Load ``rows`` interactions today and as many yesterday, then time the queries."""
     schema.upgrade(url)
     engine = create_engine(url)
-    now = datetime.now(UTC)
+    # A fixed hour of today, so every run measures the same day: 18 h of calls, 6 to come.
+    now = day_start(datetime.now(UTC)) + timedelta(hours=18)
     started = time.perf_counter()
     with Session(engine) as session:
         _load(session, now, rows)
@@ -87,7 +88,9 @@ def measure(name: str, url: str, rows: int, runs: int) -> dict[str, Any]:
         connection.commit()
     with Session(engine) as session:
         assert count_today(session, now) == rows
+        cold = time.perf_counter()
         assert sum(r.offered for r in intervals(session, now, 20)) > 0
+        first_read = (time.perf_counter() - cold) * 1000
         figures = {
             "count": _p95(runs, lambda: count_today(session, now)),
             "intervals": _p95(runs, lambda: intervals(session, now, 20)),
@@ -99,6 +102,8 @@ def measure(name: str, url: str, rows: int, runs: int) -> dict[str, Any]:
         "database": name,
         "rows_today": rows,
         "load_seconds": round(loaded, 1),
+        # The day's first read counts and keeps the settled intervals; the rest read them.
+        "first_intervals_read_ms": round(first_read, 1),
         "p95_ms": {key: round(value, 2) for key, value in figures.items()},
         "ratio": {key: round(figures[key] / base, 2) for key in ("intervals", "per_agent")},
         "meets_target": all(
@@ -109,7 +114,7 @@ def measure(name: str, url: str, rows: int, runs: int) -> dict[str, Any]:
 
 
 def _load(session: Session, now: datetime, rows: int) -> None:
-    """Queues, agents, and the day's and the day before's calls, in batches of 5,000."""
+    """Queues, agents, and the day's calls so far and the day before's, in batches of 5,000."""
     queues = [Queue(name=f"q{n}") for n in range(7)]
     users = [
         User(name=f"Agent {n}", email=f"a{n}@example.com", password_hash="x") for n in range(50)
@@ -121,20 +126,24 @@ def _load(session: Session, now: datetime, rows: int) -> None:
     session.commit()
     rng = random.Random(1)
     start = day_start(now)
+    so_far = (now - start).total_seconds()
     for day in (start, start - timedelta(days=1)):
         for first in range(0, rows, 5000):
-            batch = [_row(rng, day, queues, agents) for _ in range(min(5000, rows - first))]
+            count = min(5000, rows - first)
+            batch = [_row(rng, day, so_far, queues, agents) for _ in range(count)]
             session.execute(insert(Interaction), batch)
         session.commit()
 
 
-def _row(rng: random.Random, day: datetime, queues: list[Any], agents: list[Any]) -> dict[str, Any]:
+def _row(
+    rng: random.Random, day: datetime, so_far: float, queues: list[Any], agents: list[Any]
+) -> dict[str, Any]:
     outcome = rng.choices([o for o, _ in OUTCOMES], [w for _, w in OUTCOMES])[0]
     answered = outcome in ("answered", "handled")
     return {
         "channel": "voice",
         "direction": "inbound",
-        "started_at": day + timedelta(seconds=rng.uniform(0, 86_399)),
+        "started_at": day + timedelta(seconds=rng.uniform(0, so_far)),
         "queue_id": rng.choice(queues).id if rng.random() < 0.9 else None,
         "agent_id": rng.choice(agents).id if answered else None,
         "outcome": outcome,
@@ -178,6 +187,8 @@ def _print(report: dict[str, Any]) -> None:
     p95, ratio = report["p95_ms"], report["ratio"]
     rows, load = report["rows_today"], report["load_seconds"]
     print(f"{report['database']}: {rows:,} interactions today (loaded in {load} s)")
+    first = report["first_intervals_read_ms"]
+    print(f"  the day's first intervals read (counts and keeps)  {first} ms")
     print(f"  baseline  SELECT COUNT(*) today   p95 {p95['count']:7.2f} ms")
     for key, label in (("intervals", "intervals (15 min)"), ("per_agent", "per agent today")):
         print(f"  {label:32}p95 {p95[key]:7.2f} ms  {ratio[key]:.2f}x")

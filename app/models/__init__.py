@@ -8,6 +8,7 @@ from app.models.cases import Case, CaseStatus
 from app.models.consent import Channel, ConsentEvent, ConsentSource, Purpose
 from app.models.customers import Account, Customer, Tier
 from app.models.interactions import Direction, Interaction, InteractionChannel
+from app.models.interval_stats import IntervalStat
 from app.models.queues import Queue
 from app.models.tasks import Task, TaskKind, TaskStatus
 
@@ -28,6 +29,7 @@ __all__ = [
     "Direction",
     "Interaction",
     "InteractionChannel",
+    "IntervalStat",
     "Purpose",
     "Queue",
     "Role",

@@ -6,9 +6,10 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from flask import Flask
+from sqlalchemy import select
 
 from app.extensions import db
-from app.models import Direction, Interaction, InteractionChannel, Queue
+from app.models import Direction, Interaction, InteractionChannel, IntervalStat, Queue
 from app.services.supervision.today import handled_by_agent, intervals
 from tests.functional.supervisors import Supervisor, hire
 
@@ -49,6 +50,63 @@ def test_calls_are_counted_in_their_utc_interval(app: Flask, center: Any) -> Non
     assert (rows[37].offered, rows[37].abandoned, rows[37].service_level) == (1, 1, None)
     assert (rows[42].start, rows[42].answered, rows[42].service_level) == ("10:30", 1, 1.0)
     assert sum(row.offered for row in rows) == 4
+
+
+def figures(at: datetime, within: float = 20) -> list[tuple[int, int, int, int]]:
+    return [
+        (r.offered, r.answered, r.abandoned, r.answered_within)
+        for r in intervals(db.session, at, within)
+    ]
+
+
+def test_settled_intervals_read_from_the_rollup_match_a_count_from_the_record(
+    app: Flask, center: Any
+) -> None:
+    call(NOW.replace(hour=8, minute=3), "answered", 5)
+    call(NOW.replace(hour=9, minute=20), "abandoned")
+    db.session.commit()
+
+    first, second = figures(NOW), figures(NOW)
+
+    kept = db.session.scalars(select(IntervalStat.slot).order_by(IntervalStat.slot)).all()
+    assert first == second
+    assert first[32] == (1, 1, 0, 1) and first[37] == (1, 0, 1, 0)
+    assert kept == list(range(41))  # up to 10:15, which ended 25 minutes before 10:40
+
+
+def test_an_interval_with_a_caller_still_waiting_stays_open_until_the_caller_is_answered(
+    app: Flask, center: Any
+) -> None:
+    waiting = call(NOW.replace(hour=9, minute=1), "queued")
+    db.session.commit()
+    assert figures(NOW)[36] == (1, 0, 0, 0)
+
+    waiting.outcome, waiting.details = "answered", {"speed_of_answer": 7.0}
+    db.session.commit()
+
+    assert figures(NOW)[36] == (1, 1, 0, 1)
+
+
+def test_a_caller_still_in_the_menus_keeps_the_interval_open_for_when_they_reach_a_queue(
+    app: Flask, center: Any
+) -> None:
+    in_menus = call(NOW.replace(hour=9, minute=1), "", queue_id=None)
+    db.session.commit()
+    assert figures(NOW)[36] == (0, 0, 0, 0)
+
+    in_menus.queue_id = db.session.query(Queue.id).limit(1).scalar()
+    in_menus.outcome = "abandoned"
+    db.session.commit()
+
+    assert figures(NOW)[36] == (1, 0, 1, 0)
+
+
+def test_another_service_level_target_is_counted_afresh(app: Flask, center: Any) -> None:
+    call(NOW.replace(hour=8, minute=3), "answered", 25)
+    db.session.commit()
+
+    assert figures(NOW, within=20)[32] == (1, 1, 0, 0)
+    assert figures(NOW, within=30)[32] == (1, 1, 0, 1)
 
 
 def test_contacts_today_are_counted_per_agent(app: Flask, center: Any) -> None:
