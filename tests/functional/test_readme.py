@@ -90,3 +90,25 @@ def test_every_webhook_twilio_is_told_to_call_answers_twiml(
 
     assert response.status_code == 200, response.get_data(as_text=True)
     assert "<Response" in response.get_data(as_text=True)
+
+
+def test_no_tracked_text_file_holds_a_merge_conflict() -> None:
+    import subprocess
+
+    listed = subprocess.run(
+        ["git", "ls-files", "*.md", "*.py", "*.html", "*.js", "*.css", "*.yaml", "*.yml"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    if listed.returncode != 0:
+        pytest.skip("not a git checkout")
+    marker = re.compile(r"^(<{7} |>{7} |={7}$)", re.MULTILINE)
+
+    conflicted = [
+        name
+        for name in listed.stdout.split()
+        if (ROOT / name).exists() and marker.search((ROOT / name).read_text(encoding="utf-8"))
+    ]
+
+    assert conflicted == []
