@@ -14,7 +14,7 @@ from sqlalchemy.orm import selectinload
 
 from app.extensions import db
 from app.models import Agent, Interaction, User
-from app.services.agents import agent_desk
+from app.services.agents import agent_desk, desk_contact
 from app.services.calls import queueing
 from app.services.supervision.audit import record
 from app.services.supervision.today import day_start, handled_by_agent
@@ -45,7 +45,9 @@ def agents(now: datetime | None = None) -> list[dict[str, Any]]:
     for row in sorted(rows, key=lambda r: (r.user.name.lower(), r.id)):
         presence = store.presence(str(row.id))
         state = presence.state.value if presence else Presence.OFFLINE.value
-        contact = (presence.offer and f"offered {presence.offer}") if presence else None
+        contact = _contact_of(str(row.id)) or (
+            (presence.offer and f"offered {presence.offer}") if presence else None
+        )
         found.append(
             {
                 "id": row.id,
@@ -57,6 +59,14 @@ def agents(now: datetime | None = None) -> list[dict[str, Any]]:
             }
         )
     return found
+
+
+def _contact_of(agent_id: str) -> str | None:
+    """The contact the agent accepted and has not wrapped up, as the dashboard names it."""
+    record = desk_contact.current(agent_id)
+    if record is None:
+        return None
+    return f"{record['kind']} from {record['queue']} ({record['contact_id']})"
 
 
 def force_state(user: User, agent_id: int, state: str, reason: str) -> dict[str, Any]:
