@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
+from urllib.parse import parse_qs
 
 import pytest
 import responses
@@ -17,7 +18,7 @@ from app.extensions import db
 from app.models import Account, Customer, Interaction, Tier, User
 from tests.functional.agent_calls import QUEUE_SID, member_redirected
 from tests.functional.voice import MAIN_LINE, OPEN, destination, staff_queues, twiml
-from tests.support import call_params
+from tests.support import PUBLIC_BASE_URL, call_params
 
 HOSTILE = "<img src=x onerror=\"document.title='pwned'\">"
 PHONE = "+14155550123"
@@ -269,3 +270,70 @@ def test_accepting_an_offer_that_went_stale_says_so_clearly(
     expect(page.locator("#status-message")).to_contain_text("This offer is gone")
     expect(page.locator("#contact")).to_contain_text("No contact")
     assert page.errors == []
+
+
+def test_an_agent_claims_a_voicemail_and_closes_it_with_a_note(
+    app: Flask, ana: str, new_page: Callable[..., Any]
+) -> None:
+    from app.models import Task, TaskKind, TaskStatus
+
+    task = Task(
+        kind=TaskKind.VOICEMAIL,
+        queue="general",
+        phone=PHONE,
+        recording_url="https://api.twilio.com/2010-04-01/Accounts/AC1/Recordings/RE1",
+        recording_seconds=42,
+        notes="<script>alert(1)</script> please call",
+    )
+    db.session.add(task)
+    db.session.commit()
+    page = new_page()
+    log_in(page)
+    tasks = page.get_by_role("region", name="Tasks")
+    expect(tasks).to_contain_text("Voicemail in general")
+    expect(tasks.get_by_role("link", name="Recording (42 s)")).to_be_visible()
+    expect(tasks).to_contain_text("<script>alert(1)</script> please call")
+
+    tasks.get_by_role("button", name="Claim").click()
+    mine = tasks.get_by_role("form", name=f"voicemail task {task.id}")
+    mine.get_by_label("Note").fill("Called back, all fine.")
+    mine.get_by_role("button", name="Close").click()
+
+    expect(tasks).to_contain_text("No tasks claimed.")
+    expect(tasks).to_contain_text("No open tasks in your queues.")
+    db.session.refresh(task)
+    assert task.status is TaskStatus.DONE
+    assert "Called back, all fine." in task.notes
+
+
+def test_an_agent_transfers_a_call_to_another_queue_and_wraps_up_their_part(
+    app: Flask,
+    ana: str,
+    new_page: Callable[..., Any],
+    twilio_post: Callable[..., Any],
+    twilio_api: responses.RequestsMock,
+) -> None:
+    from tests.functional.test_agent_transfer import twilio_moves
+
+    customer()
+    page = new_page()
+    log_in(page)
+    page.get_by_role("button", name="Available").click()
+    expect(page.locator("#state")).to_have_text("available")
+    caller = caller_in_line(twilio_post)
+    member_redirected(twilio_api, caller["CallSid"])
+    expect(page.get_by_role("region", name="Offer")).to_be_visible()
+    page.get_by_role("button", name="Accept", exact=True).click()
+    expect(page.locator("#contact")).to_contain_text("Maria Lopez")
+    twiml(twilio_post(f"/voice/whisper?agent={ana}&c={caller['CallSid']}", caller))
+    twilio_moves(twilio_api, caller["CallSid"])
+
+    page.get_by_label("Transfer to").select_option("queue:tech_support")
+    page.get_by_role("button", name="Transfer").click()
+
+    expect(page.locator("#notes-saved")).to_contain_text("Transferred")
+    page.get_by_label("Wrap-up code").select_option("escalated")
+    page.get_by_role("button", name="Finish").click()
+    expect(page.locator("#contact")).to_contain_text("No contact")
+    sent = parse_qs(twilio_api.calls[-1].request.body)
+    assert sent["Url"][0].startswith(f"{PUBLIC_BASE_URL}/voice/transfer?q=tech_support")
