@@ -337,3 +337,21 @@ def test_an_agent_transfers_a_call_to_another_queue_and_wraps_up_their_part(
     expect(page.locator("#contact")).to_contain_text("No contact")
     sent = parse_qs(twilio_api.calls[-1].request.body)
     assert sent["Url"][0].startswith(f"{PUBLIC_BASE_URL}/voice/transfer?q=tech_support")
+
+
+def test_the_console_says_it_is_reconnecting_and_catches_up_when_the_server_returns(
+    app: Flask, ana: str, new_page: Callable[..., Any], twilio_post: Callable[..., Any]
+) -> None:
+    customer()
+    page = new_page()
+    log_in(page)
+    page.get_by_role("button", name="Available").click()
+    expect(page.locator("#state")).to_have_text("available")
+
+    page.context.set_offline(True)
+    expect(page.locator("#connection")).to_contain_text("Reconnecting", timeout=40_000)
+    caller_in_line(twilio_post)
+    page.context.set_offline(False)
+
+    expect(page.get_by_role("region", name="Offer")).to_contain_text("Maria Lopez", timeout=20_000)
+    expect(page.locator("#connection")).to_be_hidden()
