@@ -76,6 +76,7 @@ def new_page(
 ) -> Iterator[Callable[..., Any]]:
     """Open pages in fresh browser contexts (one per person); screenshots when a test fails."""
     contexts: list[Any] = []
+    blocked: list[str] = []  # what the Content-Security-Policy refused: a page bug
 
     def open_page(**options: Any) -> Any:
         context = browser.new_context(base_url=server, **options)
@@ -84,6 +85,12 @@ def new_page(
         page = context.new_page()
         page.errors = []  # what the page's own scripts threw, for tests to check
         page.on("pageerror", lambda error: page.errors.append(str(error)))
+        page.on(
+            "console",
+            lambda message: (
+                blocked.append(message.text) if "Content Security Policy" in message.text else None
+            ),
+        )
         return page
 
     yield open_page
@@ -96,6 +103,7 @@ def new_page(
                 page.screenshot(path=str(ARTIFACTS / f"{name}-{n}-{m}.png"), full_page=True)
     for context in contexts:
         context.close()
+    assert blocked == [], "the page did something its Content-Security-Policy forbids"
 
 
 AXE = Path(__file__).resolve().parent / "node_modules" / "axe-core" / "axe.min.js"
