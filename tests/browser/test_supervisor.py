@@ -107,3 +107,20 @@ def test_the_dashboard_passes_the_accessibility_check_and_shows_hostile_names_as
     assert page.locator("#agents img").count() == 0
     assert page.dialogs == [] and page.errors == []
     assert accessibility(page) == []
+
+
+def test_a_what_if_without_recorded_calls_says_it_generated_the_traffic(
+    line: Flask, new_page: Callable[..., Any]
+) -> None:
+    staff_queues(line)
+    hire("sue@example.com", Role.SUPERVISOR)
+    page = log_in(new_page, "sue@example.com")
+
+    page.get_by_role("textbox", name="Agents", exact=True).fill("7")
+    page.get_by_role("button", name="Run what-if").click()
+
+    result = page.locator("#what-if-result")
+    result.get_by_role("table").wait_for()
+    assert "Generated traffic: only 0 recorded calls in the last 7 days" in result.inner_text()
+    assert "7 agents (as given)" in result.inner_text()
+    assert result.get_by_role("row", name="all").is_visible()
