@@ -59,9 +59,9 @@ def answered_call(at: datetime, who: Customer | None, agent_id: int | None, **fi
     db.session.add(row)
 
 
-def busy_hour(count: int, start: datetime) -> None:
+def busy_hour(count: int, start: datetime, staff: tuple[str, str] = ("ana", "bo")) -> None:
     """``count`` calls a minute apart, gold and bronze in turn, for two agents: a queue builds."""
-    ana, bo = hire("ana@example.com").agent, hire("bo@example.com").agent
+    ana, bo = (hire(f"{name}@example.com").agent for name in staff)
     gold = customer("+15550000001", Tier.GOLD)
     bronze = customer("+15550000002", Tier.BRONZE)
     for number in range(count):

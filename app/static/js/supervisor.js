@@ -176,7 +176,8 @@
     try {
       const result = await api("POST", "/api/supervisor/weights/what-if", { fields: weightFields(), load });
       fill("what-if-result", el("p", { class: "muted" }, whatIfSource(result)), el("table", {},
-        el("caption", {}, `Service level per tier, ${result.scenario.calls_per_hour} calls/h, ${result.scenario.agents} agents`),
+        el("caption", {}, result.source === "recorded" ? `Service level per tier, ${result.period.contacts} recorded calls, ${result.scenario.agents} agents`
+          : `Service level per tier, ${result.scenario.calls_per_hour} calls/h, ${result.scenario.agents} agents`),
         el("thead", {}, el("tr", {}, el("th", { scope: "col" }, "Tier"), el("th", { scope: "col", class: "num" }, "Before"), el("th", { scope: "col", class: "num" }, "After"))),
         el("tbody", {}, result.tiers.map((t) => el("tr", {}, el("th", { scope: "row" }, t.tier),
           el("td", { class: "num" }, pct(t.before)), el("td", { class: "num" }, pct(t.after)))),
