@@ -11,7 +11,18 @@ from flask import Flask
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import Customer, Direction, Interaction, InteractionChannel, Queue, Tier, utcnow
+from app.models import (
+    Case,
+    Customer,
+    Direction,
+    Interaction,
+    InteractionChannel,
+    Queue,
+    Tier,
+    utcnow,
+)
+from app.services.supervision import recorded_calls
+from app.services.supervision.recorded_traffic import to_arrivals
 from app.services.supervision.weights_edit import as_fields
 from routing import default_weights
 from tests.functional.supervisors import Supervisor, hire
@@ -140,3 +151,49 @@ def test_a_what_if_with_an_impossible_period_or_roster_is_refused(
     response = sue.post(URL, {"fields": shipped(), "load": load})
 
     assert response.status_code == 400
+
+
+def test_past_the_limit_the_newest_calls_are_kept(sue: Supervisor) -> None:
+    start = utcnow() - timedelta(days=1)
+    busy_hour(10, start)
+    db.session.commit()
+
+    recording = recorded_calls.read(db.session, 7, utcnow(), limit=4)
+
+    assert recording.truncated is True
+    assert [call.started_at for call in recording.calls] == [
+        start + timedelta(minutes=minute) for minute in range(6, 10)
+    ]
+
+
+def test_a_replayed_callers_history_comes_from_their_contacts_and_cases(sue: Supervisor) -> None:
+    at = utcnow() - timedelta(days=1)
+    gold = customer("+15550000009", Tier.GOLD)
+    texted = at - timedelta(days=2)
+    db.session.add_all(
+        [
+            Interaction(
+                channel=InteractionChannel.SMS,
+                direction=Direction.INBOUND,
+                started_at=texted,
+                customer_id=gold.id,
+                outcome="replied",
+            ),
+            Case(customer_id=gold.id, subject="outage", opened_at=at - timedelta(days=3)),
+        ]
+    )
+    answered_call(at, gold, agent_id=None)
+    db.session.commit()
+
+    recording = recorded_calls.read(db.session, 7, utcnow())
+    [arrival] = to_arrivals(
+        recording.calls,
+        default_handle_seconds=300,
+        contacts=recording.contacts,
+        cases=recording.cases,
+    )
+
+    assert (arrival.tier, arrival.queue) == ("gold", recording.queues[0].name)
+    assert arrival.history.contacts_7d == 1
+    assert arrival.history.last_outcome == "replied"
+    assert len(arrival.history.open_cases) == 1

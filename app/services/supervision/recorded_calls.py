@@ -24,6 +24,8 @@ from app.services.supervision.recorded_traffic import (
 from routing.model import QueueConfig
 
 MAX_CONTACTS = 20_000
+# Contacts read for the callers' history; past this, the oldest calls' history is short.
+MAX_HISTORY_ROWS = 200_000
 
 
 @dataclass(frozen=True)
@@ -115,11 +117,14 @@ def _contacts(session: Session, since: datetime, until: datetime) -> tuple[Earli
             Interaction.started_at,
             Interaction.outcome,
             Interaction.agent_id,
-        ).where(
+        )
+        .where(
             Interaction.customer_id.is_not(None),
             Interaction.started_at >= since,
             Interaction.started_at < until,
         )
+        .order_by(Interaction.started_at.desc())
+        .limit(MAX_HISTORY_ROWS)
     ).all()
     return tuple(
         EarlierContact(
