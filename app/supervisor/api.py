@@ -17,6 +17,7 @@ from app.services.supervision import (
     staffing_form,
     weights_edit,
 )
+from app.services.supervision import what_if as weights_what_if
 from app.services.supervision.floor import FloorError
 from app.services.supervision.weights_edit import WeightsInputError
 
@@ -85,7 +86,7 @@ def close_task(task_id: int) -> Any:
 def what_if() -> Any:
     """Simulate the same callers with the weights in force and ``{"fields"}``."""
     body = _body()
-    return jsonify(weights_edit.what_if(_mapping(body, "fields"), _mapping(body, "load")))
+    return jsonify(weights_what_if.what_if(_mapping(body, "fields"), _mapping(body, "load")))
 
 
 @api.post("/weights")

@@ -4,14 +4,17 @@ log, hostile names shown as text, and the accessibility check."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from flask import Flask
 
-from app.models import Role
+from app.extensions import db
+from app.models import Role, utcnow
 from tests.browser.test_login import hire
 from tests.functional.queue_calls import queue_caller
+from tests.functional.test_supervisor_what_if import busy_hour
 from tests.functional.voice import OPEN, staff_queues
 
 HOSTILE = "<img src=x onerror=alert(1)>"
@@ -107,3 +110,38 @@ def test_the_dashboard_passes_the_accessibility_check_and_shows_hostile_names_as
     assert page.locator("#agents img").count() == 0
     assert page.dialogs == [] and page.errors == []
     assert accessibility(page) == []
+
+
+def test_a_what_if_without_recorded_calls_says_it_generated_the_traffic(
+    line: Flask, new_page: Callable[..., Any]
+) -> None:
+    staff_queues(line)
+    hire("sue@example.com", Role.SUPERVISOR)
+    page = log_in(new_page, "sue@example.com")
+
+    page.get_by_role("textbox", name="Agents", exact=True).fill("7")
+    page.get_by_role("button", name="Run what-if").click()
+
+    result = page.locator("#what-if-result")
+    result.get_by_role("table").wait_for()
+    assert "Generated traffic: only 0 recorded calls in the last 7 days" in result.inner_text()
+    assert "7 agents (as given)" in result.inner_text()
+    assert result.get_by_role("row", name="all").is_visible()
+
+
+def test_a_what_if_replays_the_recorded_calls_of_the_last_week(
+    line: Flask, new_page: Callable[..., Any]
+) -> None:
+    staff_queues(line)
+    busy_hour(60, utcnow() - timedelta(days=1), staff=("cy", "di"))
+    db.session.commit()
+    hire("sue@example.com", Role.SUPERVISOR)
+    page = log_in(new_page, "sue@example.com")
+
+    page.get_by_role("button", name="Run what-if").click()
+
+    result = page.locator("#what-if-result")
+    result.get_by_role("table").wait_for()
+    assert "Replayed 60 recorded calls of the last 7 days" in result.inner_text()
+    assert "2 agents (the most who answered calls in one hour)" in result.inner_text()
+    assert result.get_by_role("row", name="gold").is_visible()

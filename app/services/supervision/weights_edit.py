@@ -1,28 +1,23 @@
-"""Editing the routing weights: the form's fields, a what-if run of the simulator, the save.
+"""Editing the routing weights: the form's fields, their checks, the save.
 
 The form holds every number of a weights file as ``section.key`` (``tiers.gold``,
 ``aging.points_per_second``); the weights file's own checks validate a new set, and routing
-reads saved weights from ``app.services.calls.routing_weights``.
+reads saved weights from ``app.services.calls.routing_weights``; ``what_if`` tries new ones.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
-from datetime import timedelta
 from typing import Any
 
 import yaml
-from sqlalchemy import func, select
 
 from app.extensions import db
-from app.models import Customer, Interaction, User, utcnow
+from app.models import User
 from app.services.calls import routing_weights
 from app.services.supervision.audit import record
 from routing import Weights, WeightsError, parse_weights
-from routing.simulator import HistoryMix, Scenario, SimulationError, simulate
-
-DEFAULT_TIERS = {"platinum": 0.05, "gold": 0.15, "silver": 0.30, "bronze": 0.50}
-HISTORY_DAYS = 7
 
 
 class WeightsInputError(ValueError):
@@ -74,11 +69,11 @@ def to_yaml(fields: Mapping[str, Any]) -> str:
     tree: dict[str, Any] = {}
     for name, value in fields.items():
         section, _, key = str(name).partition(".")
-        number = _number(name, value)
+        found = number(name, value)
         if key:
-            tree.setdefault(section, {})[key] = number
+            tree.setdefault(section, {})[key] = found
         else:
-            tree[section] = number
+            tree[section] = found
     return yaml.safe_dump(tree, sort_keys=False)
 
 
@@ -90,26 +85,6 @@ def parse(fields: Mapping[str, Any]) -> tuple[Weights, str]:
     except WeightsError as exc:
         problems = [p.removeprefix("form:").split(": ", 1)[-1] for p in exc.problems]
         raise WeightsInputError("the weights are not valid", problems) from None
-
-
-def what_if(fields: Mapping[str, Any], load: Mapping[str, Any]) -> dict[str, Any]:
-    """The same generated callers routed by the weights in force and by ``fields``."""
-    proposed, _ = parse(fields)
-    scenario = _scenario(load)
-    before = simulate(scenario, routing_weights.in_force())
-    after = simulate(scenario, proposed)
-    return {
-        "scenario": {
-            "calls_per_hour": scenario.calls_per_hour,
-            "aht_seconds": scenario.aht_seconds,
-            "agents": scenario.agent_count,
-            "hours": scenario.hours,
-            "tiers": dict(scenario.tiers),
-        },
-        "tiers": _tier_rows(before, after),
-        "before": _overall(before),
-        "after": _overall(after),
-    }
 
 
 def save(user: User, fields: Mapping[str, Any], reason: str) -> dict[str, Any]:
@@ -126,69 +101,12 @@ def save(user: User, fields: Mapping[str, Any], reason: str) -> dict[str, Any]:
     return {"fields": new, "saved": True, "changed": changed}
 
 
-def recent_tier_mix() -> dict[str, float]:
-    """Shares of tiers among the last week's queued callers; the usual mix without history."""
-    since = utcnow() - timedelta(days=HISTORY_DAYS)
-    rows = db.session.execute(
-        select(Customer.tier, func.count())
-        .select_from(Interaction)
-        .join(Customer, Customer.id == Interaction.customer_id)
-        .where(Interaction.started_at >= since, Interaction.queue_id.is_not(None))
-        .group_by(Customer.tier)
-    ).all()
-    total = sum(count for _, count in rows)
-    if not total:
-        return dict(DEFAULT_TIERS)
-    return {tier.value: count / total for tier, count in rows}
-
-
-def _scenario(load: Mapping[str, Any]) -> Scenario:
+def number(name: str, value: Any) -> float:
+    """``value`` as a finite number; WeightsInputError naming ``name`` otherwise."""
     try:
-        return Scenario(
-            calls_per_hour=_number("calls_per_hour", load.get("calls_per_hour", 60)),
-            aht_seconds=_number("aht_seconds", load.get("aht_seconds", 300)),
-            agents=int(_number("agents", load.get("agents", 6))),
-            hours=min(24.0, _number("hours", load.get("hours", 8))),
-            patience_seconds=_number("patience_seconds", load.get("patience_seconds", 120)),
-            tiers=recent_tier_mix(),
-            history=HistoryMix(open_case=0.1, repeat=0.15, returning=0.1),
-            seed=1,
-        )
-    except SimulationError as exc:
-        raise WeightsInputError(str(exc), list(getattr(exc, "problems", []))) from None
-
-
-def _number(name: str, value: Any) -> float:
-    try:
-        number = float(value)
+        found = float(value)
     except (TypeError, ValueError):
         raise WeightsInputError(f"{name}: must be a number, not {value!r}") from None
-    if number != number or number in (float("inf"), float("-inf")):
+    if not math.isfinite(found):
         raise WeightsInputError(f"{name}: must be a finite number")
-    return number
-
-
-def _overall(result: Any) -> dict[str, Any]:
-    return {
-        "service_level": result.service_level,
-        "asa_seconds": result.asa_seconds,
-        "abandonment_rate": result.abandonment_rate,
-    }
-
-
-def _tier_rows(before: Any, after: Any) -> list[dict[str, Any]]:
-    names = dict.fromkeys([t.tier for t in before.tiers] + [t.tier for t in after.tiers])
-    rows = []
-    for name in names:
-        old = next((t for t in before.tiers if t.tier == name), None)
-        new = next((t for t in after.tiers if t.tier == name), None)
-        rows.append(
-            {
-                "tier": name,
-                "before": old.service_level if old else None,
-                "after": new.service_level if new else None,
-                "average_wait_before": old.average_wait if old else None,
-                "average_wait_after": new.average_wait if new else None,
-            }
-        )
-    return rows
+    return found

@@ -160,13 +160,24 @@
     form.querySelectorAll("dl.weights input").forEach((input) => { fields[input.name] = input.value; });
     return fields;
   }
+  function whatIfSource(result) {
+    const period = result.period, s = result.scenario;
+    const agents = { record: "the most who answered calls in one hour", form: "as given", default: "the default" }[s.agents_from];
+    const days = `${period.days} day${period.days === 1 ? "" : "s"} to ${period.to.slice(0, 16).replace("T", " ")} UTC`;
+    if (result.source === "recorded") {
+      const kept = period.truncated ? " (the newest kept)" : "";
+      return `Replayed ${period.contacts} recorded calls of the last ${days}${kept}, ${s.agents} agents (${agents}).`;
+    }
+    return `Generated traffic: only ${period.contacts} recorded calls in the last ${days} (fewer than 50); ${s.agents} agents (${agents}).`;
+  }
   document.getElementById("what-if").addEventListener("click", async () => {
-    const load = { calls_per_hour: form.calls_per_hour.value, aht_seconds: form.aht_seconds.value, agents: form.agents.value };
+    const load = { days: form.days.value, calls_per_hour: form.calls_per_hour.value, aht_seconds: form.aht_seconds.value, agents: form.agents.value };
     fill("what-if-result", el("p", { class: "muted" }, "Simulating…"));
     try {
       const result = await api("POST", "/api/supervisor/weights/what-if", { fields: weightFields(), load });
-      fill("what-if-result", el("table", {},
-        el("caption", {}, `Service level per tier, ${result.scenario.calls_per_hour} calls/h, ${result.scenario.agents} agents`),
+      fill("what-if-result", el("p", { class: "muted" }, whatIfSource(result)), el("table", {},
+        el("caption", {}, result.source === "recorded" ? `Service level per tier, ${result.period.contacts} recorded calls, ${result.scenario.agents} agents`
+          : `Service level per tier, ${result.scenario.calls_per_hour} calls/h, ${result.scenario.agents} agents`),
         el("thead", {}, el("tr", {}, el("th", { scope: "col" }, "Tier"), el("th", { scope: "col", class: "num" }, "Before"), el("th", { scope: "col", class: "num" }, "After"))),
         el("tbody", {}, result.tiers.map((t) => el("tr", {}, el("th", { scope: "row" }, t.tier),
           el("td", { class: "num" }, pct(t.before)), el("td", { class: "num" }, pct(t.after)))),
