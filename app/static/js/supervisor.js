@@ -29,9 +29,13 @@
       el("span", { class: `state-${state}` }, `${label(state)} ${n}`)]);
   }
 
+  // An empty list reads as the server renders it, not as a blank table.
+  const none = (id, columns, text) => fill(id, el("tr", {}, el("td", { colspan: columns, class: "empty" }, text)));
+
   const render = {
     queues(rows) {
       queueNames = rows.map((r) => r.queue);
+      if (!rows.length) { none("queues", 7, "No queues."); return; }
       fill("queues", rows.map((r) => el("tr", { "data-queue": r.queue },
         el("th", { scope: "row" }, r.queue), el("td", { class: "num waiting" }, r.waiting),
         el("td", { class: "num" }, secs(r.longest_wait_seconds)), el("td", {}, levelBadge(r)),
@@ -40,6 +44,7 @@
     },
     agents(rows) {
       agentList = rows;
+      if (!rows.length) { none("agents", 6, "No agents."); return; }
       fill("agents", rows.map((a) => el("tr", { "data-agent": a.id },
         el("th", { scope: "row" }, a.name), el("td", { class: `state-${a.state}` }, label(a.state)),
         el("td", { class: "num" }, a.seconds_in_state === null ? "–" : duration(a.seconds_in_state)),
@@ -48,6 +53,7 @@
           `Set state of ${a.name}`)))));
     },
     switches(rows) {
+      if (!rows.length) { none("switches", 3, "No flow in service names a closed switch."); return; }
       fill("switches", rows.map((s) => el("tr", { "data-switch": s.name },
         el("th", { scope: "row" }, s.name),
         el("td", {}, s.on ? el("span", { class: "badge bad" }, "on: line closed")
@@ -56,7 +62,7 @@
           `${s.on ? "Turn off" : "Turn on"} ${s.name}`)))));
     },
     tasks(rows) {
-      if (!rows.length) { fill("tasks", el("tr", {}, el("td", { colspan: 7, class: "empty" }, "No open tasks."))); return; }
+      if (!rows.length) { none("tasks", 7, "No open tasks."); return; }
       fill("tasks", rows.map((t) => el("tr", { "data-task": t.id },
         el("th", { scope: "row" }, t.id), el("td", {}, t.kind + (t.given_up ? " (given up)" : "")),
         el("td", {}, t.queue), el("td", {}, t.phone), el("td", {}, t.where), el("td", {}, t.notes),
@@ -64,6 +70,7 @@
     },
     audit(page) {
       if (page.page !== 1) return; // an older page stays as the reader left it
+      if (!page.entries.length) { none("audit", 5, "Nothing yet."); return; }
       fill("audit", page.entries.map((e) => el("tr", {}, el("td", {}, e.at), el("td", {}, e.user),
         el("td", {}, e.action), el("td", {}, e.target), el("td", {}, e.reason))));
     },
