@@ -33,6 +33,7 @@ class HangUpCall:
         self.form = call_form(sid, from_number)
         self.answered = 0
         self.exit_path: str | None = None  # set while the caller waits in line
+        self.last_answer = b""
 
     def first(self) -> HttpRequest:
         """The greeting webhook."""
@@ -50,6 +51,7 @@ class HangUpCall:
         """The next webhook (None when the call is over) and whether this answer was right."""
         self.answered += 1
         root = parse_twiml(body) if status == 200 else None
+        self.last_answer = body
         if self.answered == 1:
             action = gather_action(root)
             return (self.press_zero(action), True) if action else (None, False)

@@ -31,6 +31,7 @@ import argparse
 import json
 import os
 import random
+import statistics
 import sys
 import tempfile
 import time
@@ -40,6 +41,7 @@ from typing import Any
 import redis
 from _console_calls import HangUpCall, exit_of, walk_to_queue
 from _console_clients import Consoles
+from _console_cost import measure_cost
 from _ivr_calls import raw_http
 from _ivr_data import helpline, open_flows
 from _ivr_staff import Staff
@@ -164,9 +166,14 @@ def measure_load(server: GunicornServer, args: Any, round_: int, label: str) -> 
     for call in calls:
         if call.in_line and call.exit_path:
             server.send(call.hang_up(call.exit_path))
+    # A wrong answer is almost always the fallback line: the webhook deadline gave up.
+    result.fallback = sum(  # type: ignore[attr-defined]
+        b"<Dial" in call.last_answer and b"<Enqueue" not in call.last_answer for call in calls
+    )
     progress(
         f"  (b) {label}: p50 {result.latency(50):.2f} ms, p99 {result.latency(99):.2f} ms, "
-        f"{result.rate:.0f}/s, errors {result.errors}, wrong {result.wrong}, "
+        f"{result.rate:.0f}/s, errors {result.errors}, wrong {result.wrong} "
+        f"(calls ended at the fallback <Dial>: {result.fallback}), "
         f"lag p99 {result.lag(99):.2f} ms, load {load:.2f}"
     )
     return result
@@ -188,6 +195,8 @@ def run(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
         with server:
             with Consoles(server.port, logins[:1], PASSWORD) as one:
                 verify(server, one)
+                report["cost"] = measure_cost(server, logins[0], PASSWORD)
+                time.sleep(args.gap)  # the hang-ups' events are a second behind on the console
                 if args.only != "load":
                     progress(f"(a) baseline: 1 console, {args.callers} callers ...")
                     report["show_1"] = measure_show(server, one, 1, args)
@@ -225,6 +234,7 @@ def setup_of(args: argparse.Namespace) -> dict[str, Any]:
 def summarize(report: dict[str, Any]) -> dict[str, Any]:
     """The figures: percentiles, ratios and targets."""
     out: dict[str, Any] = {"setup": report["setup"], "load_before": report["load_before"]}
+    out["cost"] = report.get("cost")
     if "show_n" in report:
         one, many = report["show_1"], report["show_n"]
 
@@ -254,14 +264,15 @@ def summarize(report: dict[str, Any]) -> dict[str, Any]:
                 "rate": result.rate,
                 "errors": result.errors,
                 "wrong": result.wrong,
+                "fallback": result.fallback,
                 "lag_p99": result.lag(99),
                 "cpu": result.cpu_seconds / (result.seconds + result.warmup),
             }
 
         without = [row(r) for r in load["without"]]
         with_ = [row(r) for r in load["with"]]
-        worst_without = sorted(r["p99"] for r in without)[len(without) // 2]
-        worst_with = sorted(r["p99"] for r in with_)[len(with_) // 2]
+        worst_without = statistics.median(r["p99"] for r in without)
+        worst_with = statistics.median(r["p99"] for r in with_)
         out["load"] = {
             "without": without,
             "with": with_,
@@ -282,6 +293,9 @@ def print_report(out: dict[str, Any]) -> None:
         f"WEB_THREADS {setup['web_threads']}, LIVE_MAX_STREAMS {setup['live_max_streams']}; "
         f"{setup['cores']} cores, load average before {out['load_before']:.2f}"
     )
+    if out.get("cost"):
+        cost = ", ".join(f"{k} {v:.2f}" for k, v in out["cost"].items())
+        print(f"one request at a time, idle server (median, ms): {cost}")
     if "show" in out:
         show = out["show"]
         print(f"(a) a caller showing on every console, {show['callers']} callers:")
@@ -304,7 +318,8 @@ def print_report(out: dict[str, Any]) -> None:
             for n, r in enumerate(load[name], 1):
                 print(
                     f"    {name:8} round {n}: p50 {r['p50']:6.2f}  p99 {r['p99']:7.2f}  "
-                    f"{r['rate']:.0f}/s  errors {r['errors']}  wrong {r['wrong']}  "
+                    f"{r['rate']:.0f}/s  errors {r['errors']}  wrong {r['wrong']} "
+                    f"(fallback {r['fallback']})  "
                     f"lag p99 {r['lag_p99']:.2f}  cpu {r['cpu']:.0%}"
                 )
         met = "met" if load["target_met"] else "MISSED"
