@@ -74,9 +74,9 @@ class Consoles:
         found: dict[int, float] = self._ask("seen", contact_id)
         return found
 
-    def stats(self) -> dict[str, int]:
-        """Fetches, events, heartbeats, refused streams and errors so far."""
-        found: dict[str, int] = self._ask("stats")
+    def stats(self) -> dict[str, float]:
+        """Fetches, events, heartbeats, refused streams, errors and CPU seconds so far."""
+        found: dict[str, float] = self._ask("stats")
         return found
 
     def _ask(self, *command: Any) -> Any:
@@ -142,7 +142,7 @@ class _Console:
                 await self._stream()
             except (OSError, asyncio.IncompleteReadError, ValueError) as exc:
                 self.fleet.count("errors")
-                print(f"console {self.number}: stream {exc!r}", flush=True)
+                print(f"console {self.number}: stream {exc!r}", file=sys.stderr, flush=True)
             self.streaming.clear()
             await asyncio.sleep(RECONNECT_AFTER)
 
@@ -163,9 +163,8 @@ class _Console:
                 if line.startswith(b"data: "):
                     self.fleet.count("events")
                     self.soon()
-                elif DEBUG and line.strip():
+                elif DEBUG and line.strip():  # BENCH_DEBUG=1: the rest of the stream
                     print(f"console {self.number}: {line!r}", file=sys.stderr, flush=True)
-            print(f"console {self.number}: stream ended", file=sys.stderr, flush=True)
         finally:
             if self.streaming.is_set():
                 self.fleet.count("streams", -1)
@@ -306,8 +305,8 @@ def _child(conn: Connection, port: int, logins: list[str], password: str) -> Non
             with fleet.lock:
                 conn.send(dict(fleet.watched.get(args[0], {})))
         elif command == "stats":
-            with fleet.lock:
-                conn.send(dict(fleet.counts))
+            with fleet.lock:  # with this process's CPU: it shares the machine with the server
+                conn.send({**fleet.counts, "cpu_seconds": round(time.process_time(), 1)})
         elif command == "stop":
             conn.send(None)
             os._exit(0)  # the pages close: their sockets with the process
