@@ -39,8 +39,9 @@ DEBUG = bool(os.environ.get("BENCH_DEBUG"))
 class Consoles:
     """``count`` open consoles in a child process; a context manager."""
 
-    def __init__(self, port: int, logins: list[str], password: str) -> None:
+    def __init__(self, port: int, logins: list[str], password: str, spread: float = 0) -> None:
         self.port, self.logins, self.password = port, logins, password
+        self.spread = spread  # a what-if: each fetch delayed by a random 0-spread seconds
         self._conn: Connection | None = None
         self._process: Any = None
 
@@ -48,7 +49,9 @@ class Consoles:
         context = multiprocessing.get_context("spawn")
         parent, child = context.Pipe()
         self._process = context.Process(
-            target=_child, args=(child, self.port, self.logins, self.password), daemon=True
+            target=_child,
+            args=(child, self.port, self.logins, self.password, self.spread),
+            daemon=True,
         )
         self._process.start()
         self._conn = parent
@@ -96,8 +99,8 @@ class Consoles:
 class _Fleet:
     """What the consoles share: the watched contacts and the counters."""
 
-    def __init__(self, port: int) -> None:
-        self.port = port
+    def __init__(self, port: int, spread: float) -> None:
+        self.port, self.spread = port, spread
         self.lock = threading.Lock()
         self.watched: dict[str, dict[int, float]] = {}
         self.counts = dict(fetches=0, events=0, heartbeats=0, refused=0, errors=0, streams=0)
@@ -175,6 +178,7 @@ class _Console:
         if self.queued is not None:
             return
         wait = max(0.0, REFETCH_EVERY - (time.monotonic() - self.last))
+        wait += random.uniform(0, self.fleet.spread) if self.fleet.spread else 0.0
         loop = asyncio.get_running_loop()
         self.queued = loop.call_later(wait, lambda: self.fleet.start(self._fetch()))
 
@@ -274,8 +278,8 @@ async def _open_all(fleet: _Fleet, logins: list[str], password: str) -> list[_Co
     return consoles
 
 
-def _child(conn: Connection, port: int, logins: list[str], password: str) -> None:
-    fleet = _Fleet(port)
+def _child(conn: Connection, port: int, logins: list[str], password: str, spread: float) -> None:
+    fleet = _Fleet(port, spread)
     loop = asyncio.new_event_loop()
     opened: list[Any] = []
 

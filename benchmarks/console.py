@@ -70,6 +70,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     add("--rate", type=float, default=200, help="(b) webhooks per second offered (200)")
     add("--calls", type=int, default=600, help="(b) concurrent calls (600)")
     add("--only", choices=("show", "load"), help="measure (a) or (b) only")
+    add("--spread", type=float, default=0, help="(b) what if pages waited a random 0-S s")
     add("--json", action="store_true", help="print the report as JSON")
     add("--quick", action="store_true", help="20 consoles, 10 callers, one short round of (b)")
     args = parser.parse_args(argv)
@@ -209,7 +210,7 @@ def run(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
                 label = f"round {round_ + 1}"
                 without = measure_load(server, args, 2 * round_, f"{label}, no consoles")
                 report["load"]["without"].append(without)
-                with Consoles(server.port, logins, PASSWORD) as many:
+                with Consoles(server.port, logins, PASSWORD, args.spread) as many:
                     label += f", {args.consoles} consoles"
                     report["load"]["with"].append(measure_load(server, args, 2 * round_ + 1, label))
                     report["load"]["stats"].append(many.stats())
