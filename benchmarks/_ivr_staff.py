@@ -21,6 +21,7 @@ import subprocess
 import sys
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 
 HEARTBEAT_EVERY = 15.0  # seconds
 ROOT = Path(__file__).resolve().parent.parent
@@ -54,9 +55,10 @@ def serve() -> None:
 class Staff:
     """The staffing subprocess, as a context manager: ``ids`` once the queues are staffed."""
 
-    def __init__(self, env: dict[str, str]) -> None:
+    def __init__(self, env: dict[str, str], script: str = __file__) -> None:
+        # ``script`` runs as ``__staff__``: another benchmark may staff its own way.
         code = f"import sys; sys.path.insert(0, {str(ROOT)!r}); import runpy; "
-        code += f"runpy.run_path({__file__!r}, run_name='__staff__')"
+        code += f"runpy.run_path({script!r}, run_name='__staff__')"
         self.process = subprocess.Popen(
             [sys.executable, "-c", code],
             cwd=ROOT,
@@ -66,7 +68,7 @@ class Staff:
             stderr=subprocess.PIPE,
             text=True,
         )
-        self.ids: list[str] = []
+        self.ids: list[Any] = []
 
     def __enter__(self) -> Staff:
         assert self.process.stdout is not None

@@ -103,6 +103,7 @@ class GunicornServer:
         *,
         workers: int = 2,
         worker_class: str = "sync",
+        threads: int | None = None,
         env: dict[str, str] | None = None,
         pythonpath: Path | None = None,
         log_dir: Path | None = None,
@@ -112,6 +113,8 @@ class GunicornServer:
         self.log_path = (log_dir or Path(tempfile.gettempdir())) / f"gunicorn-{name}.log"
         self.command = [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{self.port}"]
         self.command += ["--workers", str(workers), "--worker-class", worker_class]
+        if threads is not None:  # gthread: threads per worker, as ``helpline serve`` sets them
+            self.command += ["--threads", str(threads)]
         if pythonpath is not None:
             self.command += ["--pythonpath", str(pythonpath)]
         if _gunicorn_has_setting("control_socket_disable"):
