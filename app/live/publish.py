@@ -18,6 +18,8 @@ log = logging.getLogger(__name__)
 # The kinds pages listen for; what changed is in ``what``, where in ``queue`` or ``agent``.
 KINDS = frozenset({"queue", "offer", "agent", "task", "switch"})
 CHANNEL = "helpline:live:%s"  # %s: the Redis database number
+# Changes counted per queue: whoever caches a queue's waiting line knows when it is stale.
+LINE_VERSION = "helpline:live:line:%s"
 _PENDING = "live.pending"  # in a session's info: events waiting for its commit
 
 Field = str | int | float | bool | None
@@ -40,8 +42,16 @@ def send(client: redis.Redis, kind: str, **fields: Field) -> None:
     if kind not in KINDS:
         raise ValueError(f"unknown live event kind {kind!r}")
     message = json.dumps({"kind": kind, **fields, "at": round(time.time(), 3)})
+    queue = fields.get("queue")
     try:
-        client.publish(channel_of(client), message)
+        if isinstance(queue, str) and queue:
+            # One round trip: the line's count goes up before anyone hears of the change.
+            pipe = client.pipeline(transaction=False)
+            pipe.incr(LINE_VERSION % queue)
+            pipe.publish(channel_of(client), message)
+            pipe.execute()
+        else:
+            client.publish(channel_of(client), message)
     except RedisError as exc:
         # Pages miss this one event; the next, or their reconnection, brings them up to date.
         log.warning("live event %s not published: %s", kind, type(exc).__name__)

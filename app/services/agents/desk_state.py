@@ -18,13 +18,16 @@ from app.models import Customer
 from app.services.agents import desk_view
 from app.services.calls import queueing
 
+# Callers listed per queue on the console; the count says how many more wait.
+SHOWN = 10
+
 
 def desk_state(agent: AgentRow) -> dict[str, Any]:
     """Presence (state, since), my queues with their callers, and my pending offer."""
     store = queueing.store()
     now = store.now()
     presence = store.presence(str(agent.id))
-    queues = desk_view.waiting_for(agent)
+    queues = desk_view.waiting_for(agent, limit=SHOWN)
     offer = desk_view.offer_for(agent)
     contacts = [c for q in queues for c in q["contacts"]] + ([offer] if offer else [])
     _add_callers(contacts)
@@ -32,16 +35,16 @@ def desk_state(agent: AgentRow) -> dict[str, Any]:
         "agent": {"id": agent.id, "name": agent.name},
         "state": presence.state.value if presence else "offline",
         "seconds_in_state": round(now - presence.since) if presence else 0,
-        "queues": [_summary(q, store.waiting_count(q["queue"])) for q in queues],
+        "queues": [_summary(q) for q in queues],
         "offer": offer,
         "now": now,
     }
 
 
-def _summary(queue: dict[str, Any], waiting: int) -> dict[str, Any]:
+def _summary(queue: dict[str, Any]) -> dict[str, Any]:
     contacts = queue["contacts"]
     longest = max((c["waited_seconds"] for c in contacts), default=0)
-    return {**queue, "waiting": waiting, "longest_wait_seconds": longest}
+    return {**queue, "longest_wait_seconds": longest}
 
 
 def _add_callers(contacts: Iterable[dict[str, Any]]) -> None:

@@ -7,6 +7,7 @@ anyone is called.
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from flask import current_app
@@ -14,11 +15,14 @@ from flask import current_app
 from app.extensions import db
 from app.log import mask_phone
 from app.models import Agent as AgentRow
+from app.services.agents import waiting_lines
 from app.services.callbacks import callback_view
 from app.services.calls import queueing
 from app.services.calls.routing_data import agent_profile, queue_configs
 from routing import Priority, explain, queues_for
 from routing.store import QueueEntry
+
+SERVED_FOR = 10.0  # seconds the console's copy of an agent's queues is kept
 
 
 def served_queues(agent: AgentRow) -> list[str]:
@@ -26,15 +30,34 @@ def served_queues(agent: AgentRow) -> list[str]:
     return [q.name for q in queues_for(agent_profile(agent), queue_configs(db.session).values())]
 
 
+def served_queues_seen(agent: AgentRow) -> list[str]:
+    """``served_queues`` as the console shows it: read again every ``SERVED_FOR`` seconds,
+    not on each of the hundred reads a busy floor makes per second (skills rarely change;
+    taking a contact always checks them afresh)."""
+    kept: dict[int, tuple[float, list[str]]] = current_app.extensions.setdefault(
+        "agents.served_queues", {}
+    )
+    now = time.monotonic()
+    copy = kept.get(agent.id)
+    if copy is None or now - copy[0] >= SERVED_FOR:
+        copy = kept[agent.id] = (now, served_queues(agent))
+    return copy[1]
+
+
 def waiting_for(agent: AgentRow, limit: int = 50) -> list[dict[str, Any]]:
-    """Each served queue with its contacts in priority order, each with its trace."""
+    """Each served queue with its waiting count and its first contacts in priority order,
+    each with its trace."""
     store = queueing.store()
     now = store.now()
-    lines = {name: store.waiting(name, limit=limit) for name in served_queues(agent)}
-    callbacks = callback_view.describe(entry for line in lines.values() for entry in line)
+    found = waiting_lines.lines(served_queues_seen(agent), limit)
+    callbacks = callback_view.describe(e for line in found.values() for e in line.entries)
     return [
-        {"queue": name, "contacts": [describe(entry, now, callbacks) for entry in line]}
-        for name, line in lines.items()
+        {
+            "queue": name,
+            "waiting": line.waiting,
+            "contacts": [describe(entry, now, callbacks) for entry in line.entries],
+        }
+        for name, line in found.items()
     ]
 
 
