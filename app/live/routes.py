@@ -20,7 +20,7 @@ from flask import Blueprint, Flask, Response, current_app, jsonify, request
 from flask_login import current_user, login_required
 from redis.exceptions import RedisError
 
-from app.live.hub import Event, Hub, Stream
+from app.live.hub import Event, Hub, Stream, change_of
 from app.live.publish import channel_of
 from app.sessions import session_check, watching
 
@@ -29,6 +29,7 @@ bp = Blueprint("live", __name__, url_prefix="/api")
 RETRY_MILLIS = 3000  # how soon a browser reconnects after a stream ends
 STREAM_SECONDS = 300.0  # a stream's longest life, so web threads are handed back
 HEARTBEAT_SECONDS = 15.0
+SEND_GAP = 0.5  # seconds a stream gathers changes after sending some
 BUSY_RETRY_SECONDS = 30  # Retry-After on a 503: the page polls until then
 _hub_lock = threading.Lock()
 
@@ -101,7 +102,11 @@ def _events(
         while now < ends:
             events = stream.take(min(beat, ends) - now)
             if events:
-                yield "".join(_frame(event) for event in events)
+                yield "".join(_frame(event) for event in _distinct(events))
+                # What happens in the next moment goes out together: a page fetches at most
+                # once a second anyway, and a hundred streams woken per call would starve
+                # the webhooks on a busy floor.
+                time.sleep(min(SEND_GAP, max(0.0, ends - time.monotonic())))
             now = time.monotonic()
             if now >= beat:
                 if not _still_logged_in(logged_in):
@@ -118,6 +123,15 @@ def _still_logged_in(logged_in: Callable[[], bool]) -> bool:
         return logged_in()
     except RedisError:
         return False  # sessions cannot be checked: end it; the reconnection gets a 503
+
+
+def _distinct(events: list[Event]) -> list[Event]:
+    """Each change once, the latest of its kind (its id tells the page where it is)."""
+    latest: dict[str, Event] = {}
+    for event in events:
+        latest.pop(change_of(event.data), None)
+        latest[change_of(event.data)] = event
+    return list(latest.values())
 
 
 def _frame(event: Event) -> str:
