@@ -47,3 +47,25 @@ def test_a_stream_hands_over_what_came_in_order():
 
     assert [event.id for event in stream.take(timeout=0)] == ["1", "2"]
     assert stream.take(timeout=0.01) == []
+
+
+def test_a_burst_of_the_same_change_reaches_a_page_once():
+    from app.live import routes
+
+    class Hub:
+        def close(self, stream):
+            pass
+
+    stream = Stream(backlog=1000)
+    hello = Event("h", '{"kind": "hello"}')
+    for n in range(50):  # 50 callers in a moment: "general changed", at 50 instants
+        data = f'{{"kind": "queue", "what": "enqueued", "queue": "general", "at": {n}}}'
+        stream.put(Event(str(n), data), hello)
+    stream.put(Event("x", '{"kind": "agent", "what": "busy", "agent": "7", "at": 1}'), hello)
+    body = routes._events(Hub(), stream, hello, lambda: True, lifetime=0.3, heartbeat=60)
+
+    frames = "".join(body).split("\n\n")
+
+    data = [frame for frame in frames if "data:" in frame]
+    assert len(data) == 3  # hello, the queue's latest change, the agent's
+    assert '"at": 49' in data[1]
