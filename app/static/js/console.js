@@ -83,10 +83,11 @@
 
   // The ring: the tab's title blinks and a tone sounds until the offer is answered.
   function startRing(caller) {
-    if (ringing) return;
+    if (ringing && ringing.caller === caller) return;
+    stopRing();  // another offer: its caller's name in the title
     const title = document.title;
     let on = false;
-    ringing = { title, timer: setInterval(() => {
+    ringing = { caller, title, timer: setInterval(() => {
       on = !on;
       document.title = on ? `● Offer: ${caller}` : title;
       if (on) beep();
