@@ -47,10 +47,16 @@ def change_of(text: str) -> str:
 
 @dataclass(frozen=True)
 class Event:
-    """One server-sent event: its id and its JSON data."""
+    """One server-sent event: its id, its JSON data, and what it says changed (the data
+    without its time; worked out once by the hub, not by each stream)."""
 
     id: str
     data: str
+    change: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.change:
+            object.__setattr__(self, "change", change_of(self.data))
 
 
 class Stream:
@@ -124,9 +130,9 @@ class Hub:
         """How many streams are open now."""
         return len(self._streams)
 
-    def event(self, data: str) -> Event:
+    def event(self, data: str, change: str = "") -> Event:
         """``data`` as this hub's next event."""
-        return Event(f"{self.name}.{next(self._ids)}", data)
+        return Event(f"{self.name}.{next(self._ids)}", data, change)
 
     def resync(self, why: str) -> Event:
         """An event telling a page to re-fetch everything, as it may have missed events."""
@@ -138,26 +144,27 @@ class Hub:
         for stream in streams:
             stream.put(event, resync)
 
-    def _drain(self, pubsub: Any, first: dict[str, Any]) -> list[str]:
+    def _drain(self, pubsub: Any, first: dict[str, Any]) -> list[tuple[str, str]]:
         """The message just read and those already waiting behind it, each change once.
 
         Under load (hundreds of calls a second) one change follows another; a page only
         needs to hear that something changed, so each distinct change is fanned out once per
         batch, not once per call.
         """
-        distinct: dict[str, str] = {}
+        distinct: dict[str, tuple[str, str]] = {}
         message: dict[str, Any] | None = first
         while message is not None and len(distinct) < DRAIN_MOST:
             if message["type"] == "message":
                 text = _text(message["data"])
-                distinct[change_of(text)] = text
+                change = change_of(text)
+                distinct[change] = (text, change)
             message = pubsub.get_message(timeout=0)
         return list(distinct.values())
 
-    def _fan_out_batch(self, texts: list[str]) -> None:
+    def _fan_out_batch(self, changes: list[tuple[str, str]]) -> None:
         behind = self.resync("too far behind")
-        for text in texts:
-            self._fan_out(self.event(text), behind)
+        for text, change in changes:
+            self._fan_out(self.event(text, change), behind)
 
     def _listen(self) -> None:
         """Read the channel for good, reconnecting with growing pauses."""

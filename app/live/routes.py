@@ -20,7 +20,7 @@ from flask import Blueprint, Flask, Response, current_app, jsonify, request
 from flask_login import current_user, login_required
 from redis.exceptions import RedisError
 
-from app.live.hub import Event, Hub, Stream, change_of
+from app.live.hub import Event, Hub, Stream
 from app.live.publish import channel_of
 from app.sessions import session_check, watching
 
@@ -129,8 +129,8 @@ def _distinct(events: list[Event]) -> list[Event]:
     """Each change once, the latest of its kind (its id tells the page where it is)."""
     latest: dict[str, Event] = {}
     for event in events:
-        latest.pop(change_of(event.data), None)
-        latest[change_of(event.data)] = event
+        latest.pop(event.change, None)  # re-inserted: the latest keeps its place last
+        latest[event.change] = event
     return list(latest.values())
 
 
