@@ -52,6 +52,13 @@ def log_in(page: Any, email: str = "ana@example.com") -> None:
     page.wait_for_url("**/console")
 
 
+def at_work(page: Any) -> None:
+    """Log Ana in and make her available, as she would start her shift."""
+    log_in(page)
+    page.get_by_role("button", name="Available").click()
+    expect(page.locator("#state")).to_have_text("available")
+
+
 def caller_in_line(twilio_post: Callable[..., Any]) -> dict[str, str]:
     """A caller who pressed 0 at the first menu and now holds in the general queue."""
     params = call_params(To=MAIN_LINE, From=PHONE)
@@ -72,9 +79,7 @@ def test_an_agent_takes_a_caller_from_offer_to_wrap_up(
 ) -> None:
     customer()
     page = new_page()
-    log_in(page)
-    page.get_by_role("button", name="Available").click()
-    expect(page.locator("#state")).to_have_text("available")
+    at_work(page)
 
     caller = caller_in_line(twilio_post)
     member_redirected(twilio_api, caller["CallSid"])
@@ -118,9 +123,7 @@ def test_hostile_names_and_words_are_shown_as_text(
     page = new_page()
     dialogs: list[str] = []
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
-    log_in(page)
-    page.get_by_role("button", name="Available").click()
-    expect(page.locator("#state")).to_have_text("available")
+    at_work(page)
 
     caller = caller_in_line(twilio_post)
     member_redirected(twilio_api, caller["CallSid"])
@@ -199,9 +202,7 @@ def test_notes_typed_while_the_server_is_unreachable_are_kept(
 ) -> None:
     customer()
     page = new_page()
-    log_in(page)
-    page.get_by_role("button", name="Available").click()
-    expect(page.locator("#state")).to_have_text("available")
+    at_work(page)
     caller = caller_in_line(twilio_post)
     member_redirected(twilio_api, caller["CallSid"])
     page.get_by_role("button", name="Accept", exact=True).click()
@@ -232,9 +233,7 @@ def test_an_offer_whose_caller_hangs_up_goes_away_without_a_reload(
 ) -> None:
     customer()
     page = new_page()
-    log_in(page)
-    page.get_by_role("button", name="Available").click()
-    expect(page.locator("#state")).to_have_text("available")
+    at_work(page)
     caller = caller_in_line(twilio_post)
     offer = page.get_by_role("region", name="Offer")
     expect(offer).to_be_visible()
@@ -251,9 +250,7 @@ def test_accepting_an_offer_that_went_stale_says_so_clearly(
 ) -> None:
     customer()
     page = new_page()
-    log_in(page)
-    page.get_by_role("button", name="Available").click()
-    expect(page.locator("#state")).to_have_text("available")
+    at_work(page)
     caller = caller_in_line(twilio_post)
     expect(page.get_by_role("region", name="Offer")).to_be_visible()
     # The page has not caught up yet: its reads keep answering what it last saw.
@@ -317,9 +314,7 @@ def test_an_agent_transfers_a_call_to_another_queue_and_wraps_up_their_part(
 
     customer()
     page = new_page()
-    log_in(page)
-    page.get_by_role("button", name="Available").click()
-    expect(page.locator("#state")).to_have_text("available")
+    at_work(page)
     caller = caller_in_line(twilio_post)
     member_redirected(twilio_api, caller["CallSid"])
     expect(page.get_by_role("region", name="Offer")).to_be_visible()
@@ -344,9 +339,7 @@ def test_the_console_says_it_is_reconnecting_and_catches_up_when_the_server_retu
 ) -> None:
     customer()
     page = new_page()
-    log_in(page)
-    page.get_by_role("button", name="Available").click()
-    expect(page.locator("#state")).to_have_text("available")
+    at_work(page)
 
     page.context.set_offline(True)
     expect(page.locator("#connection")).to_contain_text("Reconnecting", timeout=40_000)
