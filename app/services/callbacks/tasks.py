@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Update, select, update
+from sqlalchemy import Select, Update, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -83,26 +83,38 @@ def open_for(session: Session, number: str) -> Task | None:
     commit and read afresh, so that requests changing it from several processes at once go
     one after another, and no note or message is lost.
 
-    A write that changes nothing takes the row's lock on PostgreSQL (a task closed
-    meanwhile is then not found) and the write lock on SQLite, before the read.
+    The read itself takes the row's lock on PostgreSQL (``FOR UPDATE``; a task closed
+    meanwhile is then not found). A lock taken by an earlier statement would miss a task
+    committed between the two, and the read would return it unlocked. SQLite locks the
+    whole database for writing: a write that changes nothing takes that lock first.
     """
     is_open = (Task.status == TaskStatus.OPEN, Task.phone == number)
-    session.execute(_touch().where(*is_open))
-    return session.scalars(
-        select(Task).where(*is_open).limit(1).execution_options(populate_existing=True)
-    ).first()
+    _write_lock(session, _touch().where(*is_open))
+    return session.scalars(_locked(select(Task).where(*is_open).limit(1))).first()
 
 
 def lock(session: Session, task: Task) -> None:
     """Hold ``task``'s row until commit, and read it afresh (as ``open_for`` does)."""
-    session.execute(_touch().where(Task.id == task.id))
-    session.refresh(task)
+    _write_lock(session, _touch().where(Task.id == task.id))
+    session.scalars(_locked(select(Task).where(Task.id == task.id))).first()
 
 
 def add_note(task: Task, line: str) -> None:
     """Add ``line`` to the task's notes, once."""
     if line not in task.notes:
         task.notes = f"{task.notes}\n{line}".strip()
+
+
+def _locked(query: Select[tuple[Task]]) -> Select[tuple[Task]]:
+    """``query`` read afresh over what the session holds, with its rows locked until commit
+    (``FOR UPDATE``, which SQLite does not have and leaves out)."""
+    return query.with_for_update().execution_options(populate_existing=True)
+
+
+def _write_lock(session: Session, statement: Update) -> None:
+    """On SQLite, take the database's write lock before reading what will be written."""
+    if session.get_bind().dialect.name == "sqlite":
+        session.execute(statement)
 
 
 def _touch() -> Update:
