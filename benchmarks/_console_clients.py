@@ -1,9 +1,11 @@
 """Agent consoles reduced to what the page does on the wire, in a process of their own.
 
 Each console logs in as its own agent (``POST /api/session`` with the CSRF token of
-``GET /api/session``), holds ``GET /api/live`` open and, like ``app/static/js/page.js``, on
-each event fetches ``GET /api/console/desk`` at most once a second (the first event after a
-quiet second at once, later ones at the end of that second, all coalesced into one fetch).
+``GET /api/session``), holds ``GET /api/live?view=console`` open and, like
+``app/static/js/page.js`` and ``console.js``, shows a queue's line the stream pushes
+(``line`` events) as it is, and on any other event fetches ``GET /api/console/desk`` at
+most once a second (the first event after a quiet second at once, later ones at the end of
+that second, all coalesced into one fetch).
 Like ``console.js`` it sends ``POST /api/agent/heartbeat`` every 20 s. When a stream ends
 it reconnects after the 3 s the server's ``retry:`` asks for.
 
@@ -103,7 +105,9 @@ class _Fleet:
         self.port, self.spread = port, spread
         self.lock = threading.Lock()
         self.watched: dict[str, dict[int, float]] = {}
-        self.counts = dict(fetches=0, events=0, heartbeats=0, refused=0, errors=0, streams=0)
+        self.counts = dict(
+            fetches=0, events=0, lines=0, heartbeats=0, refused=0, errors=0, streams=0
+        )
         # asyncio keeps only weak references to tasks: one nobody holds may be collected
         # mid-stream (its coroutine closed), so every task is held here until it ends.
         self.tasks: set[asyncio.Task[None]] = set()
@@ -152,7 +156,10 @@ class _Console:
     async def _stream(self) -> None:
         reader, writer = await asyncio.open_connection("127.0.0.1", self.fleet.port)
         try:
-            head = "GET /api/live HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n"
+            head = (
+                "GET /api/live?view=console HTTP/1.1\r\n"
+                "Host: 127.0.0.1\r\nAccept: text/event-stream\r\n"
+            )
             writer.write(f"{head}Cookie: {self.cookie}\r\n\r\n".encode())
             status = int((await reader.readuntil(b"\r\n\r\n")).split(b" ", 2)[1])
             if status != 200:
@@ -165,13 +172,23 @@ class _Console:
             while line := await reader.readline():
                 if line.startswith(b"data: "):
                     self.fleet.count("events")
-                    self.soon()
+                    self._heard(line[6:])
                 elif DEBUG and line.strip():  # BENCH_DEBUG=1: the rest of the stream
                     print(f"console {self.number}: {line!r}", file=sys.stderr, flush=True)
         finally:
             if self.streaming.is_set():
                 self.fleet.count("streams", -1)
             writer.close()
+
+    def _heard(self, data: bytes) -> None:
+        """console.js: a queue's line pushed is shown as it is; anything else fetches."""
+        event = json.loads(data)
+        if event.get("kind") != "line":
+            self.soon()
+            return
+        self.fleet.count("lines")
+        shown = {c["contact_id"] for c in event["line"]["contacts"]}
+        self.fleet.saw(self.number, shown, time.monotonic())
 
     def soon(self) -> None:
         """page.js's ``soon``: one fetch, at once or a second after the last one."""

@@ -15,7 +15,8 @@ import logging
 import secrets
 import threading
 from collections import deque
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 import redis
@@ -33,36 +34,88 @@ def _text(data: bytes | str) -> str:
     return data.decode() if isinstance(data, bytes) else str(data)
 
 
-def change_of(text: str) -> str:
-    """What an event says changed, without when: two alike are one change for a page."""
+def read_event(text: str) -> tuple[dict[str, Any] | None, str]:
+    """An event's fields (None if it is not a JSON object), and what it says changed
+    without when: two alike are one change for a page."""
     try:
         fields = json.loads(text)
     except ValueError:
-        return text
+        return None, text
     if not isinstance(fields, dict):
-        return text
-    fields.pop("at", None)
-    return json.dumps(fields, sort_keys=True)
+        return None, text
+    change = json.dumps({k: v for k, v in fields.items() if k != "at"}, sort_keys=True)
+    return fields, change
+
+
+def change_of(text: str) -> str:
+    """What an event says changed, without when."""
+    return read_event(text)[1]
 
 
 @dataclass(frozen=True)
 class Event:
-    """One server-sent event: its id, its JSON data, and what it says changed (the data
-    without its time; worked out once by the hub, not by each stream)."""
+    """One server-sent event: its id, its JSON data, its fields, and what it says changed
+    (the data without its time); read once by the hub, not by each stream."""
 
     id: str
     data: str
     change: str = ""
+    fields: dict[str, Any] | None = field(default=None, compare=False)
 
     def __post_init__(self) -> None:
         if not self.change:
-            object.__setattr__(self, "change", change_of(self.data))
+            fields, change = read_event(self.data)
+            object.__setattr__(self, "change", change)
+            object.__setattr__(self, "fields", fields)
+
+    @property
+    def queue(self) -> str | None:
+        """The queue the event is about, if any."""
+        queue = (self.fields or {}).get("queue")
+        return queue if isinstance(queue, str) and queue else None
+
+
+@dataclass(frozen=True)
+class Watcher:
+    """Whose page a stream feeds. An agent's console (``agent`` set) hears of itself and of
+    the queues it serves, and no more: a change in one of those queues that is not about
+    the agent reaches it as the queue's new line, pushed, instead of an event that would
+    make a hundred pages read their desks at once. Anyone else hears of everything."""
+
+    agent: str | None = None
+    queues: frozenset[str] = frozenset()
+
+    def wants(self, event: Event) -> bool:
+        """Whether the page cares about ``event`` at all."""
+        if self.agent is None or event.fields is None or self._mine(event):
+            return True
+        if event.fields.get("kind") == "agent":
+            return False  # another agent's presence: not on a console
+        return event.queue is None or event.queue in self.queues
+
+    def line_of(self, event: Event) -> str | None:
+        """The queue whose line stands for ``event`` on this page, if one does."""
+        if self.agent is None or event.fields is None or self._mine(event):
+            return None
+        if event.fields.get("kind") in LINE_KINDS and event.queue in self.queues:
+            return event.queue
+        return None
+
+    def _mine(self, event: Event) -> bool:
+        about = (event.fields or {}).get("agent")
+        return about is not None and str(about) == self.agent
+
+
+EVERYONE = Watcher()
+# Events a console learns of from the queue's line alone, when they are not about its agent.
+LINE_KINDS = frozenset({"queue", "offer"})
 
 
 class Stream:
     """The events waiting for one open stream; filled by the hub, drained by its request."""
 
-    def __init__(self, backlog: int = STREAM_BACKLOG) -> None:
+    def __init__(self, backlog: int = STREAM_BACKLOG, watcher: Watcher = EVERYONE) -> None:
+        self.watcher = watcher
         self._events: deque[Event] = deque()
         self._backlog = backlog
         self._ready = threading.Condition()
@@ -88,8 +141,21 @@ class Stream:
 class Hub:
     """This process's subscriber thread and the streams it feeds."""
 
-    def __init__(self, url: str, channel: str, most: int, connect_timeout: float = 2.0) -> None:
+    def __init__(
+        self,
+        url: str,
+        channel: str,
+        most: int,
+        connect_timeout: float = 2.0,
+        line_reader: Callable[[str], dict[str, Any]] | None = None,
+    ) -> None:
         self.url = url
+        # Reads one queue's line as consoles show it; None: consoles read their desks.
+        self.line_reader = line_reader
+        self._line_lock = threading.Lock()
+        self._line_marks: dict[str, int] = {}  # queue: the number of its latest event
+        self._lines: dict[str, tuple[int, str]] = {}  # queue: (read for that number, JSON)
+        self._marks = itertools.count(1)
         self.channel = channel
         self.connect_timeout = connect_timeout
         self.most = most  # open streams at once; more are refused
@@ -102,12 +168,12 @@ class Hub:
         self.subscribed = threading.Event()
         self._stopping = threading.Event()
 
-    def open(self) -> Stream | None:
-        """A new stream, or None if ``most`` are open already."""
+    def open(self, watcher: Watcher = EVERYONE) -> Stream | None:
+        """A new stream for ``watcher``'s page, or None if ``most`` are open already."""
         with self._lock:
             if len(self._streams) >= self.most:
                 return None
-            stream = Stream()
+            stream = Stream(watcher=watcher)
             self._streams.add(stream)
             if self._thread is None or not self._thread.is_alive():
                 self._thread = threading.Thread(target=self._listen, name=self.name, daemon=True)
@@ -130,41 +196,67 @@ class Hub:
         """How many streams are open now."""
         return len(self._streams)
 
-    def event(self, data: str, change: str = "") -> Event:
-        """``data`` as this hub's next event."""
-        return Event(f"{self.name}.{next(self._ids)}", data, change)
+    def event(self, data: str, read: tuple[dict[str, Any] | None, str] | None = None) -> Event:
+        """``data`` as this hub's next event (``read``: its fields and change, if known)."""
+        if read is None:
+            return Event(f"{self.name}.{next(self._ids)}", data)
+        return Event(f"{self.name}.{next(self._ids)}", data, read[1], read[0])
 
     def resync(self, why: str) -> Event:
         """An event telling a page to re-fetch everything, as it may have missed events."""
         return self.event(json.dumps({"kind": "hello", "resync": True, "why": why}))
 
+    def line(self, queue: str) -> str | None:
+        """``queue``'s line as JSON, read once after each event about it, however many
+        consoles ask; None when there is no reader or the read failed (the page then reads
+        its desk)."""
+        if self.line_reader is None:
+            return None
+        with self._line_lock:  # the first asker reads; the others wait for its answer
+            mark = self._line_marks.get(queue, 0)
+            kept = self._lines.get(queue)
+            if kept is not None and kept[0] >= mark:
+                return kept[1]
+            try:
+                text = json.dumps(self.line_reader(queue))
+            except Exception as exc:
+                log.warning("live: the line of %s not read (%s)", queue, type(exc).__name__)
+                return None
+            self._lines[queue] = (mark, text)
+            return text
+
     def _fan_out(self, event: Event, resync: Event) -> None:
         with self._lock:
             streams = list(self._streams)
         for stream in streams:
-            stream.put(event, resync)
+            if event is resync or stream.watcher.wants(event):
+                stream.put(event, resync)
 
-    def _drain(self, pubsub: Any, first: dict[str, Any]) -> list[tuple[str, str]]:
+    def _drain(self, pubsub: Any, first: dict[str, Any]) -> list[Event]:
         """The message just read and those already waiting behind it, each change once.
 
         Under load (hundreds of calls a second) one change follows another; a page only
         needs to hear that something changed, so each distinct change is fanned out once per
         batch, not once per call.
         """
-        distinct: dict[str, tuple[str, str]] = {}
+        distinct: dict[str, tuple[str, tuple[dict[str, Any] | None, str]]] = {}
         message: dict[str, Any] | None = first
         while message is not None and len(distinct) < DRAIN_MOST:
             if message["type"] == "message":
                 text = _text(message["data"])
-                change = change_of(text)
-                distinct[change] = (text, change)
+                read = read_event(text)
+                distinct[read[1]] = (text, read)
             message = pubsub.get_message(timeout=0)
-        return list(distinct.values())
+        return [self.event(text, read) for text, read in distinct.values()]
 
-    def _fan_out_batch(self, changes: list[tuple[str, str]]) -> None:
+    def _fan_out_batch(self, events: list[Event]) -> None:
         behind = self.resync("too far behind")
-        for text, change in changes:
-            self._fan_out(self.event(text, change), behind)
+        with self._line_lock:  # before any stream hears of it: its line is read anew
+            for event in events:
+                if event.queue is not None:
+                    self._line_marks[event.queue] = next(self._marks)
+        for event in events:
+            self._fan_out(event, behind)
 
     def _listen(self) -> None:
         """Read the channel for good, reconnecting with growing pauses."""

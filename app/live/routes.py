@@ -14,14 +14,17 @@ import json
 import threading
 import time
 from collections.abc import Callable, Iterator
+from functools import partial
 from typing import Any
 
 from flask import Blueprint, Flask, Response, current_app, jsonify, request
 from flask_login import current_user, login_required
 from redis.exceptions import RedisError
 
-from app.live.hub import Event, Hub, Stream
+from app.live.hub import EVERYONE, Event, Hub, Stream, Watcher
 from app.live.publish import channel_of
+from app.services.agents.desk_state import queue_line
+from app.services.agents.desk_view import served_queues_seen
 from app.sessions import session_check, watching
 
 bp = Blueprint("live", __name__, url_prefix="/api")
@@ -45,8 +48,8 @@ def _redis_down(_error: RedisError) -> tuple[Any, int]:
 @login_required
 def live() -> Any:
     """The live event stream of this process."""
-    hub = live_hub(current_app)
-    stream = hub.open()
+    hub = live_hub(current_app._get_current_object())  # type: ignore[attr-defined]
+    stream = hub.open(_watcher())
     if stream is None:
         response = jsonify(error="too many live streams here; poll, and try again later")
         response.headers["Retry-After"] = str(BUSY_RETRY_SECONDS)
@@ -81,9 +84,25 @@ def live_hub(app: Flask) -> Hub:
                 channel_of(app.extensions["redis"]),
                 int(app.config["LIVE_MAX_STREAMS"]),
                 connect_timeout=float(app.config["STORE_TIMEOUT"]),
+                line_reader=partial(_queue_line, app),
             )
             app.extensions["live.hub"] = hub
         return hub
+
+
+def _watcher() -> Watcher:
+    """``?view=console`` on an agent's login: the console's own events and queue lines;
+    otherwise every event (the supervisor's floor)."""
+    agent = current_user.user.agent if request.args.get("view") == "console" else None
+    if agent is None:
+        return EVERYONE
+    return Watcher(str(agent.id), frozenset(served_queues_seen(agent)))
+
+
+def _queue_line(app: Flask, queue: str) -> dict[str, Any]:
+    """One queue's line as consoles list it; read by a stream, outside any request."""
+    with app.app_context():
+        return queue_line(queue)
 
 
 def _events(
@@ -102,7 +121,7 @@ def _events(
         while now < ends:
             events = stream.take(min(beat, ends) - now)
             if events:
-                yield "".join(_frame(event) for event in _distinct(events))
+                yield "".join(_frames(hub, stream.watcher, _distinct(events)))
                 # What happens in the next moment goes out together: a page fetches at most
                 # once a second anyway, and a hundred streams woken per call would starve
                 # the webhooks on a busy floor.
@@ -132,6 +151,25 @@ def _distinct(events: list[Event]) -> list[Event]:
         latest.pop(event.change, None)  # re-inserted: the latest keeps its place last
         latest[event.change] = event
     return list(latest.values())
+
+
+def _frames(hub: Hub, watcher: Watcher, events: list[Event]) -> Iterator[str]:
+    """The events as the page hears them: on a console, a change in one of its queues that
+    is not about its agent as that queue's new line (``line``), once however many changes
+    it had; anything else as it came."""
+    lined: set[str] = set()
+    for event in events:
+        queue = watcher.line_of(event)
+        if queue is None:
+            yield _frame(event)
+        elif queue not in lined:
+            line = hub.line(queue)
+            if line is None:  # not read: the page reads its desk instead
+                yield _frame(event)
+                continue
+            lined.add(queue)
+            data = f'{{"kind": "line", "queue": {json.dumps(queue)}, "line": {line}}}'
+            yield f"id: {event.id}\ndata: {data}\n\n"
 
 
 def _frame(event: Event) -> str:

@@ -23,13 +23,19 @@ from tests.support import PUBLIC_BASE_URL, sign
 class LiveStream:
     """One open ``GET /api/live``: its status, headers and, once 200, its events."""
 
-    def __init__(self, base: str, cookie: str = "", last_event_id: str | None = None) -> None:
+    def __init__(
+        self,
+        base: str,
+        cookie: str = "",
+        last_event_id: str | None = None,
+        path: str = "/api/live",
+    ) -> None:
         url = urllib.parse.urlsplit(base)
         self.connection = http.client.HTTPConnection(url.hostname or "", url.port, timeout=30)
         headers = {"Accept": "text/event-stream", "Cookie": cookie}
         if last_event_id is not None:
             headers["Last-Event-ID"] = last_event_id
-        self.connection.request("GET", "/api/live", headers=headers)
+        self.connection.request("GET", path, headers=headers)
         # Kept: a response that ends the connection takes the socket from ``connection``.
         self._socket = self.connection.sock
         self.response = self.connection.getresponse()

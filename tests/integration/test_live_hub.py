@@ -11,7 +11,7 @@ import pytest
 import redis
 
 from app.extensions import db
-from app.live.hub import Hub
+from app.live.hub import Hub, Watcher
 from app.live.publish import channel_of, send
 from app.services.callbacks import tasks
 from tests.support import TEST_REDIS_URL
@@ -103,3 +103,42 @@ def test_a_task_rolled_back_is_never_told(app, listener):
     db.session.commit()
 
     assert heard(listener) == []
+
+
+def test_a_queue_line_is_read_once_per_change_however_many_consoles_ask(redis_client):
+    reads: list[str] = []
+
+    def read_line(queue: str) -> dict[str, object]:
+        reads.append(queue)
+        return {"queue": queue, "waiting": len(reads)}
+
+    hub = Hub(TEST_REDIS_URL, channel_of(redis_client), most=5, line_reader=read_line)
+    console = Watcher(agent="7", queues=frozenset({"general"}))
+    streams = [hub.open(console) for _ in range(3)]
+    assert hub.subscribed.wait(timeout=2)
+    try:
+        send(redis_client, "queue", what="enqueued", queue="general")
+        assert all(stream.take(timeout=1.0) for stream in streams)
+        first = [hub.line("general") for _ in streams]
+        send(redis_client, "queue", what="abandoned", queue="general")
+        assert all(stream.take(timeout=1.0) for stream in streams)
+        second = [hub.line("general") for _ in streams]
+    finally:
+        hub.stop()
+
+    assert reads == ["general", "general"]
+    assert [json.loads(line)["waiting"] for line in first + second] == [1, 1, 1, 2, 2, 2]
+
+
+def test_a_console_hears_only_its_queues_and_itself(hub, redis_client):
+    console = hub.open(Watcher(agent="7", queues=frozenset({"general"})))
+    floor = hub.open()
+    assert hub.subscribed.wait(timeout=2)
+
+    send(redis_client, "queue", what="enqueued", queue="billing")
+    send(redis_client, "agent", what="away", agent="8")
+    send(redis_client, "offer", what="offered", agent="7", queue="billing")
+    time.sleep(0.3)
+
+    assert [json.loads(e.data)["kind"] for e in floor.take(1.0)] == ["queue", "agent", "offer"]
+    assert [json.loads(e.data)["agent"] for e in console.take(1.0)] == ["7"]

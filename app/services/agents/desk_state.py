@@ -41,6 +41,15 @@ def desk_state(agent: AgentRow) -> dict[str, Any]:
     }
 
 
+def queue_line(queue: str) -> dict[str, Any]:
+    """One queue as the console lists it, the same for every agent serving it: the live
+    stream pushes it to their pages when the queue changes, instead of each page reading
+    its whole desk again."""
+    [line] = desk_view.waiting_in([queue], limit=SHOWN)
+    _add_callers(line["contacts"])
+    return _summary(line)
+
+
 def _summary(queue: dict[str, Any]) -> dict[str, Any]:
     contacts = queue["contacts"]
     longest = max((c["waited_seconds"] for c in contacts), default=0)

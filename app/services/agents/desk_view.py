@@ -47,9 +47,14 @@ def served_queues_seen(agent: AgentRow) -> list[str]:
 def waiting_for(agent: AgentRow, limit: int = 50) -> list[dict[str, Any]]:
     """Each served queue with its waiting count and its first contacts in priority order,
     each with its trace."""
+    return waiting_in(served_queues_seen(agent), limit)
+
+
+def waiting_in(queues: list[str], limit: int = 50) -> list[dict[str, Any]]:
+    """``waiting_for`` the queues named: what every agent serving them sees alike."""
     store = queueing.store()
     now = store.now()
-    found = waiting_lines.lines(served_queues_seen(agent), limit)
+    found = waiting_lines.lines(queues, limit)
     callbacks = callback_view.describe(e for line in found.values() for e in line.entries)
     return [
         {

@@ -1,5 +1,6 @@
 // The agent console: presence, my queues, the offer with its ring, keyboard shortcuts.
-// Every live event re-reads the desk (GET /api/console/desk); changes go through /api/agent.
+// Live events re-read the desk (GET /api/console/desk), but for a queue's new line, which the
+// stream pushes; changes go through /api/agent.
 "use strict";
 (function () {
   const { api, el, fill, duration, live } = window.helpline;
@@ -188,8 +189,17 @@
   contact.onChange = refresh;
   tasks.onChange = refresh;
 
+  // A queue's new line, pushed by the live stream: shown without reading the desk again.
+  function lineChanged(data) {
+    if (!desk) return;
+    const at = desk.queues.findIndex((queue) => queue.queue === data.queue);
+    if (at < 0) { refresh(); return; }
+    desk.queues[at] = data.line;
+    renderQueues();
+  }
+
   refresh();
-  live(refresh, 3);
+  live(refresh, 3, { view: "console", onLine: lineChanged });
   setInterval(tick, 250);
   setInterval(heartbeat, 20000);
   setInterval(refresh, 30000);  // a backstop if a live event was missed

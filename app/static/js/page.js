@@ -78,7 +78,11 @@
   // asks the page to fetch its figures again (at most about once a second). When streams are
   // refused (503: the server's cap) or keep failing, the page polls instead and tries the
   // stream again later; the "reconnecting" banner comes from the fetches, which tell truly.
-  function live(onChange, pollSeconds) {
+  // A console (options.view "console") also gets its queues' new lines pushed ("line"
+  // events, handed to options.onLine), which need no fetch.
+  function live(onChange, pollSeconds, options) {
+    const view = (options && options.view) || "";
+    const onLine = options && options.onLine;
     let polling = null, failures = 0, source = null, queued = null, last = 0;
     const soon = () => {
       if (queued) return;
@@ -88,9 +92,16 @@
     const poll = () => { if (!polling) polling = setInterval(onChange, (pollSeconds || 5) * 1000); };
     function connect() {
       if (!window.EventSource) { poll(); return; }
-      source = new EventSource("/api/live");
+      source = new EventSource(view ? "/api/live?view=" + encodeURIComponent(view) : "/api/live");
       source.onopen = () => { failures = 0; if (polling) { clearInterval(polling); polling = null; } };
-      source.onmessage = soon;
+      source.onmessage = (message) => {
+        if (onLine) {
+          let data = null;
+          try { data = JSON.parse(message.data); } catch (error) { /* not JSON: fetch */ }
+          if (data && data.kind === "line") { onLine(data); return; }
+        }
+        soon();
+      };
       source.onerror = () => {
         failures += 1;
         soon();
