@@ -79,11 +79,9 @@ def count(text: str) -> Segments:
 
 
 def cut(text: str, limit: int = MAX_BODY) -> str:
-    """``text`` cut to ``limit`` characters (Twilio's body limit), never mid-pair."""
-    if len(text) <= limit:
-        return text
-    kept = text[:limit]
-    return kept[:-1] if kept and "\ud800" <= kept[-1] <= "\udbff" else kept
+    """``text`` cut to ``limit`` characters (Twilio's body limit); a Python character is
+    a whole code point, so an emoji is never cut in half."""
+    return text[:limit]
 
 
 def shorten(text: str, tail: str, max_segments: int = 2, joiner: str = "\n") -> str:
