@@ -34,7 +34,7 @@ def test_segments_are_counted_as_carriers_do(text: str, encoding: str, parts: in
 
 
 def test_a_long_answer_is_shortened_to_two_segments_keeping_link_and_prompt_whole() -> None:
-    tail = "https://helpline.example.com/community/q/7\nReply YES if this solved it, AGENT for a person"
+    tail = "https://helpline.example.com/q/7\nReply YES if this solved it, AGENT for a person"
 
     text = shorten("Restart your router and wait two minutes. " * 20, tail)
 
