@@ -76,6 +76,7 @@ def count_setting(env: Mapping[str, str], name: str, default: int) -> int:
 def load_settings(instance_path: str, environ: Mapping[str, str] | None = None) -> dict[str, Any]:
     """Read every setting from ``environ`` (``os.environ`` by default)."""
     from app.callback_settings import callback_settings  # it reads settings the way we do
+    from app.texting_settings import texting_settings
     from app.web_settings import web_settings
 
     env = os.environ if environ is None else environ
@@ -116,6 +117,7 @@ def load_settings(instance_path: str, environ: Mapping[str, str] | None = None) 
         # next agent and they are set away.
         "OFFER_TIMEOUT": _seconds(env, "OFFER_TIMEOUT", 20.0),
         **callback_settings(env),
+        **texting_settings(env),
         **_login_settings(env),
         **web_settings(env),
     }
@@ -146,6 +148,7 @@ def check_settings(settings: Mapping[str, Any]) -> None:
             f"HELPLINE_ENV must be one of {', '.join(ENVIRONMENTS)}, not {environment!r}"
         )
     from app.callback_settings import check_callback_settings
+    from app.texting_settings import check_texting_settings
     from app.web_settings import check_web_settings
 
     _check_numbers(settings)
@@ -153,6 +156,7 @@ def check_settings(settings: Mapping[str, Any]) -> None:
     _check_webhook_time(settings)
     _check_places(settings)
     check_callback_settings(settings)
+    check_texting_settings(settings)
     if environment != "production":
         return
     for name in REQUIRED_IN_PRODUCTION:

@@ -50,3 +50,16 @@ def incoming() -> tuple[bytes, int, dict[str, str]]:
 def step() -> tuple[bytes, int, dict[str, str]]:
     """The next menu, the same whatever the caller answered."""
     return STEP_TWIML, 200, HEADERS
+
+
+SMS_TWIML = os.environ.get(
+    "BENCH_SMS_TWIML",
+    '<?xml version="1.0" encoding="UTF-8"?><Response><Message>Thanks, a person will text '
+    "you back here shortly.</Message></Response>",
+).encode("utf-8")
+
+
+@app.post("/sms/incoming")
+def sms_incoming() -> tuple[bytes, int, dict[str, str]]:
+    """A reply to a text, the same whatever it said (``sms.py``)."""
+    return SMS_TWIML, 200, HEADERS

@@ -24,6 +24,8 @@ from routing.errors import (
 )
 from routing.model import (
     BAD_OUTCOMES,
+    SMS_PREFIX,
+    TEXT_CAPACITY,
     VOICE_CAPACITY,
     Agent,
     Contact,
@@ -58,6 +60,8 @@ from routing.weights import (
 __all__ = [
     "BAD_OUTCOMES",
     "DEFAULT_WEIGHTS_FILE",
+    "SMS_PREFIX",
+    "TEXT_CAPACITY",
     "VOICE_CAPACITY",
     "Agent",
     "Capped",

@@ -48,7 +48,9 @@ def overflow_reason(queue: QueueConfig, waited: float, agents: Iterable[Agent]) 
 
 def rank_agents(contact: Contact, agents: Iterable[Agent]) -> tuple[Agent, ...]:
     """Agents who may take the contact now, best first (see the module docstring)."""
-    eligible = [a for a in agents if cannot_take(a, contact) is None and not_free(a) is None]
+    eligible = [
+        a for a in agents if cannot_take(a, contact) is None and not_free(a, contact) is None
+    ]
     return tuple(sorted(eligible, key=lambda a: (-proficiency(a, contact), a.idle_since, a.id)))
 
 
@@ -117,7 +119,7 @@ def choose_contact(
 
 def check_can_take(agent: Agent, contact: Contact) -> None:
     """Raise NotEligible unless the agent may take this contact now (accepting a given one)."""
-    reason = cannot_take(agent, contact) or not_free(agent)
+    reason = cannot_take(agent, contact) or not_free(agent, contact)
     if reason is not None:
         raise NotEligible(agent.name, contact.id, reason)
 
@@ -134,6 +136,8 @@ def _skip_reason(
     refusal = cannot_take(agent, contact)
     if refusal is not None:
         return f"{agent.name} {refusal}"
+    if contact.kind == "sms" and agent.texts_full:
+        return f"{agent.name} holds {agent.texts} texts"
     rule = sticky(contact, roster, now, weights)
     if rule.agent is not None and rule.until is not None and rule.agent.id != agent.id:
         left = trace.seconds(rule.until - now)
@@ -146,7 +150,7 @@ def _refusals(contact: Contact, agents: Iterable[Agent]) -> str:
     reasons = Counter(
         reason
         for agent in agents
-        if (reason := cannot_take(agent, contact) or not_free(agent)) is not None
+        if (reason := cannot_take(agent, contact) or not_free(agent, contact)) is not None
     )
     return ", ".join(f"{count} {reason}" for reason, count in reasons.most_common())
 

@@ -34,12 +34,17 @@ def cannot_take(agent: Agent, contact: Contact) -> str | None:
     return lacks(agent, contact.skills, contact.language)
 
 
-def not_free(agent: Agent) -> str | None:
-    """Why the agent cannot be offered a call right now (presence, capacity), or None."""
+def not_free(agent: Agent, contact: Contact | None = None) -> str | None:
+    """Why the agent cannot be offered a contact right now (presence, capacity), or None.
+
+    A text needs a free text slot, not the voice line; anything else needs the voice line.
+    """
     if agent.presence is not Presence.AVAILABLE:
         return _PRESENCE_WORDS[agent.presence]
     if agent.offer_pending:
         return "considering an offer"
+    if contact is not None and contact.kind == "sms":
+        return f"holding {agent.texts} texts" if agent.texts_full else None
     if not agent.has_capacity:
         return "on a call"
     return None

@@ -142,6 +142,7 @@ class AgentPresence:
     queues: tuple[str, ...] = ()
     idle_since: float | None = None
     offer: str | None = None  # the contact offered to the agent and not accepted yet
+    texts: int = 0  # SMS conversations the agent holds (they take no voice line)
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,10 @@ MAX_PROFICIENCY = 5
 # One voice call at a time: an agent on a call, or wrapping one up, takes no other.
 VOICE_CAPACITY = 1
 CALLBACK_PREFIX = "callback:"
+SMS_PREFIX = "sms:"
+# Texts an agent may hold at once. A text takes no voice line (a texter waits minutes
+# between replies), so an agent holding texts may still be offered a call, and keeps them.
+TEXT_CAPACITY = 3
 SECONDS_PER_DAY = 86_400.0
 
 # Outcomes of a customer's most recent contact that make the next one more urgent: they hung
@@ -29,7 +33,7 @@ BAD_OUTCOMES = frozenset(
     }
 )
 
-ContactKind = Literal["call", "callback"]
+ContactKind = Literal["call", "callback", "sms"]
 
 
 class Presence(enum.StrEnum):
@@ -75,7 +79,8 @@ class History:
 
 @dataclass(frozen=True, kw_only=True)
 class Contact:
-    """A contact waiting for an agent: a live call (its CallSid) or a callback task."""
+    """A contact waiting for an agent: a live call (its CallSid), a callback task or an SMS
+    conversation."""
 
     id: str
     kind: ContactKind = "call"
@@ -92,6 +97,8 @@ class Contact:
     def __post_init__(self) -> None:
         if (self.kind == "callback") != self.id.startswith(CALLBACK_PREFIX):
             raise ValueError(f"a callback's id starts with {CALLBACK_PREFIX!r}: {self.id!r}")
+        if (self.kind == "sms") != self.id.startswith(SMS_PREFIX):
+            raise ValueError(f"an SMS conversation's id starts with {SMS_PREFIX!r}: {self.id!r}")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -108,6 +115,8 @@ class Agent:
     voice_calls: int = 0
     # A contact is offered to the agent, not accepted yet: their one voice line is spoken for.
     offer_pending: bool = False
+    # SMS conversations the agent holds (accepted, not closed): up to TEXT_CAPACITY.
+    texts: int = 0
 
     def __post_init__(self) -> None:
         for skill, level in self.skills.items():
@@ -124,6 +133,11 @@ class Agent:
         """Whether the agent can be offered a voice call right now."""
         free_line = self.voice_calls < VOICE_CAPACITY and not self.offer_pending
         return self.presence is Presence.AVAILABLE and free_line
+
+    @property
+    def texts_full(self) -> bool:
+        """Whether the agent holds as many texts as they may."""
+        return self.texts >= TEXT_CAPACITY
 
     def proficiency(self, skill: str) -> int:
         """The agent's level in ``skill``; 0 when the agent lacks it."""

@@ -14,7 +14,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from routing.model import Presence
+from routing.model import SMS_PREFIX, Presence
 from routing.store import AgentPresence, EntryState, QueueEntry, Reservation
 
 WAITING_KEY = "queue:%s:waiting"  # ZSET order member -> -score: ZRANGE is serving order
@@ -47,7 +47,7 @@ STATS_SECONDS = (STATS_WINDOW_HOURS + 1) * 3600
 SCRIPTS = (
     "enqueue", "take_next", "take", "offer", "accept", "decline", "take_back",
     "return_offered", "answer", "remove", "position", "list_waiting", "presence",
-    "heartbeat", "expire_agents", "free_agents", "agents_at_work",
+    "heartbeat", "expire_agents", "free_agents", "agents_at_work", "release_text",
 )  # fmt: skip
 # Counters of a stats bucket, named as the QueueStats fields they add up to.
 COUNTS = (
@@ -64,7 +64,8 @@ def lua_constants() -> dict[str, str]:
     numbers = {"ORDER_WIDTH": ORDER_WIDTH, "TOMBSTONE_SECONDS": TOMBSTONE_SECONDS}
     numbers["STATS_SECONDS"] = STATS_SECONDS
     fields = "{" + ", ".join(json.dumps(name) for name in ENTRY_FIELDS) + "}"
-    return keys | {k: str(v) for k, v in numbers.items()} | {"ENTRY_FIELDS": fields}
+    texts = {"SMS_PREFIX": json.dumps(SMS_PREFIX)}
+    return keys | {k: str(v) for k, v in numbers.items()} | {"ENTRY_FIELDS": fields} | texts
 
 
 @cache
@@ -133,4 +134,5 @@ def _presence(fields: Mapping[str, str]) -> AgentPresence:
         queues=tuple(json.loads(fields["queues"])),
         idle_since=float(idle) if idle is not None else None,
         offer=fields.get("offer"),
+        texts=int(fields.get("texts", 0)),
     )

@@ -147,6 +147,10 @@ class RedisOffers(RedisScripts):
         entries = [self.entry(_text(contact_id)) for contact_id in ids]
         return [e for e in entries if e is not None and e.pending]
 
+    def release_text(self, agent_id: str) -> int:
+        """The agent closed an SMS conversation they held; the texts they still hold."""
+        return int(self._run("release_text", agent_id))
+
     def answer(self, contact_id: str, agent_id: str) -> Answered | None:
         """Record that the agent answered the contact offered to them."""
         threshold = self.service_level_seconds

@@ -144,6 +144,10 @@ class QueueStore(Protocol):
         """Record that the agent answered the contact offered to them."""
         ...
 
+    def release_text(self, agent_id: str) -> int:
+        """The agent closed an SMS conversation they held; the texts they still hold."""
+        ...
+
     def remove(self, contact_id: str, reason: RemovalReason) -> Removal | None:
         """Take a waiting or offered contact out for ``reason``; None if not live."""
         ...

@@ -17,7 +17,7 @@ from flask_wtf.csrf import generate_csrf
 from app import auth
 
 # The other views register on the same blueprint when imported.
-from app.agent_api import contact, customers, tasks  # noqa: F401
+from app.agent_api import contact, customers, tasks, texts  # noqa: F401
 from app.agent_api.blueprint import JSON, bp
 from app.agent_api.blueprint import body as _body
 from app.agent_api.blueprint import text as _text

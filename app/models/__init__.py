@@ -11,6 +11,15 @@ from app.models.interactions import Direction, Interaction, InteractionChannel
 from app.models.interval_stats import IntervalStat
 from app.models.queues import Queue
 from app.models.tasks import Task, TaskKind, TaskStatus
+from app.models.texting import (
+    Conversation,
+    ConversationState,
+    Deflection,
+    DeflectionChannel,
+    DeflectionOutcome,
+    Message,
+    MessageDirection,
+)
 
 __all__ = [
     "ADDRESS_LENGTH",
@@ -25,11 +34,18 @@ __all__ = [
     "Channel",
     "ConsentEvent",
     "ConsentSource",
+    "Conversation",
+    "ConversationState",
     "Customer",
+    "Deflection",
+    "DeflectionChannel",
+    "DeflectionOutcome",
     "Direction",
     "Interaction",
     "InteractionChannel",
     "IntervalStat",
+    "Message",
+    "MessageDirection",
     "Purpose",
     "Queue",
     "Role",

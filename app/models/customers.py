@@ -41,6 +41,9 @@ class Customer(Base):
     timezone: Mapped[str] = mapped_column(String(64), default="UTC")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    # Twilio refused the number as invalid (error 21211): nothing is sent to it again.
+    phone_invalid_at: Mapped[datetime | None]
+    phone_invalid_code: Mapped[int | None]
 
     accounts: Mapped[list[Account]] = relationship(
         back_populates="customer", cascade="all, delete-orphan", order_by="Account.id"

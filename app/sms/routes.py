@@ -1,39 +1,71 @@
 """SMS webhooks: what Twilio asks when a text comes in or a delivery changes state.
 
-Until texting with agents lands, a text is answered with the way to a person by phone, and
-delivery receipts are acknowledged.
+A text is handled by ``app.services.texting.incoming`` (keywords, a person, or an answer
+from the community); the reply, if any, is the TwiML answer, so it goes only to the
+number that wrote. Delivery receipts move each message's state forward. On any fault the
+texter is given the human line (``faults``); ``/sms/fallback`` does so without a store.
 """
 
 from __future__ import annotations
 
 from flask import Blueprint, current_app
+from twilio.twiml.messaging_response import MessagingResponse
 
+from app.extensions import db
+from app.services.texting import incoming as texting
+from app.services.texting import receipts
+from app.sms.faults import answers_with_a_person
 from app.twilio import params
 from app.twilio.security import accept_webhook
-from app.twilio.twiml import sms_apology, sms_call_us, twiml_response
+from app.twilio.twiml import sms_apology, twiml_response
 
 EMPTY = '<?xml version="1.0" encoding="UTF-8"?><Response />'
 
 bp = Blueprint("sms", __name__, url_prefix="/sms")
 bp.before_request(accept_webhook)
 
+TwiML = tuple[str, int, dict[str, str]]
+
 
 @bp.post("/fallback")
-def fallback() -> tuple[str, int, dict[str, str]]:
+def fallback() -> TwiML:
     """Twilio's "primary handler fails" URL for messages: apologize and give the human line."""
     return twiml_response(sms_apology(current_app.config["FALLBACK_NUMBER"]))
 
 
 @bp.post("/incoming")
-def incoming() -> tuple[str, int, dict[str, str]]:
-    """A text came in: tell the texter how to reach a person (not after STOP, START, HELP)."""
-    if params.form().get("OptOutType"):
-        # Twilio answered the opt-out keyword itself; a second reply would break the rules.
-        return twiml_response(EMPTY)
-    return twiml_response(sms_call_us(current_app.config["FALLBACK_NUMBER"]))
+@answers_with_a_person
+def incoming() -> TwiML:
+    """A text came in: keywords, a person, or an answer; the reply (or none) as TwiML."""
+    form = params.form()
+    text = texting.Inbound(
+        sid=form.get("MessageSid") or form.get("SmsSid", ""),
+        phone=form.get("From", ""),
+        our_number=form.get("To", ""),
+        body=form.get("Body", ""),
+        opt_out_type=form.get("OptOutType", ""),
+    )
+    reply = texting.receive(db.session, text)
+    return twiml_response(sms_reply(reply) if reply else EMPTY)
 
 
 @bp.post("/status")
-def status() -> tuple[str, int, dict[str, str]]:
-    """A delivery receipt: acknowledged (Twilio ignores what it gets back)."""
+@answers_with_a_person
+def status() -> TwiML:
+    """A delivery receipt: the message's state moves forward (Twilio ignores the answer)."""
+    form = params.form()
+    receipts.record_receipt(
+        db.session,
+        form.get("MessageSid") or form.get("SmsSid", ""),
+        form.get("MessageStatus") or form.get("SmsStatus", ""),
+        params.parse_whole(form.get("ErrorCode")),
+        form.get("To", ""),
+    )
     return twiml_response(EMPTY)
+
+
+def sms_reply(body: str) -> str:
+    """A TwiML reply of ``body`` to whoever wrote."""
+    response = MessagingResponse()
+    response.message(body)
+    return str(response)

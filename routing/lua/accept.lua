@@ -1,6 +1,7 @@
 -- The agent accepts: their pending offer, else the contact named, else the best waiting in
 -- their queues (the pull fallback). In the same step the offer stops being pending (no
--- sweep takes it back) and the agent becomes busy: nothing else is offered to them.
+-- sweep takes it back) and the agent becomes busy: nothing else is offered to them (a
+-- text only counts one more held: the agent stays available).
 -- ARGV: prefix, agent, now, contact ("" = none named), trace JSON, queue...
 -- Returns {status} or {"accepted", entry}.
 local agent, now, named = ARGV[2], ARGV[3], ARGV[4]
@@ -23,5 +24,10 @@ end
 unoffer(cid)
 redis.call("HSET", key(CONTACT_KEY, cid), "accepted_at", now)
 release(cid, agent)
-set_presence(agent, "busy", now, false)
+if string.sub(cid, 1, #SMS_PREFIX) == SMS_PREFIX then
+  -- A text takes no voice line: the agent stays available, holding one more text.
+  redis.call("HINCRBY", key(AGENT_KEY, agent), "texts", 1)
+else
+  set_presence(agent, "busy", now, false)
+end
 return {"accepted", entry(cid)}

@@ -34,7 +34,7 @@ from app.services.callbacks import callback_desk, callback_view
 from app.services.calls import queueing, twilio_queues
 from app.services.calls.routing_data import agent_profile, contact_of
 from app.twilio.gateway import twilio_gateway
-from routing import NotEligible, cannot_take
+from routing import SMS_PREFIX, NotEligible, cannot_take
 from routing.model import Presence
 from routing.store import QueueEntry, TakeResult, TakeStatus
 
@@ -42,6 +42,8 @@ log = logging.getLogger(__name__)
 
 # What an accepted callback waits for: the agent's decision, not a call placed at once.
 DECIDE = "accepted: check the number, then call the customer back or wrap up without calling"
+# What an accepted SMS conversation waits for: the agent's reply in its thread.
+TEXT = "accepted: reply in the text thread (GET /api/agent/texts/<id>)"
 
 
 @dataclass(frozen=True)
@@ -123,6 +125,8 @@ def accept(agent: AgentRow, contact_id: str | None = None) -> Offer:
         contact_id = _next_for(agent, queues)
     result = queueing.store().accept(agent_id, queues, contact_id, [f"{agent.name} {why}"])
     entry = _accepted(result)
+    if entry.contact_id.startswith(SMS_PREFIX):
+        return _take_text(agent, entry)
     if callback_view.is_callback(entry):
         offer = _take_callback(agent, entry)
         desk_contact.remember(agent_id, entry)
@@ -139,6 +143,16 @@ def accept(agent: AgentRow, contact_id: str | None = None) -> Offer:
         ) from None
     desk_contact.remember(agent_id, entry)
     return Offer(entry, connecting)
+
+
+def _take_text(agent: AgentRow, entry: QueueEntry) -> Offer:
+    """An SMS conversation is the agent's to answer in its thread; it takes no voice line,
+    owes no wrap-up here (closing it is its wrap-up), and the agent may take more."""
+    from app.services.texting import handover  # texting builds on the desk, not the reverse
+
+    handover.taken(agent.id, entry)
+    offers.agent_free(str(agent.id))
+    return Offer(entry, TEXT)
 
 
 def _take_callback(agent: AgentRow, entry: QueueEntry) -> Offer:

@@ -11,7 +11,16 @@ from sqlalchemy.orm import Session
 from app.models import Agent as AgentRow
 from app.models import Case, CaseStatus, Customer, Interaction
 from app.models import Queue as QueueRow
-from routing.model import CALLBACK_PREFIX, Agent, Contact, CustomerValue, History, QueueConfig
+from routing.model import (
+    CALLBACK_PREFIX,
+    SMS_PREFIX,
+    Agent,
+    Contact,
+    ContactKind,
+    CustomerValue,
+    History,
+    QueueConfig,
+)
 from routing.store import AgentPresence, QueueEntry
 
 _VALUE = select(Customer.tier, Customer.lifetime_value).where(Customer.id == bindparam("id"))
@@ -100,6 +109,7 @@ def live_agent(profile: Agent, presence: AgentPresence) -> Agent:
         presence=presence.state,
         idle_since=presence.idle_since or 0.0,
         offer_pending=presence.offer is not None,
+        texts=presence.texts,
     )
 
 
@@ -109,7 +119,7 @@ def contact_of(entry: QueueEntry) -> Contact:
     last_at = payload.get("last_contact_at")
     return Contact(
         id=entry.contact_id,
-        kind="callback" if entry.contact_id.startswith(CALLBACK_PREFIX) else "call",
+        kind=_kind(entry.contact_id),
         queue=entry.queue,
         skills=tuple(payload.get("skills", ())),
         language=str(payload.get("language", "en")),
@@ -119,3 +129,9 @@ def contact_of(entry: QueueEntry) -> Contact:
             last_contact_at=float(last_at) if last_at is not None else None,
         ),
     )
+
+
+def _kind(contact_id: str) -> ContactKind:
+    if contact_id.startswith(CALLBACK_PREFIX):
+        return "callback"
+    return "sms" if contact_id.startswith(SMS_PREFIX) else "call"

@@ -1,0 +1,1 @@
+"""Texting: SMS keywords, deflection by search, conversations with agents, delivery receipts."""

@@ -1,0 +1,178 @@
+"""SMS conversations and their messages: one open conversation per number at a time."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from app.models import (
+    Conversation,
+    ConversationState,
+    Direction,
+    Interaction,
+    InteractionChannel,
+    Message,
+    MessageDirection,
+    utcnow,
+)
+from app.services.texting import segments
+
+OPEN = (ConversationState.BOT, ConversationState.QUEUED, ConversationState.WITH_AGENT)
+
+
+def open_for(session: Session, phone: str) -> Conversation | None:
+    """The number's conversation that is not closed, if any."""
+    return session.scalars(
+        select(Conversation)
+        .where(Conversation.phone == phone, Conversation.state.in_(OPEN))
+        .order_by(Conversation.id.desc())
+        .limit(1)
+    ).first()
+
+
+def find_or_start(
+    session: Session, phone: str, our_number: str, language: str, customer_id: int | None
+) -> Conversation:
+    """The number's open conversation, or a new one with the bot."""
+    conversation = open_for(session, phone)
+    if conversation is None:
+        conversation = Conversation(
+            phone=phone,
+            our_number=our_number,
+            language=language,
+            customer_id=customer_id,
+            state=ConversationState.BOT,
+        )
+        session.add(conversation)
+        session.flush()
+    return conversation
+
+
+def is_replay(session: Session, sid: str) -> bool:
+    """Whether a message with this MessageSid is recorded already."""
+    return bool(sid) and session.scalar(select(Message.id).where(Message.sid == sid)) is not None
+
+
+def add_message(
+    session: Session,
+    conversation: Conversation,
+    direction: MessageDirection,
+    body: str,
+    *,
+    sid: str | None = None,
+    status: str = "",
+    agent_id: int | None = None,
+) -> Message:
+    """Record a message in the conversation (segments and encoding counted)."""
+    counted = segments.count(body)
+    ours = direction is MessageDirection.OUT
+    message = Message(
+        sid=sid or None,
+        conversation_id=conversation.id,
+        direction=direction,
+        from_number=conversation.our_number if ours else conversation.phone,
+        to_number=conversation.phone if ours else conversation.our_number,
+        body=body,
+        status=status,
+        segments=counted.count,
+        encoding=counted.encoding,
+        agent_id=agent_id,
+    )
+    conversation.updated_at = utcnow()
+    session.add(message)
+    return message
+
+
+def add_inbound(session: Session, conversation: Conversation, sid: str, body: str) -> bool:
+    """Record a text that came in; False if a racing replay of it got there first (the
+    transaction is then rolled back: the first copy does the work)."""
+    add_message(session, conversation, MessageDirection.IN, body, sid=sid, status="received")
+    try:
+        session.flush()
+    except IntegrityError:
+        session.rollback()
+        return False
+    return True
+
+
+def interaction_for(session: Session, conversation: Conversation) -> Interaction:
+    """The conversation's record on the customer's history (the 360° view), made once."""
+    if conversation.interaction_id is not None:
+        found = session.get(Interaction, conversation.interaction_id)
+        if found is not None:
+            return found
+    interaction = Interaction(
+        customer_id=conversation.customer_id,
+        channel=InteractionChannel.SMS,
+        direction=Direction.INBOUND,
+        from_number=conversation.phone,
+        to_number=conversation.our_number,
+        started_at=conversation.started_at,
+        details={"conversation_id": conversation.id},
+    )
+    session.add(interaction)
+    session.flush()
+    conversation.interaction_id = interaction.id
+    return interaction
+
+
+def close(session: Session, conversation: Conversation, wrap_up_code: str = "") -> None:
+    """End the conversation (and its record on the customer's history)."""
+    now = utcnow()
+    conversation.state = ConversationState.CLOSED
+    conversation.closed_at = now
+    conversation.wrap_up_code = wrap_up_code[:32]
+    if conversation.interaction_id is not None:
+        interaction = session.get(Interaction, conversation.interaction_id)
+        if interaction is not None:
+            interaction.ended_at = interaction.ended_at or now
+            interaction.wrap_up_code = wrap_up_code[:32]
+            interaction.outcome = interaction.outcome or ("handled" if wrap_up_code else "closed")
+
+
+def transcript(session: Session, conversation_id: int) -> list[dict[str, Any]]:
+    """The conversation's messages, oldest first, as the agent API shows them."""
+    messages = session.scalars(
+        select(Message).where(Message.conversation_id == conversation_id).order_by(Message.id)
+    )
+    return [message_view(message) for message in messages]
+
+
+def message_view(message: Message) -> dict[str, Any]:
+    """One message as JSON."""
+    return {
+        "id": message.id,
+        "direction": message.direction.value,
+        "body": message.body,
+        "status": message.status,
+        "error_code": message.error_code,
+        "segments": message.segments,
+        "encoding": message.encoding,
+        "agent_id": message.agent_id,
+        "at": _iso(message.created_at),
+    }
+
+
+def conversation_view(conversation: Conversation) -> dict[str, Any]:
+    """A conversation's summary as JSON."""
+    return {
+        "id": conversation.id,
+        "phone": conversation.phone,
+        "customer_id": conversation.customer_id,
+        "state": conversation.state.value,
+        "language": conversation.language,
+        "queue": conversation.queue,
+        "agent_id": conversation.agent_id,
+        "wrap_up_code": conversation.wrap_up_code,
+        "started_at": _iso(conversation.started_at),
+        "updated_at": _iso(conversation.updated_at),
+        "closed_at": _iso(conversation.closed_at),
+    }
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment is not None else None

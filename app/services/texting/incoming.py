@@ -1,0 +1,217 @@
+"""A text came in: keywords first, then a person if asked, else an answer from the
+community if we are confident, else a person. Returns what the bot replies (or nothing).
+
+Replies go only to the number that wrote (they are the webhook's TwiML answer), never to
+a number that opted out (but the one confirmation of its opt-out), and within the reply
+rate limits (``reply_limits``).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from flask import current_app
+from sqlalchemy.orm import Session
+
+from app.models import (
+    ConsentSource,
+    Conversation,
+    ConversationState,
+    DeflectionOutcome,
+    MessageDirection,
+    utcnow,
+)
+from app.services.texting import (
+    answers,
+    conversations,
+    deflection,
+    handover,
+    keywords,
+    numbers,
+    replies,
+    reply_limits,
+    segments,
+    upkeep,
+)
+from app.services.texting.keywords import Keyword, KeywordKind
+
+log = logging.getLogger(__name__)
+
+QUERY_LIMIT = 500  # characters of a text searched: a question, not an essay
+
+
+@dataclass(frozen=True)
+class Inbound:
+    """A text as Twilio's webhook describes it."""
+
+    sid: str
+    phone: str  # From: who wrote, and the only number a reply goes to
+    our_number: str  # To
+    body: str
+    opt_out_type: str = ""  # Twilio's OptOutType: STOP, START or HELP when it answered
+
+
+@dataclass
+class Turn:
+    """One inbound text being handled: its conversation, language, what we reply."""
+
+    text: Inbound
+    conversation: Conversation
+    language: str
+    reply: str | None = None
+
+
+def receive(session: Session, text: Inbound) -> str | None:
+    """Handle one inbound text; the reply to send back, if any. Commits."""
+    if conversations.is_replay(session, text.sid):
+        return None
+    upkeep.settle_if_due(session)
+    customer = numbers.customer_for(session, text.phone)
+    keyword = keywords.match(text.body)
+    default = customer.language if customer is not None else "en"
+    language = keyword.language if keyword else replies.guess_language(text.body, default)
+    customer_id = customer.id if customer is not None else None
+    conversation = conversations.find_or_start(
+        session, text.phone, text.our_number, language, customer_id
+    )
+    if not conversations.add_inbound(session, conversation, text.sid, text.body):
+        return None  # a replay that raced us: the first copy answers
+    if conversation.state is ConversationState.BOT:
+        conversation.language = language
+    turn = Turn(text, conversation, conversation.language)
+    _handle(session, turn, keyword)
+    reply = turn.reply
+    if reply and not reply_limits.may_reply(text.phone):
+        log.info("reply to conversation %s held back: reply rate limit", conversation.id)
+        reply = None
+    if reply:
+        reply = segments.cut(reply)
+        conversations.add_message(session, conversation, _OUT, reply, status="twiml")
+    session.commit()
+    return reply
+
+
+def _handle(session: Session, turn: Turn, keyword: Keyword | None) -> None:
+    if turn.text.opt_out_type:
+        _carrier_keyword(session, turn)
+        return
+    if keyword is not None and keyword.kind is KeywordKind.OPT_OUT:
+        _opt_out(session, turn, keyword)
+        return
+    if keyword is not None and keyword.kind is KeywordKind.OPT_IN:
+        _opt_in(session, turn, keyword)
+        return
+    if numbers.refusal(session, turn.text.phone) == numbers.OPTED_OUT:
+        return  # recorded; nothing is sent to a number that opted out
+    if keyword is not None and keyword.kind is KeywordKind.HELP:
+        turn.reply = _text("help", turn)
+        return
+    if keyword is not None and keyword.kind is KeywordKind.AGENT:
+        _ask_for_person(session, turn)
+        return
+    if turn.conversation.state is not ConversationState.BOT:
+        return  # the thread goes on with (or waiting for) a person: they read it
+    _question(session, turn)
+
+
+def _carrier_keyword(session: Session, turn: Turn) -> None:
+    """Twilio matched STOP, START or HELP and answered itself: keep the choice, say nothing."""
+    kind = turn.text.opt_out_type.upper()
+    detail = f"Twilio OptOutType {kind}: {turn.text.body[:40]}"
+    if kind == "STOP":
+        numbers.opt_out(session, turn.text.phone, detail, ConsentSource.KEYWORD)
+        _end(session, turn.conversation)
+    elif kind == "START":
+        keyword = keywords.match(turn.text.body)
+        if keyword is not None and keyword.is_yes and _solved(session, turn):
+            return
+        numbers.opt_in(session, turn.text.phone, detail, turn.language)
+
+
+def _opt_out(session: Session, turn: Turn, keyword: Keyword) -> None:
+    changed = numbers.opt_out(
+        session, turn.text.phone, f"keyword {keyword.word}", ConsentSource.KEYWORD
+    )
+    _end(session, turn.conversation)
+    if changed:  # the one confirmation the carrier allows; a second STOP gets nothing
+        turn.reply = replies.text("opted_out", keyword.language)
+
+
+def _opt_in(session: Session, turn: Turn, keyword: Keyword) -> None:
+    if keyword.is_yes and _solved(session, turn):
+        turn.reply = replies.text("solved", turn.language)
+        return
+    numbers.opt_in(session, turn.text.phone, f"keyword {keyword.word}", keyword.language)
+    turn.reply = replies.text("opted_in", keyword.language)
+
+
+def _solved(session: Session, turn: Turn) -> bool:
+    """YES answering a pending deflection (number not opted out): solved; see deflection."""
+    if numbers.refusal(session, turn.text.phone) == numbers.OPTED_OUT:
+        return False
+    pending = deflection.pending_for(session, turn.text.phone, utcnow())
+    if pending is None:
+        return False
+    deflection.decide(session, pending, DeflectionOutcome.SOLVED)
+    return True
+
+
+def _ask_for_person(session: Session, turn: Turn) -> None:
+    pending = deflection.pending_for(session, turn.text.phone, utcnow())
+    if pending is not None:
+        deflection.decide(session, pending, DeflectionOutcome.ASKED_PERSON)
+    _to_person(session, turn, "the texter asked for a person")
+
+
+def _to_person(session: Session, turn: Turn, why: str) -> None:
+    if turn.conversation.state is not ConversationState.BOT:
+        turn.reply = _text("still_queued", turn)
+        return
+    staffed = handover.to_agent(session, turn.conversation, why)
+    turn.reply = _text("queued" if staffed else "no_agent", turn)
+
+
+def _question(session: Session, turn: Turn) -> None:
+    body = turn.text.body.strip()
+    deflection.contacted_again(session, turn.text.phone, utcnow())
+    if not body:
+        turn.reply = _text("empty", turn)
+        return
+    if not any(char.isalnum() for char in body):  # only emoji or punctuation
+        turn.reply = _text("no_words", turn)
+        return
+    answer = answers.confident_answer(session, body[:QUERY_LIMIT], turn.language)
+    if answer is None:
+        _to_person(session, turn, "no confident answer in the community")
+        return
+    deflection.start(
+        session,
+        turn.text.phone,
+        body[:QUERY_LIMIT],
+        answer,
+        turn.conversation.customer_id,
+        turn.conversation.id,
+    )
+    tail = f"{_link(answer.url_path)}\n{replies.text('prompt', turn.language)}"
+    turn.reply = segments.shorten(answer.answer, tail, max_segments=2)
+
+
+def _link(path: str) -> str:
+    if path.startswith(("http://", "https://")):
+        return path
+    return current_app.config["PUBLIC_BASE_URL"] + "/" + path.lstrip("/")
+
+
+def _end(session: Session, conversation: Conversation) -> None:
+    handover.leave_queue(conversation)
+    if conversation.state is ConversationState.WITH_AGENT:
+        handover.release(conversation)
+    conversations.close(session, conversation)
+
+
+def _text(name: str, turn: Turn) -> str:
+    return replies.text(name, turn.language, number=current_app.config["FALLBACK_NUMBER"])
+
+
+_OUT = MessageDirection.OUT

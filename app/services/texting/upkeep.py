@@ -1,0 +1,44 @@
+"""Texting's periodic work: deflections that got no reply or were followed by a call,
+and queued conversations that wait nowhere. Run by the ``app.jobs.texting`` job and, at
+most once a minute across all processes, lazily by incoming texts."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
+
+from app.extensions import redis_store
+from app.services.texting import deflection, handover
+
+log = logging.getLogger(__name__)
+
+DUE_KEY = "helpline:texting:upkeep"  # set while upkeep is recent: its TTL is the interval
+EVERY_SECONDS = 60
+
+
+@dataclass(frozen=True)
+class Upkeep:
+    """What one pass did."""
+
+    no_reply: int
+    false_by_call: int
+    requeued: int
+
+
+def run(session: Session) -> Upkeep:
+    """Settle deflections, put waiting-nowhere conversations back in line. Commits."""
+    settled = deflection.settle(session)
+    session.commit()
+    requeued = handover.requeue(session)
+    return Upkeep(settled.no_reply, settled.false_by_call, requeued)
+
+
+def settle_if_due(session: Session) -> None:
+    """Settle deflections if no process did in the last minute (one SET NX when not due)."""
+    if not redis_store.client.set(DUE_KEY, "1", nx=True, ex=EVERY_SECONDS):
+        return
+    settled = deflection.settle(session)
+    if settled.no_reply or settled.false_by_call:
+        log.info("deflections settled: %s", settled)
