@@ -13,9 +13,11 @@ from app.console.routes import STAFF, bp
 from app.extensions import db
 from app.services.agents import agent_desk
 from app.services.agents.contact_view import my_contact
+from app.services.agents.wrap_up_codes import WRAP_UP_CODES
 from app.services.callbacks import task_desk
 from app.services.customers.profile import customer_360
 from app.services.customers.search import BadSearch, find_customers, read_search
+from app.services.texting import agent_texts
 from app.web.guard import page_for
 
 
@@ -47,6 +49,18 @@ def tasks_panel() -> Any:
     """Open voicemails and callbacks, mine and my queues', as HTML."""
     tasks = task_desk.tasks_for(agent_desk.agent_of(current_user.user))
     return render_template("console/panel_tasks.html", tasks=tasks)
+
+
+@bp.get("/console/panel/texts")
+@page_for(*STAFF)
+def texts_panel() -> Any:
+    """My open text conversations, each with its thread, as HTML."""
+    agent = agent_desk.agent_of(current_user.user)
+    threads = [
+        agent_texts.thread(db.session, agent, conversation["id"])
+        for conversation in agent_texts.my_conversations(db.session, agent)
+    ]
+    return render_template("console/panel_texts.html", threads=threads, codes=WRAP_UP_CODES)
 
 
 @bp.get("/console/customers")

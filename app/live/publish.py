@@ -16,7 +16,7 @@ from app.extensions import redis_store
 log = logging.getLogger(__name__)
 
 # The kinds pages listen for; what changed is in ``what``, where in ``queue`` or ``agent``.
-KINDS = frozenset({"queue", "offer", "agent", "task", "switch"})
+KINDS = frozenset({"queue", "offer", "agent", "task", "switch", "text"})
 CHANNEL = "helpline:live:%s"  # %s: the Redis database number
 # Changes counted per queue: whoever caches a queue's waiting line knows when it is stale.
 LINE_VERSION = "helpline:live:line:%s"

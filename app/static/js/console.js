@@ -9,6 +9,7 @@
   const $ = (id) => document.getElementById(id);
   const contact = window.helpline.contact;
   const tasks = window.helpline.tasks;
+  const texts = window.helpline.texts;
 
   let desk = null;              // the last desk read
   let stateSince = Date.now();  // local clock when the state began
@@ -34,6 +35,7 @@
     renderOffer();
     contact.refresh(desk);
     tasks.refresh();
+    texts.refresh();
   }
 
   function renderState() {
@@ -188,6 +190,7 @@
   document.addEventListener("keydown", onKey);
   contact.onChange = refresh;
   tasks.onChange = refresh;
+  texts.onChange = refresh;
 
   // A queue's new line, pushed by the live stream: shown without reading the desk again.
   function lineChanged(data) {
