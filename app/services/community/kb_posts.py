@@ -154,10 +154,12 @@ def add_phrasings(
     *,
     source: PhrasingSource = PhrasingSource.IMPORT,
 ) -> Question:
-    """Many other phrasings at once (each text once), indexed in one go."""
+    """Many other phrasings at once (each text once, cut to a title's length), indexed in
+    one go."""
     question = _question(session, question_id)
     known = {p.text for p in question.phrasings}
-    for wording in dict.fromkeys(_title(text) for text in texts):
+    wordings = (" ".join(text.split())[:TITLE_LENGTH] for text in texts)
+    for wording in dict.fromkeys(w for w in wordings if w):
         if wording not in known:
             session.add(Phrasing(question=question, text=wording, source=source, weight=1.0))
     reindex(session, [question])
