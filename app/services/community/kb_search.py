@@ -79,9 +79,7 @@ def question_facts(
             select(LearnedPairing.question_id, LearnedPairing.weight).where(
                 LearnedPairing.query_key == key, LearnedPairing.question_id.in_(question_ids)
             )
-        )
-        .tuples()
-        .all()
+        ).all()
     )
     return {q.id: _facts(q, answers, pairings.get(q.id, 0.0)) for q in questions}
 
