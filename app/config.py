@@ -10,6 +10,8 @@ from typing import Any
 
 from limits import parse_many
 
+from knowledge_base.search import DEFAULT_DEFLECT_THRESHOLD
+
 ENVIRONMENTS = ("development", "testing", "production")
 
 # Settings that production must not run without; the message names the variable.
@@ -65,6 +67,14 @@ def _seconds(env: Mapping[str, str], name: str, default: float) -> float:
         raise ConfigError(f"{name} must be a number of seconds, not {value!r}") from None
 
 
+def _number(env: Mapping[str, str], name: str, default: float) -> float:
+    value = env.get(name, "").strip()
+    try:
+        return float(value) if value else default
+    except ValueError:
+        raise ConfigError(f"{name} must be a number, not {value!r}") from None
+
+
 def count_setting(env: Mapping[str, str], name: str, default: int) -> int:
     value = env.get(name, "").strip()
     try:
@@ -116,6 +126,9 @@ def load_settings(instance_path: str, environ: Mapping[str, str] | None = None) 
         # Seconds an agent has to accept a contact offered to them before it goes to the
         # next agent and they are set away.
         "OFFER_TIMEOUT": _seconds(env, "OFFER_TIMEOUT", 20.0),
+        # The confidence (0..1) a knowledge-base answer needs before deflection sends it
+        # instead of a person; the default was calibrated on BANKING77 (benchmarks/kb.py).
+        "KB_DEFLECT_THRESHOLD": _number(env, "KB_DEFLECT_THRESHOLD", DEFAULT_DEFLECT_THRESHOLD),
         **callback_settings(env),
         **texting_settings(env),
         **_login_settings(env),
@@ -185,6 +198,11 @@ def _check_numbers(settings: Mapping[str, Any]) -> None:
         raise ConfigError(f"TRUSTED_PROXIES must be a whole number, 0 or more, not {proxies!r}")
     for name in RATE_LIMIT_SETTINGS:
         _check_rate_limit(name, settings[name])
+    threshold = settings["KB_DEFLECT_THRESHOLD"]
+    if isinstance(threshold, bool) or not isinstance(threshold, int | float):
+        raise ConfigError(f"KB_DEFLECT_THRESHOLD must be a number, not {threshold!r}")
+    if not 0 < threshold <= 1:
+        raise ConfigError(f"KB_DEFLECT_THRESHOLD must be above 0 and at most 1, not {threshold}")
 
 
 def _check_rate_limit(name: str, value: object) -> None:

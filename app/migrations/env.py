@@ -6,6 +6,7 @@ from alembic import context
 
 from app.extensions import make_engine
 from app.models import Base
+from app.services.schema import include_name
 
 config = context.config
 target_metadata = Base.metadata
@@ -41,6 +42,7 @@ def _run(connection: object) -> None:
         target_metadata=target_metadata,
         render_as_batch=True,
         compare_type=True,
+        include_name=include_name,
     )
     with context.begin_transaction():
         context.run_migrations()

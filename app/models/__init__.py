@@ -5,10 +5,19 @@ from app.models.audit import AuditEntry
 from app.models.base import ADDRESS_LENGTH, Base, utcnow
 from app.models.calls import CallStep
 from app.models.cases import Case, CaseStatus
+from app.models.community import (
+    Answer,
+    LearnedPairing,
+    Phrasing,
+    PhrasingSource,
+    PostStatus,
+    Question,
+)
 from app.models.consent import Channel, ConsentEvent, ConsentSource, Purpose
 from app.models.customers import Account, Customer, Tier
 from app.models.interactions import Direction, Interaction, InteractionChannel
 from app.models.interval_stats import IntervalStat
+from app.models.kb_index import KbDocument, KbTerm
 from app.models.queues import Queue
 from app.models.tasks import Task, TaskKind, TaskStatus
 from app.models.texting import (
@@ -25,6 +34,7 @@ __all__ = [
     "ADDRESS_LENGTH",
     "Account",
     "Agent",
+    "Answer",
     "AgentSkill",
     "AuditEntry",
     "Base",
@@ -44,10 +54,17 @@ __all__ = [
     "Interaction",
     "InteractionChannel",
     "IntervalStat",
+    "KbDocument",
+    "KbTerm",
+    "LearnedPairing",
     "Message",
     "MessageDirection",
+    "Phrasing",
+    "PhrasingSource",
+    "PostStatus",
     "Purpose",
     "Queue",
+    "Question",
     "Role",
     "Task",
     "TaskKind",

@@ -28,7 +28,8 @@ def test_migrated_database_matches_the_models(database_url):
     engine = create_engine(database_url)
 
     with engine.connect() as connection:
-        differences = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+        context = MigrationContext.configure(connection, opts={"include_name": schema.include_name})
+        differences = compare_metadata(context, Base.metadata)
 
     engine.dispose()
     assert differences == []

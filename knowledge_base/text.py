@@ -1,0 +1,110 @@
+"""Text analysis: plain words out of any text, stop words dropped, stems per language.
+
+Every query and every indexed text passes through ``analyze``, so both databases see the
+same terms. Whatever a person types (quotes, ``*``, ``NEAR(``, ``-``, ``:``, emoji) comes
+out as plain words or nothing: no search operator ever reaches an index.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+import snowballstemmer  # type: ignore[import-untyped]
+
+# Letters and digits only: underscores, punctuation, operators and emoji all split words.
+_WORD = re.compile(r"[^\W_]+")
+_APOSTROPHES = re.compile(r"(?<=\w)['’](?=\w)")  # don't -> dont, one word
+# A 1,600-character SMS has under 300 words; a query longer than this says nothing more.
+MAX_QUERY_WORDS = 64
+MAX_WORD_LENGTH = 40
+
+LANGUAGES = {"en": "english", "es": "spanish"}
+DEFAULT_LANGUAGE = "en"
+
+STOP_WORDS = {
+    "en": frozenset(
+        """a about above after again all am an and any are as at be been before being
+        below between both but by can could did do does doing down during each few for
+        from further had has have having he her here hers him his how i if in into is it
+        its itself just me more most my myself no nor not of off on once only or other our
+        ours out over own same she should so some such than that the their theirs them then
+        there these they this those through to too under until up very was we were what
+        when where which while who whom why will with would you your yours yourself im ive
+        id dont doesnt didnt cant isnt wasnt hasnt havent arent wont please hi hello thanks
+        thank""".split()
+    ),
+    "es": frozenset(
+        """a al algo algunas algunos ante antes como con contra cual cuando de del desde
+        donde durante e el ella ellas ellos en entre era es esa esas ese eso esos esta estas
+        este esto estos fue ha hay la las le les lo los me mi mis mucho muy nada ni no nos
+        nosotros o os otra otro para pero poco por porque que quien se ser si sin sobre su
+        sus también te tengo tiene tu tus un una uno unos y ya yo hola gracias favor está
+        están estoy cómo qué dónde cuándo cuál mí tú él más""".split()
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """A text as the index sees it: its language, plain words and their stems."""
+
+    language: str
+    words: tuple[str, ...]
+    terms: tuple[str, ...]
+
+
+def plain_words(text: str, limit: int = MAX_QUERY_WORDS) -> tuple[str, ...]:
+    """The text's words, lower-cased, without any punctuation, operator or symbol."""
+    words = (w[:MAX_WORD_LENGTH] for w in _WORD.findall(_APOSTROPHES.sub("", text.casefold())))
+    return tuple(words)[:limit]
+
+
+def detect_language(words: tuple[str, ...]) -> str:
+    """English or Spanish, by which language's stop words the text uses more."""
+    spanish = sum(word in STOP_WORDS["es"] for word in words)
+    english = sum(word in STOP_WORDS["en"] for word in words)
+    return "es" if spanish > english else DEFAULT_LANGUAGE
+
+
+def normal_language(language: str | None) -> str:
+    """A language code we stem for (``en``, ``es``), or ``""`` for no stemming."""
+    code = (language or "").strip().lower()[:2]
+    return code if code in LANGUAGES else ""
+
+
+def analyze(text: str, language: str | None = None, limit: int = MAX_QUERY_WORDS) -> Analysis:
+    """Split, drop stop words (unless nothing else is left) and stem ``text``.
+
+    Without a language the text's own is guessed from its stop words.
+    """
+    words = plain_words(text, limit)
+    code = normal_language(language) if language else detect_language(words)
+    stop = STOP_WORDS.get(code, frozenset())
+    kept = tuple(word for word in words if word not in stop) or words
+    return Analysis(code, kept, tuple(stem(word, code) for word in kept))
+
+
+def stem(word: str, language: str) -> str:
+    """The word's Snowball stem in ``language``, accents removed so ``canción`` = ``cancion``."""
+    stemmed = _stemmer(language).stemWord(word) if language in LANGUAGES else word
+    return _without_accents(stemmed)
+
+
+@lru_cache(maxsize=8)
+def _stemmer(language: str) -> snowballstemmer.stemmer:
+    return snowballstemmer.stemmer(LANGUAGES[language])
+
+
+def _without_accents(word: str) -> str:
+    if word.isascii():
+        return word
+    decomposed = unicodedata.normalize("NFKD", word)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def query_key(text: str, language: str | None = None) -> str:
+    """The same key for the same question however it is worded in order, case or marks."""
+    return " ".join(sorted(set(analyze(text, language).terms)))[:255]

@@ -1,0 +1,160 @@
+"""Knowledge-base search on the real database (SQLite, or PostgreSQL with TEST_DATABASE_URL)."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import LearnedPairing, PhrasingSource, PostStatus
+from app.services.community import kb_posts
+from app.services.community.kb_search import record_outcome, search
+
+
+def post(title, answer=None, body="", language="en", **answer_options):
+    question = kb_posts.ask_question(db.session, title, body, language=language)
+    if answer is not None:
+        kb_posts.answer_question(db.session, question.id, answer, **answer_options)
+    db.session.commit()
+    return question
+
+
+@pytest.fixture
+def community(app):
+    return {
+        "card": post("My new card has not arrived", "Cards take up to 7 working days."),
+        "pin": post("How do I change my PIN?", "Settings, then Security, then PIN."),
+        "pin_es": post(
+            "¿Cómo cambio el PIN de mi tarjeta?", "En Ajustes, Seguridad.", language="es"
+        ),
+        "fees": post("Why was I charged a fee for a transfer?", "Transfers abroad cost 1 %."),
+    }
+
+
+def ids(results):
+    return [result.question_id for result in results]
+
+
+def test_a_differently_worded_question_finds_the_right_post_with_its_answer(community):
+    results = search(db.session, "my cards haven't arrived yet")
+
+    assert ids(results)[0] == community["card"].id
+    assert results[0].answer == "Cards take up to 7 working days."
+    assert results[0].reasons[0].kind == "matched_terms"
+    assert "card" in results[0].reasons[0].detail
+
+
+def test_spanish_questions_find_spanish_posts_by_their_stems(community):
+    results = search(db.session, "cambiar el pin de mis tarjetas", language="es")
+
+    assert ids(results)[0] == community["pin_es"].id
+
+
+def test_the_accepted_answer_is_offered_before_a_better_voted_one(community):
+    pin = community["pin"]
+    other = kb_posts.answer_question(db.session, pin.id, "Call us.")
+    other.score = 9
+    accepted = kb_posts.answer_question(db.session, pin.id, "In the app: Card, then PIN.")
+    kb_posts.accept_answer(db.session, accepted.id, pin.id)
+    db.session.commit()
+
+    best = search(db.session, "change my pin")[0]
+
+    assert best.answer_id == accepted.id
+    assert "accepted_answer" in [reason.kind for reason in best.reasons]
+
+
+def test_hidden_and_held_questions_never_appear_until_restored(community):
+    kb_posts.set_question_status(db.session, community["card"].id, PostStatus.HIDDEN)
+    held = post("Card not arrived after two weeks", "Held answer")
+    kb_posts.set_question_status(db.session, held.id, PostStatus.HELD)
+    db.session.commit()
+
+    hidden_results = search(db.session, "card not arrived", k=10)
+    kb_posts.set_question_status(db.session, community["card"].id, PostStatus.VISIBLE)
+    db.session.commit()
+
+    assert community["card"].id not in ids(hidden_results)
+    assert held.id not in ids(hidden_results)
+    assert community["card"].id in ids(search(db.session, "card not arrived"))
+
+
+def test_a_hidden_answer_is_never_offered(community):
+    answer = community["fees"].answers[0]
+    kb_posts.set_answer_status(db.session, answer.id, PostStatus.HIDDEN)
+    db.session.commit()
+
+    result = search(db.session, "transfer fee")[0]
+
+    assert result.question_id == community["fees"].id
+    assert result.answer is None
+
+
+def test_an_edited_question_is_found_by_its_new_words_only(community):
+    kb_posts.edit_question(db.session, community["fees"].id, title="Why is there a commission?")
+    db.session.commit()
+
+    assert community["fees"].id in ids(search(db.session, "commission"))
+    assert community["fees"].id not in ids(search(db.session, "charged"))
+
+
+def test_a_merged_duplicate_becomes_a_phrasing_of_the_question_it_joins(community):
+    duplicate = post("Delivery of plastic taking forever", "Wait a bit.")
+
+    kb_posts.merge_question(db.session, duplicate.id, community["card"].id)
+    db.session.commit()
+    results = search(db.session, "plastic delivery forever")
+
+    assert ids(results) == [community["card"].id]
+    assert results[0].reasons[1].kind == "matched_phrasing"
+    assert [p.source for p in community["card"].phrasings] == [PhrasingSource.MERGED]
+
+
+def test_a_solved_deflection_teaches_the_query_and_a_false_one_unlearns_it(community):
+    query = "where is my plastic"
+    before = search(db.session, query)
+
+    record_outcome(db.session, query, community["card"].id, solved=True)
+    db.session.commit()
+    learned = search(db.session, query)
+    record_outcome(db.session, query, community["card"].id, solved=False)
+    db.session.commit()
+    unlearned = search(db.session, query)
+
+    assert before == []
+    assert ids(learned) == [community["card"].id]
+    assert {r.kind for r in learned[0].reasons} >= {"learned_pairing", "matched_phrasing"}
+    assert unlearned == []
+    assert db.session.scalars(select(LearnedPairing)).one().false == 1
+
+
+@pytest.mark.parametrize(
+    "hostile",
+    [
+        '"',
+        "*",
+        "NEAR(",
+        "NEAR(card pin",
+        "-",
+        ":",
+        "AND",
+        "OR",
+        "NOT",
+        "😀🔥",
+        "",
+        "   ",
+        '"card',
+        "card*",
+        "-pin",
+        "pin:card",
+        "card OR",
+        "(((",
+        "a" * 2000,
+        "x " * 900,
+        "\x00",
+    ],
+)
+def test_operators_and_punctuation_never_raise(community, hostile):
+    results = search(db.session, hostile)
+
+    assert isinstance(results, list)
