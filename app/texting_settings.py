@@ -10,10 +10,6 @@ from limits import parse_many
 
 from app.config import ConfigError
 
-# The threshold the community search (``KB_DEFLECT_THRESHOLD``, its setting) is calibrated
-# at; texting reads it with this default while that setting is not there.
-DEFAULT_DEFLECT_THRESHOLD = 0.5
-
 
 def texting_settings(env: Mapping[str, str]) -> dict[str, Any]:
     """The SMS_* settings read from ``env``."""

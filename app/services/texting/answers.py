@@ -1,30 +1,24 @@
-"""The community search as texting sees it: a thin adapter over
-``app.services.community.kb_search``, imported lazily.
+"""The community search as texting (and the IVR) sees it: the best answer for a question,
+with its confidence (0..1, as ``KB_DEFLECT_THRESHOLD`` reads it) and its page's path.
 
-Without that module (not installed yet, or failing to import) there is never a confident
-answer: every question goes to a person. Tests replace ``search`` to inject results.
+Tests replace ``search`` to inject results.
 """
 
 from __future__ import annotations
 
-import importlib
-import logging
 from dataclasses import dataclass
-from types import ModuleType
 
 from flask import current_app
 from sqlalchemy.orm import Session
 
-from app.texting_settings import DEFAULT_DEFLECT_THRESHOLD
-
-log = logging.getLogger(__name__)
-
-COMMUNITY_SEARCH = "app.services.community.kb_search"
+from app.services.community import kb_search
+from app.services.community.kb_posts import slugify
+from knowledge_base import Result
 
 
 @dataclass(frozen=True)
 class Answer:
-    """One ranked answer: its question, the text to send, a score in 0..1, its page path."""
+    """One ranked answer: its question, the text to send, a confidence in 0..1, its page."""
 
     question_id: int
     title: str
@@ -33,46 +27,36 @@ class Answer:
     url_path: str
 
 
-def _community() -> ModuleType | None:
-    try:
-        return importlib.import_module(COMMUNITY_SEARCH)
-    except ImportError:
-        return None
-
-
 def search(session: Session, text: str, language: str | None = None, k: int = 5) -> list[Answer]:
-    """Ranked answers for ``text``, best first; [] when the community search is missing."""
-    module = _community()
-    if module is None:
-        return []
-    results = module.search(session, text, language=language, k=k)
-    return [_answer(result) for result in results]
+    """Ranked answers for ``text``, best first (questions without an answer left out)."""
+    results = kb_search.search(session, text, language=language, k=k)
+    return [_answer(result) for result in results if result.answer]
 
 
-def _answer(result: object) -> Answer:
-    def field(*names: str) -> object:
-        for name in names:
-            if hasattr(result, name):
-                return getattr(result, name)
-        return ""
+def question_path(question_id: int, title: str) -> str:
+    """The community page of a question (its readable address)."""
+    return f"/community/q/{question_id}-{slugify(title)}"
 
+
+def _answer(result: Result) -> Answer:
     return Answer(
-        question_id=int(field("question_id")),  # type: ignore[call-overload]
-        title=str(field("title")),
-        answer=str(field("answer", "answer_text", "text")),
-        score=float(field("score")),  # type: ignore[arg-type]
-        url_path=str(field("url_path", "url", "path")),
+        question_id=result.question_id,
+        title=result.title,
+        answer=result.answer or "",
+        score=result.confidence,
+        url_path=question_path(result.question_id, result.title),
     )
 
 
 def threshold() -> float:
-    """The score an answer needs before we text it instead of routing to a person."""
-    return float(current_app.config.get("KB_DEFLECT_THRESHOLD", DEFAULT_DEFLECT_THRESHOLD))
+    """The confidence an answer needs before we send it instead of a person."""
+    return float(current_app.config["KB_DEFLECT_THRESHOLD"])
 
 
 def confident_answer(session: Session, text: str, language: str) -> Answer | None:
-    """The best answer if it clears the threshold, else None."""
-    found = search(session, text, language=language, k=1)
+    """The best answer if its confidence clears the threshold, else None. Two are asked
+    for: the confidence says how clearly the best beats the next."""
+    found = search(session, text, language=language, k=2)
     if not found or found[0].score < threshold():
         return None
     return found[0]
@@ -80,7 +64,4 @@ def confident_answer(session: Session, text: str, language: str) -> Answer | Non
 
 def record_outcome(session: Session, query_text: str, question_id: int, solved: bool) -> None:
     """Tell the search what a deflection's customer made of it (it learns from this)."""
-    module = _community()
-    if module is None or not hasattr(module, "record_outcome"):
-        return
-    module.record_outcome(session, query_text, question_id, solved)
+    kb_search.record_outcome(session, query_text, question_id, solved)
