@@ -14,7 +14,7 @@ from flask import Blueprint
 
 from app.extensions import db
 from app.services.agents import transfers
-from app.services.calls import call_ends, connecting, hold, ivr, last_resort
+from app.services.calls import call_ends, connecting, hold, ivr, kb_answers, last_resort
 from app.twilio import params
 from app.twilio.security import accept_webhook
 from app.twilio.twiml import twiml_response
@@ -54,6 +54,19 @@ def incoming() -> TwiML:
 def step() -> TwiML:
     """The caller answered a prompt (keys, speech or silence): the flow's next step."""
     return twiml_response(ivr.answer_step(params.args().get("s", ""), params.form()))
+
+
+@bp.post("/kb-answered")
+@answers_or_dials_a_human
+def kb_answered() -> TwiML:
+    """The caller's word on a knowledge-base answer: thanked, texted its link, or on to a
+    person as the flow goes (``kb_answers``)."""
+    token = params.args().get("s", "")
+    after = kb_answers.after_answer(token, params.form(), ivr.caller_reply(params.form()))
+    if after.twiml is not None:
+        return twiml_response(after.twiml)
+    document = ivr.answer_step(after.token, after.form or {}, answered_by_kb=True)
+    return twiml_response(kb_answers.said_first(after.before, document, after.language))
 
 
 @bp.post("/status")

@@ -50,6 +50,12 @@ MESSAGES = {
         # A message kept while the database did not answer: whether we may call back is
         # not known yet.
         "message_saved": "Thank you. We have your message, and a person will listen to it.",
+        "kb_intro": "Here is what our community answered.",
+        "kb_confirm": "Was that what you needed? Say yes, or press 1. To get the link by text "
+        "message, press 2. To speak with a person, press 0 or stay on the line.",
+        "kb_thanks": "Glad that helped. Thank you for calling. Goodbye.",
+        "kb_texted": "I've sent you the link by text message. Thank you for calling. Goodbye.",
+        "kb_not_texted": "Sorry, I can't send a text message to this number.",
     },
     "es": {
         "position": "Gracias por esperar. Usted es el número {position} en la fila.",
@@ -90,6 +96,13 @@ MESSAGES = {
         "message_kept": "Gracias. Recibimos su mensaje y una persona lo escuchará, pero no "
         "podemos llamarle a este número.",
         "message_saved": "Gracias. Recibimos su mensaje y una persona lo escuchará.",
+        "kb_intro": "Esto es lo que respondió nuestra comunidad.",
+        "kb_confirm": "¿Era lo que necesitaba? Diga sí, u oprima 1. Para recibir el enlace por "
+        "mensaje de texto, oprima 2. Para hablar con una persona, oprima 0 o permanezca en "
+        "la línea.",
+        "kb_thanks": "Nos alegra haberle ayudado. Gracias por llamar. Adiós.",
+        "kb_texted": "Le enviamos el enlace por mensaje de texto. Gracias por llamar. Adiós.",
+        "kb_not_texted": "Disculpe, no puedo enviar un mensaje de texto a este número.",
     },
     "fr": {
         "refused_withheld": "Votre numéro est masqué, nous ne pouvons donc pas vous rappeler.",

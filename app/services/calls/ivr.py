@@ -20,7 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from app.extensions import db
 from app.models import Interaction, utcnow
 from app.services.agents import offers
-from app.services.calls import calls, last_resort, queueing, switches
+from app.services.calls import calls, kb_answers, last_resort, queueing, switches
 from app.services.calls.flow_registry import FlowRegistry
 from app.services.calls.ivr_callbacks import Refused, place_callbacks, promise_no_call_in_vain
 from app.twilio.ivr_twiml import CallUrls, render_actions
@@ -65,8 +65,12 @@ def answer_incoming(params: Mapping[str, str]) -> str:
     return _finish(flow, step, caller, call, answered=None)
 
 
-def answer_step(token: str, params: Mapping[str, str]) -> str:
-    """The caller answered a prompt (or stayed silent): resume the flow from the signed state."""
+def answer_step(token: str, params: Mapping[str, str], answered_by_kb: bool = False) -> str:
+    """The caller answered a prompt (or stayed silent): resume the flow from the signed state.
+
+    A question for the knowledge base is answered by voice when an answer is confident
+    (``kb_answers``); ``answered_by_kb``: one was, and the caller wants a person after all.
+    """
     payload = decode_state(token)
     key = call_key(params)
     if payload.get("k", key) != key:
@@ -81,7 +85,15 @@ def answer_step(token: str, params: Mapping[str, str]) -> str:
     interaction_id = payload.get("i")
     if not isinstance(interaction_id, int):  # a token without its call: find it by CallSid
         interaction_id = calls.interaction_id_for(db.session, params.get("CallSid", ""))
-    call = _Call(params, key, interaction_id, customer_id=None, step=calls.step_key(token))
+    # After an answer by voice, the same state goes on to people: a webhook of its own.
+    webhook_key = calls.step_key(f"{token}/kb" if answered_by_kb else token)
+    asked = None if answered_by_kb else kb_answers.question_in(step)
+    if asked is not None:
+        record = (interaction_id, flow.id, state.node_id, webhook_key)
+        spoken = kb_answers.answer(payload, asked, params, record)
+        if spoken is not None:
+            return spoken
+    call = _Call(params, key, interaction_id, customer_id=None, step=webhook_key)
     return _finish(flow, step, caller, call, answered=(state.node_id, reply))
 
 
