@@ -88,6 +88,8 @@ def register_blueprints(app: Flask) -> None:
     """One blueprint per area."""
     from app.agent_api.routes import bp as agent_api_bp
     from app.auth import csrf
+    from app.community import bp as community_bp
+    from app.community import init_community
     from app.console.routes import bp as console_bp
     from app.health import bp as health_bp
     from app.live.routes import bp as live_bp
@@ -108,6 +110,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(login_bp)
     app.register_blueprint(console_bp)
     app.register_blueprint(supervisor_bp)
+    app.register_blueprint(community_bp)
+    init_community(app)
     init_headers(app)
 
 

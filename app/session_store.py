@@ -63,8 +63,11 @@ class SessionStore:
         idle: float,
         lifetime: float,
         clock: Callable[[], float] = time.time,
+        keys: tuple[str, str] = (SESSION_KEY, USER_SESSIONS_KEY),
     ) -> None:
         self.client = client
+        # Another kind of login (community members) keeps its records under other keys.
+        self.session_key, self.user_sessions_key = keys
         self.idle = idle
         self.lifetime = lifetime
         self.clock = clock
@@ -76,8 +79,8 @@ class SessionStore:
         """A new session for ``user_id``; returns its id (for the signed cookie)."""
         session_id = secrets.token_urlsafe(32)
         now = self.clock()
-        key = SESSION_KEY % session_id
-        index = USER_SESSIONS_KEY % user_id
+        key = self.session_key % session_id
+        index = self.user_sessions_key % user_id
         with self.client.pipeline(transaction=True) as pipe:
             pipe.hset(key, mapping={"user": str(user_id), "started": now, "seen": now})
             pipe.pexpire(key, _millis(min(self.idle, self.lifetime)))
@@ -89,7 +92,7 @@ class SessionStore:
 
     def touch(self, session_id: str, user_id: int) -> bool:
         """Whether the session is alive for ``user_id``; if so, its idle time starts again."""
-        keys = [SESSION_KEY % session_id, USER_SESSIONS_KEY % user_id]
+        keys = [self.session_key % session_id, self.user_sessions_key % user_id]
         args = [str(user_id), self.clock(), self.idle, self.lifetime, session_id]
         return bool(self._touch(keys=keys, args=args))
 
@@ -97,7 +100,7 @@ class SessionStore:
         """Whether the session is alive for ``user_id``, without renewing it (a page that
         only watches, such as a live stream, does not count as use)."""
         user, started, seen = self.client.hmget(
-            SESSION_KEY % session_id, ["user", "started", "seen"]
+            self.session_key % session_id, ["user", "started", "seen"]
         )
         if user is None or started is None or seen is None or int(user) != user_id:
             return False
@@ -106,11 +109,11 @@ class SessionStore:
 
     def end(self, session_id: str) -> None:
         """End one session (log-out)."""
-        self._end(keys=[SESSION_KEY % session_id], args=[USER_SESSIONS_KEY, session_id])
+        self._end(keys=[self.session_key % session_id], args=[self.user_sessions_key, session_id])
 
     def end_all(self, user_id: int) -> None:
         """End every session of ``user_id`` (a new password, a deactivated login)."""
-        self._end_all(keys=[USER_SESSIONS_KEY % user_id], args=[SESSION_KEY])
+        self._end_all(keys=[self.user_sessions_key % user_id], args=[self.session_key])
 
 
 def _millis(seconds: float) -> int:

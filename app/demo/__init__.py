@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
+from app.demo.community import CommunityCounts, load_community
 from app.demo.customers import (
     MAX_CUSTOMERS,
     DemoCustomer,
@@ -47,6 +48,7 @@ class DemoReport:
     accounts: int = 0
     consent_events: int = 0
     history: HistoryCounts = HistoryCounts(0, 0, 0)
+    community: CommunityCounts = field(default_factory=CommunityCounts)
 
     def summary_lines(self) -> list[str]:
         """A few lines saying what was created and what was already there."""
@@ -72,6 +74,19 @@ class DemoReport:
                 f"  {self.history.interactions} interactions over the last 6 months, "
                 f"{self.history.cases} cases ({self.history.open_cases} open)",
             ]
+        return lines + self.community_lines()
+
+    def community_lines(self) -> list[str]:
+        """What the community load added, and the one member login it shows."""
+        made = self.community
+        if not made.questions:
+            return ["Community: already there."]
+        lines = [
+            f"Community: {made.members} members, {made.questions} questions, "
+            f"{made.answers} answers ({made.accepted} accepted), {made.votes} votes."
+        ]
+        if made.login:
+            lines.append(f"  member login for /community: {made.login[0]}  {made.login[1]}")
         return lines
 
 
@@ -97,6 +112,7 @@ def load_demo(
     queues = {name: id_ for name, id_ in session.execute(select(Queue.name, Queue.id))}
     staff = StaffIds(queues, agents_by_skill(session))
     report.history = insert_history(session, new, staff, now)
+    report.community = load_community(session, now)
     session.commit()
     return report
 

@@ -18,6 +18,7 @@ from app.models.customers import Account, Customer, Tier
 from app.models.interactions import Direction, Interaction, InteractionChannel
 from app.models.interval_stats import IntervalStat
 from app.models.kb_index import KbDocument, KbTerm
+from app.models.members import Flag, Member, Vote
 from app.models.queues import Queue
 from app.models.tasks import Task, TaskKind, TaskStatus
 from app.models.texting import (
@@ -51,12 +52,14 @@ __all__ = [
     "DeflectionChannel",
     "DeflectionOutcome",
     "Direction",
+    "Flag",
     "Interaction",
     "InteractionChannel",
     "IntervalStat",
     "KbDocument",
     "KbTerm",
     "LearnedPairing",
+    "Member",
     "Message",
     "MessageDirection",
     "Phrasing",
@@ -71,5 +74,6 @@ __all__ = [
     "TaskStatus",
     "Tier",
     "User",
+    "Vote",
     "utcnow",
 ]

@@ -45,6 +45,10 @@ class Question(Base):
     tags: Mapped[str] = mapped_column(String(TAGS_LENGTH), default="")  # comma-separated
     author_id: Mapped[int | None] = mapped_column(default=None)
     staff: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The community member who asked (None for staff and imports); see app.models.members.
+    member_id: Mapped[int | None] = mapped_column(
+        ForeignKey("members.id", ondelete="SET NULL"), index=True, default=None
+    )
     status: Mapped[PostStatus] = mapped_column(
         str_enum(PostStatus, "post_status"), default=PostStatus.VISIBLE
     )
@@ -79,6 +83,9 @@ class Answer(Base):
     body: Mapped[str] = mapped_column(Text)
     author_id: Mapped[int | None] = mapped_column(default=None)
     official: Mapped[bool] = mapped_column(Boolean, default=False)
+    member_id: Mapped[int | None] = mapped_column(
+        ForeignKey("members.id", ondelete="SET NULL"), index=True, default=None
+    )
     status: Mapped[PostStatus] = mapped_column(
         str_enum(PostStatus, "post_status"), default=PostStatus.VISIBLE
     )
