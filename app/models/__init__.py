@@ -29,6 +29,7 @@ from app.models.texting import (
     DeflectionOutcome,
     Message,
     MessageDirection,
+    UnansweredQuestion,
 )
 
 __all__ = [
@@ -73,6 +74,7 @@ __all__ = [
     "TaskKind",
     "TaskStatus",
     "Tier",
+    "UnansweredQuestion",
     "User",
     "Vote",
     "utcnow",

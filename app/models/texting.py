@@ -10,6 +10,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from app.models.base import ADDRESS_LENGTH, Base, str_enum, utcnow
 
+QUESTION_LENGTH = 300  # characters of an unanswered question kept
+
 
 class MessageDirection(enum.StrEnum):
     """Whether the texter wrote it or we did."""
@@ -129,3 +131,21 @@ class Deflection(Base):
     )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     decided_at: Mapped[datetime | None]
+
+
+class UnansweredQuestion(Base):
+    """A question texted or spoken that the community had no confident answer for: what
+    supervisors read as the community's content gaps."""
+
+    __tablename__ = "unanswered_questions"
+    __table_args__ = (Index("ix_unanswered_questions_asked", "asked_at", "query_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    channel: Mapped[DeflectionChannel] = mapped_column(
+        str_enum(DeflectionChannel, "deflection_channel")
+    )
+    query_text: Mapped[str] = mapped_column(String(QUESTION_LENGTH))
+    # The same for the same words in any order, case or marks (``knowledge_base.query_key``).
+    query_key: Mapped[str] = mapped_column(String(255))
+    language: Mapped[str] = mapped_column(String(8), default="en")
+    asked_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -35,7 +35,7 @@ def _bad_weights(error: WeightsInputError) -> tuple[Any, int]:
     return jsonify(error=str(error), problems=error.problems), 400
 
 
-@api.get("/<any(queues, today, agents, switches, tasks, weights, audit):name>")
+@api.get("/<any(queues, today, agents, switches, tasks, weights, audit, deflection):name>")
 @role_required(*SUPERVISORS)
 def part(name: str) -> Any:
     """One part of the dashboard."""

@@ -14,7 +14,17 @@ from routing.model import Presence
 from tests.functional.logins import Browser
 from tests.functional.supervisors import Supervisor, hire
 
-PARTS = ["queues", "today", "agents", "switches", "tasks", "weights", "audit", "staffing"]
+PARTS = [
+    "queues",
+    "today",
+    "agents",
+    "switches",
+    "tasks",
+    "weights",
+    "audit",
+    "deflection",
+    "staffing",
+]
 CHANGES = [
     ("/api/supervisor/agents/1/state", {"state": "away", "reason": "x"}),
     ("/api/supervisor/switches/main_line_closed", {"on": True, "reason": "x"}),

@@ -1,7 +1,7 @@
 """texting: SMS messages, conversations, deflections; numbers Twilio called invalid
 
 Revision ID: 0010
-Revises: 0008 (to re-chain onto 0009 when both land)
+Revises: 0009
 Create Date: 2026-12-05 21:45:00.000000
 """
 

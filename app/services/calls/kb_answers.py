@@ -81,9 +81,10 @@ def answer(
     """Speak a confident answer to ``asked`` and ask whether it helped; None when there is
     none (the flow goes on to people). ``payload`` is the state the question came with;
     ``record`` the call's interaction id, flow, node and webhook key, for its trail."""
-    found = answers.confident_answer(db.session, asked.question, asked.language)
+    voice = DeflectionChannel.VOICE
+    found = answers.confident_answer(db.session, asked.question, asked.language, voice)
     if found is None:
-        return None
+        return None  # the flow's commit keeps the question as one nobody answered
     interaction_id, flow_id, node_id, step_key = record
     given = deflection.start(
         db.session,

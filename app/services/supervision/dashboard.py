@@ -7,11 +7,18 @@ from typing import Any
 
 from app.extensions import db
 from app.services.calls import queueing
-from app.services.supervision import audit, closed_lines, floor, open_tasks, weights_edit
+from app.services.supervision import (
+    audit,
+    closed_lines,
+    deflection_report,
+    floor,
+    open_tasks,
+    weights_edit,
+)
 from app.services.supervision.queue_metrics import queue_metrics
 from app.services.supervision.today import intervals
 
-PARTS = ("queues", "today", "agents", "switches", "tasks", "weights", "audit")
+PARTS = ("queues", "today", "agents", "switches", "tasks", "weights", "audit", "deflection")
 
 
 def today(now: datetime | None = None) -> dict[str, Any]:
@@ -46,6 +53,8 @@ def part(name: str, page: int = 1) -> Any:
         return open_tasks.open_tasks()
     if name == "weights":
         return weights_edit.current()
+    if name == "deflection":
+        return deflection_report.report(db.session)
     if name == "audit":
         found = audit.latest(page)
         return {"entries": found.entries, "page": found.page, "pages": found.pages}

@@ -11,9 +11,11 @@ from dataclasses import dataclass
 from flask import current_app
 from sqlalchemy.orm import Session
 
+from app.models import DeflectionChannel, UnansweredQuestion
+from app.models.texting import QUESTION_LENGTH
 from app.services.community import kb_search
 from app.services.community.kb_posts import slugify
-from knowledge_base import Result
+from knowledge_base import Result, query_key
 
 
 @dataclass(frozen=True)
@@ -53,11 +55,26 @@ def threshold() -> float:
     return float(current_app.config["KB_DEFLECT_THRESHOLD"])
 
 
-def confident_answer(session: Session, text: str, language: str) -> Answer | None:
-    """The best answer if its confidence clears the threshold, else None. Two are asked
-    for: the confidence says how clearly the best beats the next."""
+def confident_answer(
+    session: Session,
+    text: str,
+    language: str,
+    channel: DeflectionChannel = DeflectionChannel.SMS,
+) -> Answer | None:
+    """The best answer if its confidence clears the threshold, else None, and the question
+    is kept as one the community could not answer (its content gaps). Two are asked for:
+    the confidence says how clearly the best beats the next."""
     found = search(session, text, language=language, k=2)
     if not found or found[0].score < threshold():
+        key = query_key(text, language)
+        if key:  # words a search could use: not "???" nor emoji alone
+            unanswered = UnansweredQuestion(
+                channel=channel,
+                query_text=text[:QUESTION_LENGTH],
+                query_key=key,
+                language=language[:8],
+            )
+            session.add(unanswered)
         return None
     return found[0]
 
