@@ -26,8 +26,10 @@ HELD = "Thanks! Your post has links, so a moderator checks it before others can 
 
 @bp.get("/ask")
 def ask_form() -> Any:
-    """The ask form (members and staff; others are asked to log in or sign up)."""
-    return render_template("community/ask.html", form={}, error=None)
+    """The ask form (members and staff; others are asked to log in or sign up), its title
+    filled in from ``?title=`` (the supervisor's "answer this in the community")."""
+    title = request.args.get("title", "").strip()[:300]
+    return render_template("community/ask.html", form={"title": title}, error=None)
 
 
 @bp.post("/ask")

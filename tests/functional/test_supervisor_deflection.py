@@ -107,3 +107,11 @@ def test_an_empty_week_says_so(sue: Supervisor) -> None:
 
     assert "No answers given by text or voice yet." in html
     assert "Every question asked by text or voice found an answer." in html
+
+
+def test_answer_this_in_the_community_opens_the_ask_form_with_the_question(sue: Supervisor) -> None:
+    html = sue.get("/community/ask?title=Can+I+pay+with+%3Cb%3Ebitcoin%3C%2Fb%3E").get_data(
+        as_text=True
+    )
+
+    assert 'value="Can I pay with &lt;b&gt;bitcoin&lt;/b&gt;"' in html
