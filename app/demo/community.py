@@ -19,6 +19,7 @@ from app.demo.community_topics import EN, ES, SLOTS, Topic
 from app.models import Answer, Member, Question, Role, User, Vote
 from app.services.community.kb_indexing import reindex
 from app.services.community.kb_posts import slugify, tag_text
+from knowledge_base import analyze
 
 SEED = 12
 EMAIL_DOMAIN = "community.example"
@@ -135,13 +136,16 @@ def _answers(
     slots = SLOTS[question.language]
     if rng.random() < 0.12:
         return []  # some questions wait for an answer
-    texts = rng.sample(topic.answers, rng.randint(1, len(topic.answers)))
+    # Members answer what was asked: an answer shares at least two words with the question
+    # (stems, stop words aside); a question none fits is answered by staff alone.
+    fitting = [t for t in topic.answers if _fits(question.title, t, question.language)]
+    texts = rng.sample(fitting, rng.randint(1, len(fitting))) if fitting else []
     authors = rng.sample([m for m in members if m.id != question.member_id], len(texts))
     made = [
         Answer(question_id=question.id, body=_fill(rng, text, slots), member_id=author.id, score=0)
         for text, author in zip(texts, authors, strict=True)
     ]
-    if staff and rng.random() < 0.45:
+    if staff and (not fitting or rng.random() < 0.6):
         made.append(
             Answer(
                 question_id=question.id,
@@ -191,6 +195,11 @@ def _accept(rng: random.Random, questions: list[Question], answers: list[Answer]
             question.accepted_answer_id = max(own, key=lambda a: (a.official, a.score)).id
             accepted += 1
     return accepted
+
+
+def _fits(question: str, answer: str, language: str) -> bool:
+    asked = set(analyze(question, language).terms)
+    return len(asked & set(analyze(answer, language).terms)) >= 2
 
 
 def _fill(rng: random.Random, template: str, slots: dict[str, tuple[str, ...]]) -> str:
