@@ -348,3 +348,40 @@ def test_the_console_says_it_is_reconnecting_and_catches_up_when_the_server_retu
 
     expect(page.get_by_role("region", name="Offer")).to_contain_text("Maria Lopez", timeout=20_000)
     expect(page.locator("#connection")).to_be_hidden()
+
+
+def test_an_agent_takes_a_text_replies_and_closes_it(
+    app: Flask, ana: str, new_page: Callable[..., Any]
+) -> None:
+    from tests.functional.texts import sms_params
+    from tests.support import ACCOUNT_SID, sign
+
+    page = new_page()
+    at_work(page)
+    client = app.test_client()
+    for body in ("<b>my router</b> keeps dropping <script>window.__xss=1</script>", "AGENT"):
+        params = sms_params(body, From=PHONE)
+        signature = sign(PUBLIC_BASE_URL + "/sms/incoming", params)
+        client.post("/sms/incoming", data=params, headers={"X-Twilio-Signature": signature})
+
+    expect(page.locator("#offer")).to_be_visible(timeout=10_000)
+    page.get_by_role("button", name="Accept", exact=True).click()
+    texts = page.get_by_role("region", name="Texts")
+    expect(texts).to_contain_text("<b>my router</b> keeps dropping")
+    with responses.RequestsMock() as twilio:
+        twilio.add(
+            "POST",
+            f"https://api.twilio.com/2010-04-01/Accounts/{ACCOUNT_SID}/Messages.json",
+            status=201,
+            json={"sid": "SM" + "b" * 32, "status": "queued", "to": PHONE, "body": "ok"},
+        )
+        texts.get_by_role("textbox", name="Reply").fill("Hi, Ana here. Let's restart it together.")
+        texts.get_by_role("button", name="Send").click()
+        expect(texts).to_contain_text("Let's restart it together.")
+        sent = parse_qs(twilio.calls[0].request.body)
+    texts.get_by_role("combobox", name="Wrap-up code").select_option("resolved")
+    texts.get_by_role("button", name="Close").click()
+
+    expect(texts).to_contain_text("No text conversations.")
+    assert sent["To"] == [PHONE] and sent["Body"] == ["Hi, Ana here. Let's restart it together."]
+    assert page.evaluate("window.__xss") is None
