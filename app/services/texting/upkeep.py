@@ -9,9 +9,8 @@ import logging
 import time
 from dataclasses import dataclass
 
-from sqlalchemy.orm import Session
-
 from flask import current_app
+from sqlalchemy.orm import Session
 
 from app.extensions import redis_store
 from app.services.texting import deflection, handover
