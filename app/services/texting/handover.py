@@ -24,7 +24,7 @@ from app.services.calls import queueing
 from app.services.calls.routing_data import customer_history, customer_value
 from app.services.texting import conversations
 from routing import SMS_PREFIX, Agent, Contact, CustomerValue, History
-from routing.store import EntryState, QueueEntry, RemovalReason
+from routing.store import Enqueued, EntryState, QueueEntry, RemovalReason
 
 log = logging.getLogger(__name__)
 
@@ -84,10 +84,10 @@ def look(session: Session, conversation: Conversation) -> Line:
 
 def put_in_line(
     session: Session, conversation: Conversation, why: str, line: Line
-) -> QueueEntry | None:
+) -> Enqueued | None:
     """Queue the conversation in the database, and in line in the store if anyone is at
-    work: the entry to ``offer`` once committed, or None. Flushes (the queue store needs
-    the conversation's and its record's ids)."""
+    work: what the store did (who may be offered it), to ``offer`` once committed; None if
+    nobody is at work. Flushes (the store needs the conversation's and its record's ids)."""
     interaction = conversations.interaction_for(session, conversation)
     conversation.state = ConversationState.QUEUED
     conversation.queue = conversation.queue or queue_for(conversation.language)
@@ -106,17 +106,17 @@ def put_in_line(
         done = queueing.put_in_line(interaction, contact, line.last_agent, steps, staffed=True)
         if done.staffed:
             conversation.queue = queue.name
-            return done.entry
+            return done
         steps.append(f"no agent at work for {queue.name}")
     return None
 
 
-def offer(entry: QueueEntry | None) -> bool:
-    """Offer a conversation put in line (after the commit: its agent reads it); False if
-    it waits nowhere (nobody at work)."""
-    if entry is None:
+def offer(waiting: Enqueued | None) -> bool:
+    """Offer a conversation put in line (after the commit: its agent reads it) to the free
+    agents the store named; False if it waits nowhere (nobody at work)."""
+    if waiting is None:
         return False
-    offers.contact_waiting(entry.contact_id, known=entry)
+    offers.contact_waiting(waiting.entry.contact_id, known=waiting.entry, free=waiting.free)
     return True
 
 

@@ -37,7 +37,7 @@ from app.services.texting import (
     upkeep,
 )
 from app.services.texting.keywords import Keyword, KeywordKind
-from routing.store import QueueEntry
+from routing.store import Enqueued
 
 log = logging.getLogger(__name__)
 
@@ -65,7 +65,7 @@ class Turn:
     conversation: Conversation
     language: str
     reply: str | None = None
-    waiting: QueueEntry | None = None
+    waiting: Enqueued | None = None
     messages: list[dict[str, Any]] = field(default_factory=list)  # rows not written yet
 
 
