@@ -39,7 +39,8 @@ def open_for(session: Session, phone: str) -> Conversation | None:
 def find_or_start(
     session: Session, phone: str, our_number: str, language: str, customer_id: int | None
 ) -> Conversation:
-    """The number's open conversation, or a new one with the bot (written at the next flush)."""
+    """The number's open conversation, or a new one with the bot: not added to the session
+    yet (the caller adds it when it writes, so that reads before do not flush it)."""
     conversation = open_for(session, phone)
     if conversation is None:
         conversation = Conversation(
@@ -49,7 +50,6 @@ def find_or_start(
             customer_id=customer_id,
             state=ConversationState.BOT,
         )
-        session.add(conversation)
     return conversation
 
 

@@ -72,9 +72,11 @@ class Turn:
 def receive(session: Session, text: Inbound) -> str | None:
     """Handle one inbound text; the reply to send back, if any. Commits once.
 
-    Everything is read before anything is written: the text and its conversation are
-    written just before the commit (or before the text is put in line for a person: the
-    queue needs their ids), so SQLite's write lock is held from there to the commit only.
+    Reads come first: the text and its conversation are written just before the commit
+    (or before the text is put in line for a person: the queue needs their ids), so
+    SQLite's write lock is held from there to the commit only. (Deflections a repeat
+    texter's new question makes false are flushed by the next read: rare, and the
+    community's learning from them reads what it wrote.)
     """
     if conversations.is_replay(session, text.sid):
         return None
@@ -92,10 +94,9 @@ def receive(session: Session, text: Inbound) -> str | None:
         conversations.message_row(conversation, _IN, text.body, sid=text.sid, status="received")
     )
     try:
-        with session.no_autoflush:  # reads see the database as the text found it
-            _handle(session, turn, keyword)
-            reply = _reply(turn)
-            _write(session, turn)
+        _handle(session, turn, keyword)
+        reply = _reply(turn)
+        _write(session, turn)
         session.commit()
     except IntegrityError:
         session.rollback()
@@ -123,6 +124,7 @@ def _write(session: Session, turn: Turn) -> None:
     messages in one statement. The first write takes SQLite's write lock."""
     if turn.messages:
         turn.conversation.updated_at = utcnow()
+    session.add(turn.conversation)  # a new one: only now, so no read before flushed it
     session.flush()
     conversations.write_messages(session, turn.conversation, turn.messages)
     turn.messages.clear()
