@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.models import Message
-from app.services.texting import incoming
+from app.models import Conversation, Message
+from app.services.texting import conversations, incoming
 from tests.functional.texts import replies, sms_params, status_params
 
 
@@ -64,6 +64,50 @@ def test_a_flood_from_one_number_is_recorded_but_replies_stop_at_the_limit(
 
     assert [len(answer) for answer in answered] == [1, 1, 1, 0, 0]
     assert db.session.scalar(select(func.count(Message.id))) == 8
+
+
+def test_a_replay_racing_its_first_copy_is_recorded_once_and_answered_once(
+    twilio_post, monkeypatch
+) -> None:
+    form = sms_params("help")
+    first = replies(twilio_post("/sms/incoming", form))
+    seen = conversations.is_replay
+    looks = [False]  # the copy looked before the first was committed
+
+    def is_replay(session, sid):  # type: ignore[no-untyped-def]
+        return looks.pop() if looks else seen(session, sid)
+
+    monkeypatch.setattr(conversations, "is_replay", is_replay)
+
+    second = replies(twilio_post("/sms/incoming", form))
+
+    assert len(first) == 1 and second == []
+    assert db.session.scalar(select(func.count(Message.id))) == 2
+    assert db.session.scalar(select(func.count(Conversation.id))) == 1
+
+
+@pytest.mark.parametrize(
+    ("per_number", "overall", "senders", "answered"),
+    [
+        ("10 per minute; 2 per hour", "50 per second", ["A", "A", "A"], [1, 1, 0]),
+        ("10 per minute", "2 per minute", ["A", "B", "C"], [1, 1, 0]),
+        # A reply held back counts nowhere: B still finds a place in the global limit.
+        ("2 per minute", "3 per minute", ["A", "A", "A", "B"], [1, 1, 0, 1]),
+    ],
+)
+def test_replies_stop_at_whichever_limit_is_reached_first(
+    twilio_post, app, per_number, overall, senders, answered
+) -> None:
+    app.config["SMS_REPLY_LIMIT_PER_NUMBER"] = per_number
+    app.config["SMS_REPLY_LIMIT_GLOBAL"] = overall
+    numbers = {"A": "+14155550101", "B": "+14155550102", "C": "+14155550103"}
+
+    got = [
+        len(replies(twilio_post("/sms/incoming", sms_params("help", From=numbers[who]))))
+        for who in senders
+    ]
+
+    assert got == answered
 
 
 def test_a_failing_database_still_gives_the_texter_the_human_line(twilio_post, monkeypatch) -> None:

@@ -5,8 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import bindparam, insert, select
 from sqlalchemy.orm import Session
 
 from app.models import (
@@ -22,22 +21,26 @@ from app.models import (
 from app.services.texting import segments
 
 OPEN = (ConversationState.BOT, ConversationState.QUEUED, ConversationState.WITH_AGENT)
+# Asked on every text: built once (building a statement costs more than SQLite running it).
+_OPEN_FOR = (
+    select(Conversation)
+    .where(Conversation.phone == bindparam("phone"), Conversation.state.in_(OPEN))
+    .order_by(Conversation.id.desc())
+    .limit(1)
+)
+_SID_SEEN = select(Message.id).where(Message.sid == bindparam("sid"))
 
 
 def open_for(session: Session, phone: str) -> Conversation | None:
     """The number's conversation that is not closed, if any."""
-    return session.scalars(
-        select(Conversation)
-        .where(Conversation.phone == phone, Conversation.state.in_(OPEN))
-        .order_by(Conversation.id.desc())
-        .limit(1)
-    ).first()
+    return session.scalars(_OPEN_FOR, {"phone": phone}).first()
 
 
 def find_or_start(
     session: Session, phone: str, our_number: str, language: str, customer_id: int | None
 ) -> Conversation:
-    """The number's open conversation, or a new one with the bot."""
+    """The number's open conversation, or a new one with the bot: not added to the session
+    yet (the caller adds it when it writes, so that reads before do not flush it)."""
     conversation = open_for(session, phone)
     if conversation is None:
         conversation = Conversation(
@@ -47,14 +50,12 @@ def find_or_start(
             customer_id=customer_id,
             state=ConversationState.BOT,
         )
-        session.add(conversation)
-        session.flush()
     return conversation
 
 
 def is_replay(session: Session, sid: str) -> bool:
     """Whether a message with this MessageSid is recorded already."""
-    return bool(sid) and session.scalar(select(Message.id).where(Message.sid == sid)) is not None
+    return bool(sid) and session.scalar(_SID_SEEN, {"sid": sid}) is not None
 
 
 def add_message(
@@ -68,18 +69,9 @@ def add_message(
     agent_id: int | None = None,
 ) -> Message:
     """Record a message in the conversation (segments and encoding counted)."""
-    counted = segments.count(body)
-    ours = direction is MessageDirection.OUT
     message = Message(
-        sid=sid or None,
         conversation_id=conversation.id,
-        direction=direction,
-        from_number=conversation.our_number if ours else conversation.phone,
-        to_number=conversation.phone if ours else conversation.our_number,
-        body=body,
-        status=status,
-        segments=counted.count,
-        encoding=counted.encoding,
+        **message_row(conversation, direction, body, sid=sid, status=status),
         agent_id=agent_id,
     )
     conversation.updated_at = utcnow()
@@ -87,16 +79,40 @@ def add_message(
     return message
 
 
-def add_inbound(session: Session, conversation: Conversation, sid: str, body: str) -> bool:
-    """Record a text that came in; False if a racing replay of it got there first (the
-    transaction is then rolled back: the first copy does the work)."""
-    add_message(session, conversation, MessageDirection.IN, body, sid=sid, status="received")
-    try:
-        session.flush()
-    except IntegrityError:
-        session.rollback()
-        return False
-    return True
+def message_row(
+    conversation: Conversation,
+    direction: MessageDirection,
+    body: str,
+    *,
+    sid: str | None = None,
+    status: str = "",
+) -> dict[str, Any]:
+    """A message's columns but its conversation's id (segments and encoding counted)."""
+    counted = segments.count(body)
+    ours = direction is MessageDirection.OUT
+    return {
+        "sid": sid or None,
+        "direction": direction,
+        "from_number": conversation.our_number if ours else conversation.phone,
+        "to_number": conversation.phone if ours else conversation.our_number,
+        "body": body,
+        "status": status,
+        "segments": counted.count,
+        "encoding": counted.encoding,
+    }
+
+
+def write_messages(
+    session: Session, conversation: Conversation, rows: list[dict[str, Any]]
+) -> None:
+    """Insert ``message_row``s of a conversation already written (it has its id), in one
+    statement: no ORM objects for rows nothing reads back. An inbound MessageSid seen
+    before fails it (``IntegrityError``): a replay racing its first copy."""
+    if rows:
+        table = Message.__table__
+        session.connection().execute(
+            insert(table), [{**row, "conversation_id": conversation.id} for row in rows]
+        )
 
 
 def interaction_for(session: Session, conversation: Conversation) -> Interaction:

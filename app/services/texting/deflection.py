@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import and_, select, update
+from sqlalchemy import and_, bindparam, select, update
 from sqlalchemy.orm import Session
 
 from app.models import (
@@ -96,15 +96,17 @@ def decide(session: Session, deflection: Deflection, outcome: DeflectionOutcome)
         answers.record_outcome(session, deflection.query_text, deflection.question_id, solved)
 
 
+# Asked on every question texted: built once.
+_DOUBTED = select(Deflection).where(
+    Deflection.phone == bindparam("phone"),
+    Deflection.outcome.in_(OPEN_TO_DOUBT),
+    Deflection.created_at >= bindparam("since"),
+)
+
+
 def contacted_again(session: Session, phone: str, now: datetime) -> int:
     """The number wrote with something new: its deflections of the last 72 h were false."""
-    found = session.scalars(
-        select(Deflection).where(
-            Deflection.phone == phone,
-            Deflection.outcome.in_(OPEN_TO_DOUBT),
-            Deflection.created_at >= now - AGAIN_WITHIN,
-        )
-    ).all()
+    found = session.scalars(_DOUBTED, {"phone": phone, "since": now - AGAIN_WITHIN}).all()
     for deflection in found:
         decide(session, deflection, DeflectionOutcome.FALSE_DEFLECTION)
     return len(found)

@@ -10,6 +10,7 @@ given the human line, and ``requeue`` puts it in line when agents come.
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from flask import current_app
@@ -17,13 +18,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.extensions import db
-from app.models import Conversation, ConversationState, Interaction
+from app.models import Conversation, ConversationState
 from app.services.agents import offers
 from app.services.calls import queueing
 from app.services.calls.routing_data import customer_history, customer_value
 from app.services.texting import conversations
-from routing import SMS_PREFIX, Contact
-from routing.store import EntryState, QueueEntry, RemovalReason
+from routing import SMS_PREFIX, Agent, Contact, CustomerValue, History
+from routing.store import Enqueued, EntryState, QueueEntry, RemovalReason
 
 log = logging.getLogger(__name__)
 
@@ -47,30 +48,49 @@ def queue_for(language: str) -> str:
     return str(config["SMS_QUEUE_ES"] if language == "es" else config["SMS_QUEUE"])
 
 
+@dataclass(frozen=True)
+class Line:
+    """What routing reads before a conversation is put in line: when it arrived, the
+    customer's worth and history, their last agent (for the sticky rule)."""
+
+    arrived_at: float
+    customer: CustomerValue
+    history: History
+    last_agent: dict[str, Agent]
+
+
 def to_agent(session: Session, conversation: Conversation, why: str) -> bool:
     """Put the conversation in line for an agent (and offer it); False if nobody at work.
 
-    Either way it is queued in the database: its agent answers when one is at work.
+    Either way it is queued in the database: its agent answers when one is at work. Commits.
     """
+    entry = put_in_line(session, conversation, why, look(session, conversation))
+    session.commit()
+    return offer(entry)
+
+
+def look(session: Session, conversation: Conversation) -> Line:
+    """Read what putting ``conversation`` in line needs (before anything is written)."""
+    arrived_at = queueing.store().now()
+    now = datetime.fromtimestamp(arrived_at, UTC)
+    history = customer_history(session, conversation.customer_id, now)
+    return Line(
+        arrived_at,
+        customer_value(session, conversation.customer_id),
+        history,
+        queueing.last_agent_roster(history.last_agent_id),
+    )
+
+
+def put_in_line(
+    session: Session, conversation: Conversation, why: str, line: Line
+) -> Enqueued | None:
+    """Queue the conversation in the database, and in line in the store if anyone is at
+    work: what the store did (who may be offered it), to ``offer`` once committed; None if
+    nobody is at work. Flushes (the store needs the conversation's and its record's ids)."""
     interaction = conversations.interaction_for(session, conversation)
     conversation.state = ConversationState.QUEUED
     conversation.queue = conversation.queue or queue_for(conversation.language)
-    done = _put_in_line(session, conversation, interaction, why)
-    session.commit()
-    if done is None:
-        return False
-    offers.contact_waiting(done.contact_id, known=done)
-    return True
-
-
-def _put_in_line(
-    session: Session, conversation: Conversation, interaction: Interaction, why: str
-) -> QueueEntry | None:
-    store = queueing.store()
-    arrived_at = store.now()
-    now = datetime.fromtimestamp(arrived_at, UTC)
-    history = customer_history(session, conversation.customer_id, now)
-    last_agent = queueing.last_agent_roster(history.last_agent_id)
     steps = [why]
     for queue in queueing.ladder(conversation.queue):
         contact = Contact(
@@ -79,16 +99,25 @@ def _put_in_line(
             queue=queue.name,
             skills=queue.skills,
             language=conversation.language,
-            arrived_at=arrived_at,
-            customer=customer_value(session, conversation.customer_id),
-            history=history,
+            arrived_at=line.arrived_at,
+            customer=line.customer,
+            history=line.history,
         )
-        done = queueing.put_in_line(interaction, contact, last_agent, steps, staffed=True)
+        done = queueing.put_in_line(interaction, contact, line.last_agent, steps, staffed=True)
         if done.staffed:
             conversation.queue = queue.name
-            return done.entry
+            return done
         steps.append(f"no agent at work for {queue.name}")
     return None
+
+
+def offer(waiting: Enqueued | None) -> bool:
+    """Offer a conversation put in line (after the commit: its agent reads it) to the free
+    agents the store named; False if it waits nowhere (nobody at work)."""
+    if waiting is None:
+        return False
+    offers.contact_waiting(waiting.entry.contact_id, known=waiting.entry, free=waiting.free)
+    return True
 
 
 def taken(agent_id: int, entry: QueueEntry) -> Conversation | None:

@@ -9,9 +9,11 @@ rate limits (``reply_limits``).
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from flask import current_app
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.models import (
@@ -35,6 +37,7 @@ from app.services.texting import (
     upkeep,
 )
 from app.services.texting.keywords import Keyword, KeywordKind
+from routing.store import Enqueued
 
 log = logging.getLogger(__name__)
 
@@ -54,42 +57,77 @@ class Inbound:
 
 @dataclass
 class Turn:
-    """One inbound text being handled: its conversation, language, what we reply."""
+    """One inbound text being handled: who wrote, their conversation and language, what we
+    reply, and the queue entry to offer an agent once committed."""
 
     text: Inbound
+    texter: numbers.Texter
     conversation: Conversation
     language: str
     reply: str | None = None
+    waiting: Enqueued | None = None
+    messages: list[dict[str, Any]] = field(default_factory=list)  # rows not written yet
 
 
 def receive(session: Session, text: Inbound) -> str | None:
-    """Handle one inbound text; the reply to send back, if any. Commits."""
+    """Handle one inbound text; the reply to send back, if any. Commits once.
+
+    Reads come first: the text and its conversation are written just before the commit
+    (or before the text is put in line for a person: the queue needs their ids), so
+    SQLite's write lock is held from there to the commit only. (Deflections a repeat
+    texter's new question makes false are flushed by the next read: rare, and the
+    community's learning from them reads what it wrote.)
+    """
     if conversations.is_replay(session, text.sid):
         return None
     upkeep.settle_if_due(session)
-    customer = numbers.customer_for(session, text.phone)
+    texter = numbers.texter(session, text.phone)
     keyword = keywords.match(text.body)
-    default = customer.language if customer is not None else "en"
-    language = keyword.language if keyword else replies.guess_language(text.body, default)
-    customer_id = customer.id if customer is not None else None
+    language = keyword.language if keyword else replies.guess_language(text.body, texter.language)
     conversation = conversations.find_or_start(
-        session, text.phone, text.our_number, language, customer_id
+        session, text.phone, text.our_number, language, texter.customer_id
     )
-    if not conversations.add_inbound(session, conversation, text.sid, text.body):
-        return None  # a replay that raced us: the first copy answers
     if conversation.state is ConversationState.BOT:
         conversation.language = language
-    turn = Turn(text, conversation, conversation.language)
-    _handle(session, turn, keyword)
-    reply = turn.reply
-    if reply and not reply_limits.may_reply(text.phone):
-        log.info("reply to conversation %s held back: reply rate limit", conversation.id)
-        reply = None
-    if reply:
-        reply = segments.cut(reply)
-        conversations.add_message(session, conversation, _OUT, reply, status="twiml")
-    session.commit()
+    turn = Turn(text, texter, conversation, conversation.language)
+    turn.messages.append(
+        conversations.message_row(conversation, _IN, text.body, sid=text.sid, status="received")
+    )
+    try:
+        _handle(session, turn, keyword)
+        reply = _reply(turn)
+        _write(session, turn)
+        session.commit()
+    except IntegrityError:
+        session.rollback()
+        if conversations.is_replay(session, text.sid):
+            return None  # a replay that raced us: the first copy answers
+        raise
+    handover.offer(turn.waiting)
     return reply
+
+
+def _reply(turn: Turn) -> str | None:
+    """The reply, within the reply rate limits, recorded in the conversation."""
+    if not turn.reply:
+        return None
+    if not reply_limits.may_reply(turn.text.phone):
+        log.info("reply to conversation %s held back: reply rate limit", turn.conversation.id)
+        return None
+    reply = segments.cut(turn.reply)
+    turn.messages.append(conversations.message_row(turn.conversation, _OUT, reply, status="twiml"))
+    return reply
+
+
+def _write(session: Session, turn: Turn) -> None:
+    """Write what the turn changed: the conversation (a new one gets its id), then its new
+    messages in one statement. The first write takes SQLite's write lock."""
+    if turn.messages:
+        turn.conversation.updated_at = utcnow()
+    session.add(turn.conversation)  # a new one: only now, so no read before flushed it
+    session.flush()
+    conversations.write_messages(session, turn.conversation, turn.messages)
+    turn.messages.clear()
 
 
 def _handle(session: Session, turn: Turn, keyword: Keyword | None) -> None:
@@ -102,7 +140,7 @@ def _handle(session: Session, turn: Turn, keyword: Keyword | None) -> None:
     if keyword is not None and keyword.kind is KeywordKind.OPT_IN:
         _opt_in(session, turn, keyword)
         return
-    if numbers.refusal(session, turn.text.phone) == numbers.OPTED_OUT:
+    if turn.texter.refusal == numbers.OPTED_OUT:
         return  # recorded; nothing is sent to a number that opted out
     if keyword is not None and keyword.kind is KeywordKind.HELP:
         turn.reply = _text("help", turn)
@@ -148,7 +186,7 @@ def _opt_in(session: Session, turn: Turn, keyword: Keyword) -> None:
 
 def _solved(session: Session, turn: Turn) -> bool:
     """YES answering a pending deflection (number not opted out): solved; see deflection."""
-    if numbers.refusal(session, turn.text.phone) == numbers.OPTED_OUT:
+    if turn.texter.refusal == numbers.OPTED_OUT:
         return False
     pending = deflection.pending_for(session, turn.text.phone, utcnow())
     if pending is None:
@@ -168,8 +206,10 @@ def _to_person(session: Session, turn: Turn, why: str) -> None:
     if turn.conversation.state is not ConversationState.BOT:
         turn.reply = _text("still_queued", turn)
         return
-    staffed = handover.to_agent(session, turn.conversation, why)
-    turn.reply = _text("queued" if staffed else "no_agent", turn)
+    line = handover.look(session, turn.conversation)
+    _write(session, turn)  # the text first: a replay racing it stops here, before the queue
+    turn.waiting = handover.put_in_line(session, turn.conversation, why, line)
+    turn.reply = _text("queued" if turn.waiting else "no_agent", turn)
 
 
 def _question(session: Session, turn: Turn) -> None:
@@ -185,6 +225,7 @@ def _question(session: Session, turn: Turn) -> None:
     if answer is None:
         _to_person(session, turn, "no confident answer in the community")
         return
+    _write(session, turn)  # every read is done; the deflection needs the conversation's id
     deflection.start(
         session,
         turn.text.phone,
@@ -214,4 +255,5 @@ def _text(name: str, turn: Turn) -> str:
     return replies.text(name, turn.language, number=current_app.config["FALLBACK_NUMBER"])
 
 
+_IN = MessageDirection.IN
 _OUT = MessageDirection.OUT

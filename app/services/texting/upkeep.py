@@ -1,12 +1,15 @@
 """Texting's periodic work: deflections that got no reply or were followed by a call,
 and queued conversations that wait nowhere. Run by the ``app.jobs.texting`` job and, at
-most once a minute across all processes, lazily by incoming texts."""
+most once a minute across all processes, lazily by incoming texts (each process asks
+Redis whether it is due at most every few seconds, not on every text)."""
 
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass
 
+from flask import current_app
 from sqlalchemy.orm import Session
 
 from app.extensions import redis_store
@@ -16,6 +19,8 @@ log = logging.getLogger(__name__)
 
 DUE_KEY = "helpline:texting:upkeep"  # set while upkeep is recent: its TTL is the interval
 EVERY_SECONDS = 60
+ASK_EVERY_SECONDS = 5.0  # a process asks Redis whether upkeep is due at most this often
+NEXT_ASK = "texting.upkeep_next_ask"  # in app.extensions: when this process asks again
 
 
 @dataclass(frozen=True)
@@ -36,7 +41,13 @@ def run(session: Session) -> Upkeep:
 
 
 def settle_if_due(session: Session) -> None:
-    """Settle deflections if no process did in the last minute (one SET NX when not due)."""
+    """Settle deflections if no process did in the last minute (one SET NX when not due,
+    asked at most every ``ASK_EVERY_SECONDS`` per process)."""
+    extensions = current_app.extensions
+    now = time.monotonic()
+    if now < extensions.get(NEXT_ASK, 0.0):
+        return
+    extensions[NEXT_ASK] = now + ASK_EVERY_SECONDS
     if not redis_store.client.set(DUE_KEY, "1", nx=True, ex=EVERY_SECONDS):
         return
     settled = deflection.settle(session)
