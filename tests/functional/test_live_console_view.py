@@ -105,3 +105,21 @@ def test_a_console_without_an_agent_profile_hears_everything(app, base):
     stream.close()
 
     assert (event["kind"], event["what"]) == ("queue", "enqueued")
+
+
+def test_a_text_to_the_agents_conversation_reaches_their_console(app, base):
+    from tests.functional.live_streams import twilio_post
+    from tests.functional.texts import sms_params
+
+    ana = log_in(base, "ana@example.com")
+    assert ana.put(f"{base}/api/agent/presence", json={"state": "available"}).status_code == 200
+    twilio_post(base, "/sms/incoming", sms_params("AGENT", From="+14155550177"))
+    assert ana.post(f"{base}/api/agent/accept", json={}).json()["kind"] == "sms"
+    stream = LiveStream(base, cookie_of(ana), path=CONSOLE)
+    stream.next()  # hello
+
+    twilio_post(base, "/sms/incoming", sms_params("still there?", From="+14155550177"))
+    event = stream.next_of("text", timeout=2.0)
+    stream.close()
+
+    assert event["what"] == "received"

@@ -16,6 +16,7 @@ from flask import current_app
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from app.live.publish import publish_on_commit
 from app.models import (
     ConsentSource,
     Conversation,
@@ -131,6 +132,10 @@ def _write(session: Session, turn: Turn) -> None:
 
 
 def _handle(session: Session, turn: Turn, keyword: Keyword | None) -> None:
+    conversation = turn.conversation
+    if conversation.state is ConversationState.WITH_AGENT and conversation.agent_id is not None:
+        # The agent's console shows the new text without a reload.
+        publish_on_commit(session, "text", what="received", agent=str(conversation.agent_id))
     if turn.text.opt_out_type:
         _carrier_keyword(session, turn)
         return
