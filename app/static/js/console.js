@@ -195,6 +195,8 @@
   // A queue's new line, pushed by the live stream: shown without reading the desk again.
   function lineChanged(data) {
     if (!desk) return;
+    // My offer may be what changed (the caller hung up, or it was taken back): read it all.
+    if (desk.offer && desk.offer.queue === data.queue) { refresh(); return; }
     const at = desk.queues.findIndex((queue) => queue.queue === data.queue);
     if (at < 0) { refresh(); return; }
     desk.queues[at] = data.line;
