@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Protocol
 
-from knowledge_base.model import CorpusStats, Document, Hit
-from knowledge_base.text import Analysis
+from knowledge_base.model import CorpusStats, Document, Hit, Probe
 
-# Documents the index returns per query before they are scored and gathered by question.
+# The best-scored documents per query that are gathered by question (the neighbours that
+# vote); more found documents are scored, fewer vote.
 CANDIDATES = 50
 
 
@@ -21,8 +21,9 @@ class SearchIndex(Protocol):
     def remove(self, question_ids: Iterable[int]) -> None:
         """Drop every document of these questions from the index."""
 
-    def candidates(self, query: Analysis, limit: int = CANDIDATES) -> list[Hit]:
-        """The documents that best match the query's words, best first."""
+    def documents(self, probe: Probe, limit: int) -> list[Hit]:
+        """Up to ``limit`` documents holding all (or any) of the probe's terms and none of
+        its excluded ones, in no particular order."""
 
     def stats(self, terms: Iterable[str]) -> CorpusStats:
         """Document count, average length and the frequency of each of ``terms``."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 
 @dataclass(frozen=True)
@@ -17,9 +18,11 @@ class Document:
     weight: float = 1.0
 
 
-@dataclass(frozen=True)
-class Hit:
-    """A document the index found for a query, with its stemmed terms for scoring."""
+class Hit(NamedTuple):
+    """A document the index found for a query, with its stemmed terms for scoring.
+
+    A named tuple, not a dataclass: a search makes up to 1,500 of them, and a tuple is
+    made four times faster."""
 
     document_id: int
     question_id: int
@@ -27,6 +30,16 @@ class Hit:
     text: str
     weight: float
     terms: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Probe:
+    """A request to an index: the documents holding all (``every``) or any of ``terms``
+    and none of ``excluded``."""
+
+    terms: tuple[str, ...]
+    every: bool
+    excluded: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,8 @@ import math
 from collections.abc import Mapping, Sequence
 
 from knowledge_base.index import CANDIDATES, SearchIndex
-from knowledge_base.model import CorpusStats, Match, QuestionFacts, Reason, Result
+from knowledge_base.model import Match, QuestionFacts, Reason, Result
+from knowledge_base.retrieval import gather
 from knowledge_base.scoring import match_questions
 from knowledge_base.text import Analysis, analyze
 
@@ -25,38 +26,20 @@ VOTE_BOOST = 0.05  # per doubling of the votes
 MOST_VOTE_BOOST = 0.20
 PAIRING_STEP = 0.15  # per solved (+) or false (-) deflection for this query
 PAIRING_RANGE = (0.25, 2.0)
-# A word in more than this share of documents is not asked of the index (see
-# retrieval_query), unless the index is small.
-COMMON_SHARE = 0.25
-MOST_COMMON_FLOOR = 50
 FULL_COVERAGE = 0.5  # below this share of the query's weight, confidence shrinks
 
 
 def find(
     index: SearchIndex, question: str, language: str | None = None, limit: int = CANDIDATES
 ) -> tuple[Analysis, list[Match]]:
-    """The question's words and the questions they point to, best first, before boosts."""
+    """The question's words and the questions they point to, best first, before boosts:
+    the documents ``retrieval`` finds, scored by BM25, the best ``limit`` voting."""
     query = analyze(question, language)
     if not query.terms:
         return query, []
     stats = index.stats(query.terms)
-    found = index.candidates(retrieval_query(query, stats), limit)
-    return query, match_questions(query.terms, found, stats)
-
-
-def retrieval_query(query: Analysis, stats: CorpusStats) -> Analysis:
-    """The query the index is asked: without words that most documents hold.
-
-    They add little to BM25 yet make the index rank a large share of all documents (a
-    cost that grows with the index); the found documents are still scored on every word.
-    Without any rarer word, the two rarest are kept.
-    """
-    most = max(COMMON_SHARE * stats.documents, MOST_COMMON_FLOOR)
-    pairs = list(zip(query.words, query.terms, strict=True))
-    kept = [pair for pair in pairs if stats.frequencies.get(pair[1], 0) <= most]
-    if not kept:
-        kept = sorted(pairs, key=lambda pair: stats.frequencies.get(pair[1], 0))[:2]
-    return Analysis(query.language, tuple(w for w, _ in kept), tuple(t for _, t in kept))
+    found = gather(index, query.terms, stats)
+    return query, match_questions(query.terms, found, stats, limit)
 
 
 def rank(matches: Sequence[Match], facts: Mapping[int, QuestionFacts], k: int = 5) -> list[Result]:

@@ -14,8 +14,8 @@ from typing import Any
 
 from sqlalchemy import Connection, bindparam, text
 
-from knowledge_base.model import CorpusStats, Document, Hit
-from knowledge_base.text import Analysis, analyze
+from knowledge_base.model import CorpusStats, Document, Hit, Probe
+from knowledge_base.text import analyze, detect_language, plain_words
 
 DOCUMENTS = "#documents"  # keys that no analyzed term can be (terms are letters and digits)
 LENGTH = "#length"
@@ -92,13 +92,15 @@ class SqlIndex:
         if rows:
             self.connection.execute(_COUNT, rows)
 
-    def candidates(self, query: Analysis, limit: int = 50) -> list[Hit]:
-        """The documents that best match the query; each dialect has its own."""
+    def documents(self, probe: Probe, limit: int) -> list[Hit]:
+        """Up to ``limit`` documents matching the probe; each dialect has its own."""
         raise NotImplementedError
 
 
 def _row(document: Document) -> dict[str, Any]:
-    analysis = analyze(document.text, document.language or None, MOST_INDEXED_WORDS)
+    # A document's language is known or guessed, never both: its terms are what it says.
+    language = document.language or detect_language(plain_words(document.text))
+    analysis = analyze(document.text, language, MOST_INDEXED_WORDS)
     return {
         "question_id": document.question_id,
         "kind": document.kind,
@@ -112,7 +114,4 @@ def _row(document: Document) -> dict[str, Any]:
 
 def hits(rows: Iterable[Sequence[Any]]) -> list[Hit]:
     """Hits from rows of (id, question_id, kind, text, weight, terms)."""
-    return [
-        Hit(int(i), int(q), str(kind), str(body), float(w), tuple(str(t).split()))
-        for i, q, kind, body, w, t in rows
-    ]
+    return [Hit(i, q, kind, body, w, tuple(t.split())) for i, q, kind, body, w, t in rows]

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
 from app.extensions import db
-from app.models import LearnedPairing, PhrasingSource, PostStatus
+from app.models import Answer, LearnedPairing, PhrasingSource, PostStatus, Question
 from app.services.community import kb_posts
+from app.services.community.kb_indexing import index
 from app.services.community.kb_search import record_outcome, search
+from knowledge_base import Document
 
 
 def post(title, answer=None, body="", language="en", **answer_options):
@@ -77,6 +79,40 @@ def test_hidden_and_held_questions_never_appear_until_restored(community):
     assert community["card"].id not in ids(hidden_results)
     assert held.id not in ids(hidden_results)
     assert community["card"].id in ids(search(db.session, "card not arrived"))
+
+
+def test_spanish_without_stop_words_is_still_searched_as_spanish(community):
+    results = search(db.session, "cambiar pin")
+
+    assert ids(results)[0] == community["pin_es"].id
+
+
+def noisy_questions(first_id, texts):
+    """Questions written in bulk (as a large community would be), each with an answer."""
+    rows = [{"id": first_id + i, "title": text, "body": ""} for i, text in enumerate(texts)]
+    db.session.execute(insert(Question), rows)
+    db.session.execute(insert(Answer), [{"question_id": r["id"], "body": "x"} for r in rows])
+    index(db.session).add([Document(r["id"], "title", r["title"]) for r in rows])
+    db.session.commit()
+
+
+def test_a_rare_word_finds_its_question_among_2000_holding_the_common_words(community):
+    noisy_questions(1000, [f"Card payment number {i} to a shop" for i in range(2_000)])
+    chargeback = post("Card payment chargeback", "Open a dispute in the app.")
+
+    results = search(db.session, "can I get a chargeback on my card payment?")
+
+    assert ids(results)[0] == chargeback.id
+
+
+def test_common_words_find_the_question_holding_all_of_them_among_thousands(community):
+    noisy_questions(1000, [f"Top up number {i}" for i in range(1_200)])
+    noisy_questions(3000, [f"Pending transfer {i}" for i in range(1_200)])
+    wanted = post("Pending top up", "It takes an hour.")
+
+    results = search(db.session, "my top up is still pending")
+
+    assert ids(results)[0] == wanted.id
 
 
 def test_a_hidden_answer_is_never_offered(community):

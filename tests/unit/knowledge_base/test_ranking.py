@@ -90,3 +90,24 @@ def test_false_deflections_for_a_query_push_its_question_down():
     }
 
     assert [r.question_id for r in rank(matches, facts)] == [2, 1]
+
+
+def test_a_question_without_stop_words_is_stemmed_in_english_and_spanish_both():
+    analysis = analyze("cambiar pin")
+
+    assert analysis.language == ""
+    assert {"cambi", "cambiar", "pin"} <= set(analysis.terms)
+    assert analyze("canción nueva").language == "es"  # Spanish letters tell
+
+
+def test_negations_are_kept_so_not_arrived_differs_from_arrived():
+    assert "not" in analyze("my card has not arrived").terms
+
+
+def test_query_words_side_by_side_in_a_text_score_above_the_same_words_apart():
+    query = analyze("card arrived").terms
+    hits = [hit(1, 10, "arrived a new card"), hit(2, 20, "new card arrived")]
+
+    matches = match_questions(query, hits, STATS)
+
+    assert [m.question_id for m in matches] == [20, 10]

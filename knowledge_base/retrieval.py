@@ -1,0 +1,64 @@
+"""Which documents to score: found by the query's rarest terms first, with the work capped.
+
+Asking an index for the documents that hold *any* of a query's terms makes it visit every
+document holding a common one (at 200,000 documents, "card" is in 61,000), and ranking
+them all is what made a search take half a second. Here the index is asked, in turn:
+
+1. for every document holding one of the rarest terms, as long as their document
+   frequencies add up to at most ``RARE_POSTINGS`` (these are the documents that score
+   highest: a rare term weighs most in BM25);
+2. then, while fewer than ``ENOUGH`` documents are found, for those holding *all* of the
+   (at most ``MOST_COMMON_TERMS`` rarest) remaining common terms, then all but the
+   commonest, and so on, each time leaving out what an earlier request found.
+
+Each request is capped, and so is the whole (``MOST_DOCUMENTS``); every document found is
+then scored by BM25 on all of the query's terms (``scoring``). The index needs nothing but
+"documents holding all (or any) of these terms and none of those": an inverted index
+(FTS5, a GIN index) answers it by reading the rare terms' short lists.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+
+from knowledge_base.index import SearchIndex
+from knowledge_base.model import CorpusStats, Hit, Probe
+
+RARE_POSTINGS = 1_000
+ENOUGH = 100
+MOST_PER_REQUEST = 500
+MOST_DOCUMENTS = 1_500
+# Documents holding the 3 rarest common terms include those holding all 10; asking for
+# fewer terms keeps a long query to 4 requests.
+MOST_COMMON_TERMS = 3
+
+
+def gather(index: SearchIndex, terms: Sequence[str], stats: CorpusStats) -> list[Hit]:
+    """The documents worth scoring for the query's terms: at most ``MOST_DOCUMENTS``."""
+    found: list[Hit] = []
+    for probe in probes(terms, stats):
+        cap = RARE_POSTINGS if not probe.every else MOST_PER_REQUEST
+        found += index.documents(probe, min(cap, MOST_DOCUMENTS - len(found)))
+        if len(found) >= ENOUGH:
+            break
+    return found
+
+
+def probes(terms: Sequence[str], stats: CorpusStats) -> Iterator[Probe]:
+    """The requests for a query's terms, most selective first (see the module's doc)."""
+    frequency = stats.frequencies.get
+    held = sorted({t for t in terms if frequency(t, 0) > 0}, key=lambda t: (frequency(t, 0), t))
+    rare: list[str] = []
+    postings = 0
+    for term in held:
+        postings += frequency(term, 0)
+        if postings > RARE_POSTINGS:
+            break
+        rare.append(term)
+    if rare:
+        yield Probe(tuple(rare), every=False)
+    common = held[len(rare) :][:MOST_COMMON_TERMS]
+    for size in range(len(common), 0, -1):
+        # Holding common[:size] but not common[size]: the larger sets were asked before.
+        excluded = tuple(rare) + tuple(common[size : size + 1])
+        yield Probe(tuple(common[:size]), every=True, excluded=excluded)
