@@ -14,6 +14,7 @@ import json
 import logging
 import secrets
 import threading
+import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -86,20 +87,18 @@ class Watcher:
     queues: frozenset[str] = frozenset()
 
     def wants(self, event: Event) -> bool:
-        """Whether the page cares about ``event`` at all."""
-        if self.agent is None or event.fields is None or self._mine(event):
+        """Whether the page is sent ``event``: a console, its own events and its queues'
+        lines, but not the changes those lines stand for; anyone else, every change."""
+        kind = (event.fields or {}).get("kind")
+        if self.agent is None:
+            return kind != "line"  # the floor re-reads its figures; lines are for consoles
+        if kind == "line":
+            return event.queue in self.queues
+        if event.fields is None or self._mine(event):
             return True
-        if event.fields.get("kind") == "agent":
-            return False  # another agent's presence: not on a console
+        if kind in LINE_KINDS or kind == "agent":
+            return False  # the queue's line tells; another agent's presence is not shown
         return event.queue is None or event.queue in self.queues
-
-    def line_of(self, event: Event) -> str | None:
-        """The queue whose line stands for ``event`` on this page, if one does."""
-        if self.agent is None or event.fields is None or self._mine(event):
-            return None
-        if event.fields.get("kind") in LINE_KINDS and event.queue in self.queues:
-            return event.queue
-        return None
 
     def _mine(self, event: Event) -> bool:
         about = (event.fields or {}).get("agent")
@@ -109,6 +108,7 @@ class Watcher:
 EVERYONE = Watcher()
 # Events a console learns of from the queue's line alone, when they are not about its agent.
 LINE_KINDS = frozenset({"queue", "offer"})
+LINE_EVERY = 0.25  # seconds: a queue's line is read and sent at most this often per process
 
 
 class Stream:
@@ -148,14 +148,14 @@ class Hub:
         most: int,
         connect_timeout: float = 2.0,
         line_reader: Callable[[str], dict[str, Any]] | None = None,
+        line_every: float = LINE_EVERY,
     ) -> None:
         self.url = url
-        # Reads one queue's line as consoles show it; None: consoles read their desks.
+        # Reads one queue's line as consoles show it (None: no lines are sent).
         self.line_reader = line_reader
-        self._line_lock = threading.Lock()
-        self._line_marks: dict[str, int] = {}  # queue: the number of its latest event
-        self._lines: dict[str, tuple[int, str]] = {}  # queue: (read for that number, JSON)
-        self._marks = itertools.count(1)
+        self.line_every = line_every
+        self._changed_lines: set[str] = set()  # queues changed since their lines were sent
+        self._next_lines = 0.0  # monotonic time the next lines may be read
         self.channel = channel
         self.connect_timeout = connect_timeout
         self.most = most  # open streams at once; more are refused
@@ -206,24 +206,30 @@ class Hub:
         """An event telling a page to re-fetch everything, as it may have missed events."""
         return self.event(json.dumps({"kind": "hello", "resync": True, "why": why}))
 
-    def line(self, queue: str) -> str | None:
-        """``queue``'s line as JSON, read once after each event about it, however many
-        consoles ask; None when there is no reader or the read failed (the page then reads
-        its desk)."""
-        if self.line_reader is None:
+    def send_lines(self) -> float | None:
+        """Read the lines of the queues that changed and send each to the consoles serving
+        it, at most every ``line_every`` seconds however many changes and consoles there
+        are; the seconds until lines may be read again, None if none wait. (The hub's
+        thread calls it; a test may too.)"""
+        if not self._changed_lines or self.line_reader is None:
+            self._changed_lines.clear()
             return None
-        with self._line_lock:  # the first asker reads; the others wait for its answer
-            mark = self._line_marks.get(queue, 0)
-            kept = self._lines.get(queue)
-            if kept is not None and kept[0] >= mark:
-                return kept[1]
+        now = time.monotonic()
+        if now < self._next_lines:
+            return self._next_lines - now
+        queues, self._changed_lines = sorted(self._changed_lines), set()
+        self._next_lines = now + self.line_every
+        for queue in queues:
             try:
-                text = json.dumps(self.line_reader(queue))
-            except Exception as exc:
+                line = json.dumps(self.line_reader(queue))
+            except Exception as exc:  # the consoles read their desks on the next event
                 log.warning("live: the line of %s not read (%s)", queue, type(exc).__name__)
-                return None
-            self._lines[queue] = (mark, text)
-            return text
+                continue
+            data = f'{{"kind": "line", "queue": {json.dumps(queue)}, "line": {line}}}'
+            event = Event(f"{self.name}.{next(self._ids)}", data, f"line:{queue}")
+            object.__setattr__(event, "fields", {"kind": "line", "queue": queue})
+            self._fan_out(event, self.resync("too far behind"))
+        return None
 
     def _fan_out(self, event: Event, resync: Event) -> None:
         with self._lock:
@@ -251,11 +257,9 @@ class Hub:
 
     def _fan_out_batch(self, events: list[Event]) -> None:
         behind = self.resync("too far behind")
-        with self._line_lock:  # before any stream hears of it: its line is read anew
-            for event in events:
-                if event.queue is not None:
-                    self._line_marks[event.queue] = next(self._marks)
         for event in events:
+            if event.queue is not None and event.fields and event.fields.get("kind") in LINE_KINDS:
+                self._changed_lines.add(event.queue)
             self._fan_out(event, behind)
 
     def _listen(self) -> None:
@@ -286,7 +290,8 @@ class Hub:
         try:
             pubsub.subscribe(self.channel)
             while not self._stopping.is_set():
-                message = pubsub.get_message(timeout=1.0)
+                wait = self.send_lines()
+                message = pubsub.get_message(timeout=1.0 if wait is None else wait)
                 if message is None:
                     continue
                 if message["type"] == "subscribe":

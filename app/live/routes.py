@@ -100,7 +100,7 @@ def _watcher() -> Watcher:
 
 
 def _queue_line(app: Flask, queue: str) -> dict[str, Any]:
-    """One queue's line as consoles list it; read by a stream, outside any request."""
+    """One queue's line as consoles list it; read by the hub's thread, outside any request."""
     with app.app_context():
         return queue_line(queue)
 
@@ -121,7 +121,7 @@ def _events(
         while now < ends:
             events = stream.take(min(beat, ends) - now)
             if events:
-                yield "".join(_frames(hub, stream.watcher, _distinct(events)))
+                yield "".join(_frame(event) for event in _distinct(events))
                 # What happens in the next moment goes out together: a page fetches at most
                 # once a second anyway, and a hundred streams woken per call would starve
                 # the webhooks on a busy floor.
@@ -151,25 +151,6 @@ def _distinct(events: list[Event]) -> list[Event]:
         latest.pop(event.change, None)  # re-inserted: the latest keeps its place last
         latest[event.change] = event
     return list(latest.values())
-
-
-def _frames(hub: Hub, watcher: Watcher, events: list[Event]) -> Iterator[str]:
-    """The events as the page hears them: on a console, a change in one of its queues that
-    is not about its agent as that queue's new line (``line``), once however many changes
-    it had; anything else as it came."""
-    lined: set[str] = set()
-    for event in events:
-        queue = watcher.line_of(event)
-        if queue is None:
-            yield _frame(event)
-        elif queue not in lined:
-            line = hub.line(queue)
-            if line is None:  # not read: the page reads its desk instead
-                yield _frame(event)
-                continue
-            lined.add(queue)
-            data = f'{{"kind": "line", "queue": {json.dumps(queue)}, "line": {line}}}'
-            yield f"id: {event.id}\ndata: {data}\n\n"
 
 
 def _frame(event: Event) -> str:
