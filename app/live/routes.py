@@ -11,6 +11,7 @@ the threads left over answer Twilio's webhooks, and the page polls meanwhile.
 from __future__ import annotations
 
 import json
+import random
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -117,7 +118,9 @@ def _events(
     try:
         yield f"retry: {RETRY_MILLIS}\n" + _frame(hello)
         now = time.monotonic()
-        ends, beat = now + lifetime, now + heartbeat
+        # Each stream keeps its own rhythm: streams opened together (a shift starting) must
+        # not all wake at the same instant, each time, for their heartbeats and sends.
+        ends, beat = now + lifetime, now + heartbeat * random.uniform(0.5, 1.0)
         while now < ends:
             events = stream.take(min(beat, ends) - now)
             if events:
@@ -125,7 +128,8 @@ def _events(
                 # What happens in the next moment goes out together: a page fetches at most
                 # once a second anyway, and a hundred streams woken per call would starve
                 # the webhooks on a busy floor.
-                time.sleep(min(SEND_GAP, max(0.0, ends - time.monotonic())))
+                gap = SEND_GAP * random.uniform(0.75, 1.25)
+                time.sleep(min(gap, max(0.0, ends - time.monotonic())))
             now = time.monotonic()
             if now >= beat:
                 if not _still_logged_in(logged_in):
