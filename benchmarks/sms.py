@@ -4,9 +4,9 @@ The IVR benchmark's method (``ivr.py``): both apps under gunicorn with the same 
 and worker class, in the same run, rounds alternating; the project as in production
 (signatures checked) with customers in SQLite and local Redis database 14, agents
 available. Each text is new (its own MessageSid) from its own number: half ask a question
-(no community search is wired here, so each goes to a person: a conversation queued and
-offered to an agent), half are HELP (a keyword reply). The reply rate limits are raised
-so that they do not decide the figure.
+(searched in the community, empty in this database, so each goes to a person: a
+conversation queued and offered to an agent), half are HELP (a keyword reply). The reply
+rate limits are raised so that they do not decide the figure.
 
 (a) Saturated throughput: wrk sends pre-signed texts in order. Figure: project / bare
     requests per second, median of the per-round ratios.
