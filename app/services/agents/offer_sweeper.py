@@ -75,6 +75,20 @@ def sweep_if_due(every: float = EVERY_SECONDS) -> Sweep | None:
         return None
 
 
+def _texting_upkeep() -> None:
+    """Texting's upkeep, once a minute across the workers; never raises on a fault."""
+    from app.services.texting import upkeep  # texting hands texts to agents: no cycle
+
+    try:
+        done = upkeep.run_if_due(db.session)
+    except (RedisError, SQLAlchemyError) as exc:
+        db.session.rollback()
+        log.warning("texting upkeep failed (%s); the next one will retry", type(exc).__name__)
+        return
+    if done is not None and any(asdict(done).values()):
+        log.info("texting upkeep: %s", done)
+
+
 def run(every: float = EVERY_SECONDS, keep_going: Callable[[], bool] | None = None) -> None:
     """Sweep every ``every`` seconds while ``keep_going()`` (by default: the parent lives)."""
     parent = os.getppid()
@@ -82,6 +96,7 @@ def run(every: float = EVERY_SECONDS, keep_going: Callable[[], bool] | None = No
     log.info("offer sweep every %g s", every)
     while alive():
         done = sweep_if_due(every)
+        _texting_upkeep()
         db.session.close()  # a fresh view of the database on the next round
         if done is not None and any(asdict(done).values()):
             log.info(

@@ -18,6 +18,7 @@ from app.services.texting import deflection, handover
 log = logging.getLogger(__name__)
 
 DUE_KEY = "helpline:texting:upkeep"  # set while upkeep is recent: its TTL is the interval
+WHOLE_DUE_KEY = "helpline:texting:upkeep:whole"  # the same for the worker's whole upkeep
 EVERY_SECONDS = 60
 ASK_EVERY_SECONDS = 5.0  # a process asks Redis whether upkeep is due at most this often
 NEXT_ASK = "texting.upkeep_next_ask"  # in app.extensions: when this process asks again
@@ -38,6 +39,15 @@ def run(session: Session) -> Upkeep:
     session.commit()
     requeued = handover.requeue(session)
     return Upkeep(settled.no_reply, settled.false_by_call, requeued)
+
+
+def run_if_due(session: Session) -> Upkeep | None:
+    """``run`` unless some process did in the last ``EVERY_SECONDS``: the worker's sweep
+    calls it, so deflections are settled and texts that waited nowhere (nobody was at work)
+    are put back in line even when nobody texts."""
+    if not redis_store.client.set(WHOLE_DUE_KEY, "1", nx=True, ex=EVERY_SECONDS):
+        return None
+    return run(session)
 
 
 def settle_if_due(session: Session) -> None:
