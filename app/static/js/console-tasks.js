@@ -2,27 +2,14 @@
 "use strict";
 (function () {
   const { api } = window.helpline;
-  const $ = (id) => document.getElementById(id);
   const self = { onChange: () => {} };
 
-  async function refresh() {
-    const box = $("tasks");
-    let response;
-    try {
-      response = await fetch("/console/panel/tasks", { credentials: "same-origin" });
-    } catch (error) { return; }
-    if (!response.ok) return;
-    const html = await response.text();
-    // Redrawn under the agent's hands, nothing typed is lost: notes and the focus come back.
-    const typed = new Map([...box.querySelectorAll("input[id], textarea[id]")]
-      .filter((field) => field.value).map((field) => [field.id, field.value]));
-    const focused = box.contains(document.activeElement) ? document.activeElement.id : "";
-    box.innerHTML = html;  // server-rendered with autoescaping
-    for (const [id, value] of typed) { const field = document.getElementById(id); if (field) field.value = value; }
-    if (focused && document.getElementById(focused)) document.getElementById(focused).focus();
-    for (const form of box.querySelectorAll("form[data-task]")) {
-      form.addEventListener("submit", (event) => act(event, form));
-    }
+  function refresh() {
+    return window.helpline.redraw("tasks", "/console/panel/tasks", (box) => {
+      for (const form of box.querySelectorAll("form[data-task]")) {
+        form.addEventListener("submit", (event) => act(event, form));
+      }
+    });
   }
 
   async function act(event, form) {

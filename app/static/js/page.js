@@ -115,5 +115,24 @@
     return () => { if (source) source.close(); if (polling) clearInterval(polling); };
   }
 
-  window.helpline = { api, ApiError, el, fill, duration, live, offline };
+  // A server-rendered fragment (escaped there) swapped into the box with id `boxId`, under
+  // the user's hands: what they typed and where the focus was come back. Then `bind(box)`.
+  async function redraw(boxId, url, bind) {
+    const box = document.getElementById(boxId);
+    let response;
+    try {
+      response = await fetch(url, { credentials: "same-origin" });
+    } catch (error) { return; }
+    if (!response.ok) return;
+    const html = await response.text();
+    const typed = new Map([...box.querySelectorAll("input[id], textarea[id], select[id]")]
+      .filter((field) => field.value).map((field) => [field.id, field.value]));
+    const focused = box.contains(document.activeElement) ? document.activeElement.id : "";
+    box.innerHTML = html;
+    for (const [id, value] of typed) { const field = document.getElementById(id); if (field) field.value = value; }
+    if (focused && document.getElementById(focused)) document.getElementById(focused).focus();
+    bind(box);
+  }
+
+  window.helpline = { api, ApiError, el, fill, duration, live, offline, redraw };
 })();
