@@ -35,7 +35,13 @@ SECONDS_SETTINGS = (
     "SESSION_LIFETIME",
 )
 # Rate limits in the notation of `limits` (as Flask-Limiter's), e.g. "5 per minute; 20 per hour".
-RATE_LIMIT_SETTINGS = ("LOGIN_LIMIT_PER_ACCOUNT", "LOGIN_LIMIT_PER_ADDRESS")
+RATE_LIMIT_SETTINGS = (
+    "LOGIN_LIMIT_PER_ACCOUNT",
+    "LOGIN_LIMIT_PER_ADDRESS",
+    "COMMUNITY_POST_LIMIT",
+    "COMMUNITY_SIGNUP_LIMIT",
+    "COMMUNITY_FLAG_LIMIT",
+)
 
 
 class ConfigError(RuntimeError):
@@ -137,7 +143,7 @@ def load_settings(instance_path: str, environ: Mapping[str, str] | None = None) 
 
 
 def _login_settings(env: Mapping[str, str]) -> dict[str, Any]:
-    """Staff sessions, log-in throttling, and the proxies trusted to name the client."""
+    """Sessions, log-in and community throttling, and the proxies trusted to name the client."""
     return {
         # A session unused this long ends; the console's 20 s heartbeat keeps a working
         # agent's alive. Whatever its use, a session ends this long after log-in (a shift).
@@ -150,6 +156,11 @@ def _login_settings(env: Mapping[str, str]) -> dict[str, Any]:
         or "20 per minute; 100 per hour",
         # Proxies in front of the app whose X-Forwarded-For names the client; 0 trusts none.
         "TRUSTED_PROXIES": count_setting(env, "TRUSTED_PROXIES", 0),
+        # The community's writes: questions and answers together per member, sign-ups per
+        # client address, flags per member.
+        "COMMUNITY_POST_LIMIT": env.get("COMMUNITY_POST_LIMIT") or "6 per minute; 40 per day",
+        "COMMUNITY_SIGNUP_LIMIT": env.get("COMMUNITY_SIGNUP_LIMIT") or "5 per hour; 20 per day",
+        "COMMUNITY_FLAG_LIMIT": env.get("COMMUNITY_FLAG_LIMIT") or "20 per hour",
     }
 
 

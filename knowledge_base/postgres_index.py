@@ -40,4 +40,4 @@ class PostgresIndex(SqlIndex):
         if not probe.terms or limit <= 0:
             return []
         params = {"query": tsquery(probe), "limit": limit}
-        return hits(self.connection.execute(_DOCUMENTS, params))
+        return hits(self.connection.execute(_DOCUMENTS, params).all())

@@ -41,4 +41,4 @@ class SqliteIndex(SqlIndex):
         if not probe.terms or limit <= 0:
             return []
         params = {"match": match_expression(probe), "limit": limit}
-        return hits(self.connection.execute(_DOCUMENTS, params))
+        return hits(self.connection.execute(_DOCUMENTS, params).all())

@@ -1,15 +1,14 @@
 """Rate limits on the community's writes: posts per member, sign-ups per client address.
 
 Moving windows in Redis (the ``limits`` package, as for log-ins in ``app.login_limits``),
-shared by every web process. Settings: ``COMMUNITY_POST_LIMIT`` (per member: questions and
-answers together) and ``COMMUNITY_SIGNUP_LIMIT`` (per client address), in ``limits``'
-notation such as ``"5/minute;30/day"``.
+shared by every web process. Settings (read and checked in ``app.config``):
+``COMMUNITY_POST_LIMIT`` (per member: questions and answers together),
+``COMMUNITY_SIGNUP_LIMIT`` (per client address) and ``COMMUNITY_FLAG_LIMIT`` (per member).
 """
 
 from __future__ import annotations
 
 import math
-import os
 import time
 
 from flask import Flask, current_app
@@ -20,10 +19,10 @@ from limits.strategies import MovingWindowRateLimiter
 from app.services.community.errors import CommunityError
 
 KEY_PREFIX = "helpline:community"
-DEFAULTS = {
-    "COMMUNITY_POST_LIMIT": "6/minute;40/day",
-    "COMMUNITY_SIGNUP_LIMIT": "5/hour;20/day",
-    "COMMUNITY_FLAG_LIMIT": "20/hour",
+SETTINGS = {
+    "post": "COMMUNITY_POST_LIMIT",
+    "signup": "COMMUNITY_SIGNUP_LIMIT",
+    "flag": "COMMUNITY_FLAG_LIMIT",
 }
 
 
@@ -49,9 +48,7 @@ class CommunityLimits:
             key_prefix=KEY_PREFIX,
         )
         self.windows = MovingWindowRateLimiter(storage)
-        self.limits = {
-            name.split("_")[1].lower(): tuple(parse_many(app.config[name])) for name in DEFAULTS
-        }
+        self.limits = {kind: tuple(parse_many(app.config[name])) for kind, name in SETTINGS.items()}
 
     def hit(self, kind: str, key: str, what: str) -> None:
         """Count one ``kind`` (post, signup, flag) for ``key``; ``TooFast`` if over a limit."""
@@ -64,9 +61,7 @@ class CommunityLimits:
 
 
 def init_community_limits(app: Flask) -> None:
-    """The limits from the settings (or the environment, or the defaults)."""
-    for name, default in DEFAULTS.items():
-        app.config.setdefault(name, os.environ.get(name) or default)
+    """The limits from the app's settings."""
     app.extensions["community.limits"] = CommunityLimits(app)
 
 

@@ -135,9 +135,18 @@ def test_a_proxy_count_that_is_not_a_whole_number_is_refused(tmp_path, value):
     assert refused(tmp_path, {"TRUSTED_PROXIES": value}).startswith("TRUSTED_PROXIES must be")
 
 
-@pytest.mark.parametrize("name", ["LOGIN_LIMIT_PER_ACCOUNT", "LOGIN_LIMIT_PER_ADDRESS"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "LOGIN_LIMIT_PER_ACCOUNT",
+        "LOGIN_LIMIT_PER_ADDRESS",
+        "COMMUNITY_POST_LIMIT",
+        "COMMUNITY_SIGNUP_LIMIT",
+        "COMMUNITY_FLAG_LIMIT",
+    ],
+)
 @pytest.mark.parametrize("value", ["often", "5 per fortnight", "0 per minute"])
-def test_a_log_in_limit_that_cannot_be_read_is_refused(tmp_path, name, value):
+def test_a_rate_limit_that_cannot_be_read_is_refused(tmp_path, name, value):
     assert refused(tmp_path, {name: value}) == (
         f"{name} must be rate limits like '5 per minute; 20 per hour', not {value!r}"
     )
@@ -150,6 +159,14 @@ def test_sessions_last_a_shift_and_log_ins_are_limited_unless_told_otherwise(tmp
     assert settings["LOGIN_LIMIT_PER_ACCOUNT"] == "5 per minute; 20 per hour"
     assert settings["LOGIN_LIMIT_PER_ADDRESS"] == "20 per minute; 100 per hour"
     assert settings["TRUSTED_PROXIES"] == 0
+
+
+def test_community_writes_are_limited_unless_told_otherwise(tmp_path):
+    settings = load_settings(str(tmp_path), environ={"COMMUNITY_FLAG_LIMIT": "3/hour"})
+
+    assert settings["COMMUNITY_POST_LIMIT"] == "6 per minute; 40 per day"
+    assert settings["COMMUNITY_SIGNUP_LIMIT"] == "5 per hour; 20 per day"
+    assert settings["COMMUNITY_FLAG_LIMIT"] == "3/hour"
 
 
 def test_public_base_url_loses_its_trailing_slash(tmp_path):
