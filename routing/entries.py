@@ -45,6 +45,7 @@ class TakeStatus(StrEnum):
     EMPTY = "empty"  # none named, and nothing waiting that the agent may take
     UNAVAILABLE = "unavailable"  # the agent is not available
     HOLDING = "holding"  # the agent already has another offer pending
+    FULL = "full"  # a text, and the agent holds as many texts as they may (TEXT_CAPACITY)
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from routing.model import SMS_PREFIX, Presence
+from routing.model import SMS_PREFIX, TEXT_CAPACITY, Presence
 from routing.store import AgentPresence, EntryState, QueueEntry, Reservation
 
 WAITING_KEY = "queue:%s:waiting"  # ZSET order member -> -score: ZRANGE is serving order
@@ -63,6 +63,7 @@ def lua_constants() -> dict[str, str]:
     keys = {name: json.dumps(value) for name, value in globals().items() if name.endswith("_KEY")}
     numbers = {"ORDER_WIDTH": ORDER_WIDTH, "TOMBSTONE_SECONDS": TOMBSTONE_SECONDS}
     numbers["STATS_SECONDS"] = STATS_SECONDS
+    numbers["TEXT_CAPACITY"] = TEXT_CAPACITY
     fields = "{" + ", ".join(json.dumps(name) for name in ENTRY_FIELDS) + "}"
     texts = {"SMS_PREFIX": json.dumps(SMS_PREFIX)}
     return keys | {k: str(v) for k, v in numbers.items()} | {"ENTRY_FIELDS": fields} | texts

@@ -150,6 +150,15 @@ local function untakeable(cid, agent, now)
   return nil
 end
 
+-- "full" when `cid` is a text and `agent` holds as many texts as they may, else nil:
+-- checked in the same step as the offer, so two processes never give one agent one too many.
+local function no_text_slot(cid, agent)
+  if string.sub(cid, 1, #SMS_PREFIX) ~= SMS_PREFIX then return nil end
+  local held = tonumber(redis.call("HGET", key(AGENT_KEY, agent), "texts") or "0")
+  if held >= TEXT_CAPACITY then return "full" end
+  return nil
+end
+
 -- The agent no longer has `cid` pending (accepted, answered, returned, removed).
 local function release(cid, agent)
   if not agent then return end

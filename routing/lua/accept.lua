@@ -19,6 +19,8 @@ if not cid then
     cid = best_for(agent, now, 6)
     if not cid then return {"empty"} end
   end
+  local full = no_text_slot(cid, agent)
+  if full then return {full} end
   offer(cid, agent, now, ARGV[5])
 end
 unoffer(cid)

@@ -3,5 +3,5 @@
 -- ARGV: prefix, agent, now, queue... Returns the entry or nil.
 local agent, now = ARGV[2], ARGV[3]
 local cid = best_for(agent, now, 4)
-if not cid then return nil end
+if not cid or no_text_slot(cid, agent) then return nil end
 return offer(cid, agent, now, false)

@@ -80,6 +80,9 @@ def test_an_agent_holds_several_texts_and_stays_free_for_a_call(app, center, twi
     presence = center.presence(ana.id)
     assert presence.state is Presence.AVAILABLE and presence.texts == TEXT_CAPACITY
     assert ana.offer() is None  # the fourth text waits: her text slots are full
+    pulled = ana.call("POST", "/api/agent/accept")
+    assert pulled.status_code == 409
+    assert "close one first" in pulled.get_json()["error"]
     mine = ana.call("GET", "/api/agent/texts").get_json()["conversations"]
     assert len(mine) == TEXT_CAPACITY
 

@@ -211,6 +211,8 @@ def _accepted(result: TakeResult) -> QueueEntry:
         raise DeskError("set yourself available before taking a contact", 409)
     if status is TakeStatus.HOLDING:
         raise DeskError("a contact is offered to you: accept or decline it first", 409)
+    if status is TakeStatus.FULL:
+        raise DeskError("you hold as many texts as you may: close one first", 409)
     if status is TakeStatus.EMPTY:
         raise DeskError("nobody is waiting in your queues", 404)
     if status is TakeStatus.NOT_FOUND:

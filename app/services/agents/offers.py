@@ -41,7 +41,7 @@ PROFILE_SECONDS = 10.0
 # Waiting contacts per queue that routing looks at for a freed agent or in a sweep.
 LOOKAHEAD = 20
 # The agent was taken or left meanwhile: the next best is tried, not the same one again.
-AGENT_GONE = (TakeStatus.HOLDING, TakeStatus.UNAVAILABLE)
+AGENT_GONE = (TakeStatus.HOLDING, TakeStatus.UNAVAILABLE, TakeStatus.FULL)
 
 T = TypeVar("T")
 

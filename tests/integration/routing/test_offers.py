@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from routing import TEXT_CAPACITY
+from routing.model import Presence
 from routing.redis_store import RedisQueueStore
 from routing.store import EntryState, Position, RemovalReason, Reservation, TakeStatus
 from tests.integration.routing.conftest import START, FakeClock
@@ -187,3 +189,35 @@ def test_a_hang_up_while_offered_removes_the_offer(store: RedisQueueStore) -> No
     assert (removal.entry.state, removal.entry.agent_id) == (EntryState.OFFERED, "ann")
     assert store.answer("ca1", "ann") is None
     assert store.stale_offers(older_than=0) == []
+
+
+def test_an_agent_holding_all_the_texts_they_may_is_offered_no_other_text(
+    store: RedisQueueStore,
+) -> None:
+    store.set_presence("ann", Presence.AVAILABLE, ["sms"])
+    for n in range(TEXT_CAPACITY):
+        store.enqueue(f"sms:{n}", "sms", score=1.0, arrival=START + n)
+        assert store.accept("ann", ["sms"], f"sms:{n}").status is TakeStatus.ACCEPTED
+    store.enqueue("sms:99", "sms", score=1.0, arrival=START + 10)
+
+    # Routing read ann's texts before she took her last one: the store still refuses.
+    offered = store.offer("sms:99", "ann")
+    pulled = store.accept("ann", ["sms"])
+    taken = store.take("sms:99", "ann")
+
+    assert (offered.status, pulled.status, taken.status) == (TakeStatus.FULL,) * 3
+    assert store.entry("sms:99").state is EntryState.WAITING
+    presence = store.presence("ann")
+    assert presence.texts == TEXT_CAPACITY and presence.state is Presence.AVAILABLE
+
+
+def test_a_call_is_still_offered_to_an_agent_holding_all_their_texts(
+    store: RedisQueueStore,
+) -> None:
+    store.set_presence("ann", Presence.AVAILABLE, ["sms", "support"])
+    for n in range(TEXT_CAPACITY):
+        store.enqueue(f"sms:{n}", "sms", score=1.0, arrival=START + n)
+        store.accept("ann", ["sms"], f"sms:{n}")
+    store.enqueue("CA1", "support", score=1.0, arrival=START)
+
+    assert store.offer("CA1", "ann").status is TakeStatus.OFFERED
