@@ -8,7 +8,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Flask, abort, jsonify, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Flask,
+    abort,
+    current_app,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 
 from app.community.identity import current_actor, init_member_sessions
 from app.community.limits import TooFast, init_community_limits
@@ -101,7 +111,9 @@ def question(ident: str) -> Any:
     if request.path != canonical:
         return redirect(canonical, 301)
     page = question_page(db.session, found, current_actor())
-    url = url_for("community.question", ident=canonical.rsplit("/", 1)[1], _external=True)
+    # The address search engines are given: the configured one, never the request's Host.
+    base = current_app.config["PUBLIC_BASE_URL"]
+    url = base + canonical if base else request.host_url.rstrip("/") + canonical
     return render_template("community/question.html", page=page, ld=json_ld(page, url, url))
 
 

@@ -9,6 +9,7 @@ from app.extensions import db
 from app.models import PostStatus
 from app.services.community import kb_posts
 from tests.functional.community import Visitor, seeded_question
+from tests.support import PUBLIC_BASE_URL
 
 LD = re.compile(r'<script type="application/ld\+json">(.*?)</script>', re.DOTALL)
 
@@ -163,6 +164,19 @@ def test_question_page_carries_qapage_json_ld_that_cannot_break_out(app):
     assert data["@type"] == "QAPage" and data["mainEntity"]["name"] == title
     assert data["mainEntity"]["acceptedAnswer"]["text"] == "An answer"
     assert "<script>window.__xss" not in page
+
+
+def test_json_ld_names_the_configured_address_whatever_host_the_request_named(app):
+    question = seeded_question("Why is my bill higher?")
+    kb_posts.answer_question(db.session, question.id, "An answer")
+    db.session.commit()
+
+    response = Visitor.of(app).get(
+        f"/community/q/{question.id}", follow_redirects=True, headers={"Host": "evil.example"}
+    )
+
+    data = json.loads(LD.findall(response.get_data(as_text=True))[0])
+    assert data["url"] == f"{PUBLIC_BASE_URL}/community/q/{question.id}-why-is-my-bill-higher"
 
 
 def test_pages_carry_the_content_security_policy(app):
