@@ -8,12 +8,15 @@ texter is given the human line (``faults``); ``/sms/fallback`` does so without a
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from flask import Blueprint, current_app
 from twilio.twiml.messaging_response import MessagingResponse
 
 from app.extensions import db
 from app.services.texting import incoming as texting
 from app.services.texting import receipts
+from app.services.texting.sending import status_callback_url
 from app.sms.faults import answers_with_a_person
 from app.twilio import params
 from app.twilio.security import accept_webhook
@@ -46,7 +49,12 @@ def incoming() -> TwiML:
         opt_out_type=form.get("OptOutType", ""),
     )
     reply = texting.receive(db.session, text)
-    return twiml_response(sms_reply(reply) if reply else EMPTY)
+    if not reply:
+        return twiml_response(EMPTY)
+    # Twilio posts the reply's delivery receipts to its action URL; it names the text
+    # answered, so the first receipt finds the reply (receipts.record_receipt).
+    action = f"{status_callback_url()}?{urlencode({'reply_to': text.sid})}" if text.sid else None
+    return twiml_response(sms_reply(reply, action))
 
 
 @bp.post("/status")
@@ -60,12 +68,13 @@ def status() -> TwiML:
         form.get("MessageStatus") or form.get("SmsStatus", ""),
         params.parse_whole(form.get("ErrorCode")),
         form.get("To", ""),
+        reply_to=params.args().get("reply_to", ""),
     )
     return twiml_response(EMPTY)
 
 
-def sms_reply(body: str) -> str:
-    """A TwiML reply of ``body`` to whoever wrote."""
+def sms_reply(body: str, action: str | None = None) -> str:
+    """A TwiML reply of ``body`` to whoever wrote; Twilio reports its delivery to ``action``."""
     response = MessagingResponse()
-    response.message(body)
+    response.message(body, action=action)
     return str(response)

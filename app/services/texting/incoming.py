@@ -32,6 +32,7 @@ from app.services.texting import (
     handover,
     keywords,
     numbers,
+    receipts,
     replies,
     reply_limits,
     segments,
@@ -116,7 +117,12 @@ def _reply(turn: Turn) -> str | None:
         log.info("reply to conversation %s held back: reply rate limit", turn.conversation.id)
         return None
     reply = segments.cut(turn.reply)
-    turn.messages.append(conversations.message_row(turn.conversation, _OUT, reply, status="twiml"))
+    # Its MessageSid is Twilio's to give: until its first receipt names it, the reply is
+    # known by the text it answers (see receipts.reply_key).
+    key = receipts.reply_key(turn.text.sid) if turn.text.sid else None
+    turn.messages.append(
+        conversations.message_row(turn.conversation, _OUT, reply, sid=key, status="twiml")
+    )
     return reply
 
 

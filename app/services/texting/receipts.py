@@ -30,6 +30,7 @@ RANK = {
     "read": 6,
 }
 FINAL = frozenset({"canceled", "failed", "undelivered", "delivered"})
+REPLY_PREFIX = "reply:"
 
 
 def moves_forward(old: str, new: str) -> bool:
@@ -41,13 +42,32 @@ def moves_forward(old: str, new: str) -> bool:
     return RANK[new] > RANK.get(old, -1)
 
 
+def reply_key(inbound_sid: str) -> str:
+    """What a reply sent as TwiML is known by until Twilio's first receipt gives its
+    MessageSid: the inbound text's, marked. Its ``<Message action>`` URL names the same
+    inbound sid (``?reply_to=``), so that receipt finds it."""
+    return REPLY_PREFIX + inbound_sid
+
+
 def record_receipt(
-    session: Session, sid: str, status: str, error_code: int | None, to_number: str
+    session: Session,
+    sid: str,
+    status: str,
+    error_code: int | None,
+    to_number: str,
+    reply_to: str = "",
 ) -> bool:
-    """Update the message Twilio reports on; True if its state changed. Commits."""
+    """Update the message Twilio reports on; True if its state changed. Commits.
+
+    ``reply_to``: the inbound MessageSid a TwiML reply answered, from its receipt's URL;
+    the first receipt gives the reply its own MessageSid."""
     if error_code is not None and to_number:
         numbers.carrier_refused(session, to_number, error_code)
     message = session.scalars(select(Message).where(Message.sid == sid)).first() if sid else None
+    if message is None and sid and reply_to:
+        message = session.scalars(select(Message).where(Message.sid == reply_key(reply_to))).first()
+        if message is not None:
+            message.sid = sid
     changed = message is not None and moves_forward(message.status, status)
     if message is not None and changed:
         message.status = status
