@@ -105,6 +105,25 @@ def test_a_vote_counts_once_per_member_and_can_change_direction(app):
     assert len(db.session.scalars(select(Vote)).all()) == 1
 
 
+def test_a_member_takes_a_vote_back_from_the_pressed_button(app):
+    question = question_of(member(app, "Lucia").ask("Why is my bill higher?"))
+    tom = member(app, "Tom")
+    tom.vote("question", question.id, "down")
+    page = tom.get(f"/community/q/{question.id}", follow_redirects=True).get_data(as_text=True)
+    assert 'value="clear" aria-pressed="true" aria-label="Take back your down vote' in page
+
+    taken_back = tom.vote("question", question.id, "clear")
+    again = tom.vote("question", question.id, "clear")
+
+    assert (taken_back.status_code, again.status_code) == (303, 409)
+    assert "no vote on this question" in again.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Question, question.id).score == 0
+    assert db.session.scalars(select(Vote)).all() == []
+    page = tom.get(f"/community/q/{question.id}", follow_redirects=True).get_data(as_text=True)
+    assert 'value="up" aria-pressed="false"' in page and 'value="clear"' not in page
+
+
 def test_nobody_votes_on_their_own_post_and_staff_do_not_vote(app):
     lucia = member(app, "Lucia")
     question = question_of(lucia.ask("Why is my bill higher?"))

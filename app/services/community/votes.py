@@ -1,4 +1,5 @@
-"""Votes: one per member and post, up or down, never on one's own post.
+"""Votes: one per member and post, up or down, never on one's own post; taken back with
+``clear``.
 
 A post's score moves by an ``UPDATE ... SET score = score + n`` in the same transaction as
 the vote row, so two votes at once cannot lose one; the unique constraint turns a double
@@ -9,7 +10,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -18,13 +19,14 @@ from app.services.community.actors import Actor, require_member
 from app.services.community.errors import AlreadyDone, NotAllowed, NotFound
 
 PostKind = Literal["question", "answer"]
-VALUES = {"up": 1, "down": -1}
+VALUES = {"up": 1, "down": -1, "clear": 0}
 
 
 def vote(
     session: Session, actor: Actor | None, kind: PostKind, post_id: int, direction: str
 ) -> int:
-    """Count the member's vote (``up`` or ``down``) on a post; its new score.
+    """Count the member's vote (``up`` or ``down``) on a post, or take it back
+    (``clear``); the post's new score.
 
     Changing one's mind counts (up becomes down); the same vote twice is ``AlreadyDone``.
     """
@@ -40,6 +42,8 @@ def vote(
         raise NotAllowed("You cannot vote on your own post.")
     column = Vote.question_id if kind == "question" else Vote.answer_id
     earlier = session.scalar(select(Vote).where(Vote.member_id == member_id, column == post_id))
+    if value == 0:
+        return _take_back(session, model, kind, post_id, earlier)
     if earlier is not None and earlier.value == value:
         raise AlreadyDone(f"You already voted this {kind} {direction}.")
     change = value if earlier is None else value - earlier.value
@@ -53,6 +57,26 @@ def vote(
     except IntegrityError:  # the same vote, sent twice at once: the other one counted
         session.rollback()
         raise AlreadyDone(f"You already voted this {kind} {direction}.") from None
+    return int(session.scalar(select(model.score).where(model.id == post_id)) or 0)
+
+
+def _take_back(
+    session: Session, model: type[Question | Answer], kind: str, post_id: int, earlier: Vote | None
+) -> int:
+    """Remove the member's vote and its weight on the score; the new score."""
+    gone = AlreadyDone(f"You have no vote on this {kind} to take back.")
+    if earlier is None:
+        raise gone
+    # A statement, not the ORM's delete: the same click twice at once deletes 0 rows the
+    # second time, which is told here rather than raised at flush.
+    removed = session.execute(delete(Vote).where(Vote.id == earlier.id)).rowcount
+    if not removed:
+        session.rollback()
+        raise gone
+    session.execute(
+        update(model).where(model.id == post_id).values(score=model.score - earlier.value)
+    )
+    session.commit()
     return int(session.scalar(select(model.score).where(model.id == post_id)) or 0)
 
 
