@@ -68,10 +68,27 @@ def database_url(database_template: str, tmp_path: Path) -> Iterator[str]:
         return
     yield database_template
     engine = create_engine(database_template)
-    tables = ", ".join(f'"{table.name}"' for table in Base.metadata.sorted_tables)
     with engine.begin() as connection:
-        connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        empty_postgres(connection)
     engine.dispose()
+
+
+def empty_postgres(connection: Any) -> None:
+    """Every row deleted and every id counter back at 1. DELETEs, children first, and
+    ``setval``: about 6 ms, where one TRUNCATE of the 29 tables takes about 180 ms (it makes
+    new files for each table), which was half of the PostgreSQL suite's time."""
+    tables = list(reversed(Base.metadata.sorted_tables))
+    for table in tables:
+        connection.execute(text(f'DELETE FROM "{table.name}"'))
+    names = [table.name for table in tables if "id" in table.c]
+    connection.execute(
+        text(
+            "SELECT setval(pg_get_serial_sequence(t, 'id'), 1, false) "
+            "FROM unnest(CAST(:names AS text[])) AS t "
+            "WHERE pg_get_serial_sequence(t, 'id') IS NOT NULL"
+        ),
+        {"names": names},
+    )
 
 
 @pytest.fixture
