@@ -23,6 +23,7 @@ def register_commands(group: AppGroup) -> None:
     from app.cli.database import db_cli
     from app.cli.demo import demo_command
     from app.cli.flows import flows_cli
+    from app.cli.incidents import incidents_cli
     from app.cli.kb import kb_cli
     from app.cli.offers import offers_cli
     from app.cli.queues import queues_command
@@ -37,6 +38,7 @@ def register_commands(group: AppGroup) -> None:
         db_cli,
         demo_command,
         flows_cli,
+        incidents_cli,
         kb_cli,
         offers_cli,
         queues_command,

@@ -15,6 +15,14 @@ from app.models.community import (
 )
 from app.models.consent import Channel, ConsentEvent, ConsentSource, Purpose
 from app.models.customers import Account, Customer, Tier
+from app.models.incidents import (
+    Incident,
+    IncidentScope,
+    IncidentState,
+    IncidentUpdate,
+    ScopeKind,
+    Severity,
+)
 from app.models.interactions import Direction, Interaction, InteractionChannel
 from app.models.interval_stats import IntervalStat
 from app.models.kb_index import KbDocument, KbTerm
@@ -54,6 +62,10 @@ __all__ = [
     "DeflectionOutcome",
     "Direction",
     "Flag",
+    "Incident",
+    "IncidentScope",
+    "IncidentState",
+    "IncidentUpdate",
     "Interaction",
     "InteractionChannel",
     "IntervalStat",
@@ -70,6 +82,8 @@ __all__ = [
     "Queue",
     "Question",
     "Role",
+    "ScopeKind",
+    "Severity",
     "Task",
     "TaskKind",
     "TaskStatus",

@@ -15,11 +15,13 @@ PAGE_SIZE = 25
 
 
 def record(user: User | None, action: str, target: str, reason: str = "", **detail: Any) -> None:
-    """Add an entry to the session; it is committed with the change it describes."""
+    """Add an entry to the session; it is committed with the change it describes.
+
+    No user: the change came from the command line, made by the shell's user."""
     db.session.add(
         AuditEntry(
             user_id=user.id if user is not None else None,
-            user_name=user.name if user is not None else "",
+            user_name=user.name if user is not None else _shell_user(),
             action=action[:48],
             target=target[:200],
             reason=reason,
@@ -32,7 +34,7 @@ def record_command(action: str, target: str, **detail: Any) -> None:
     """Log a change made from the command line, as the shell's user, and commit it."""
     db.session.add(
         AuditEntry(
-            user_name=f"{getpass.getuser()} (command line)"[:120],
+            user_name=_shell_user(),
             action=action[:48],
             target=target[:200],
             reason="",
@@ -40,6 +42,10 @@ def record_command(action: str, target: str, **detail: Any) -> None:
         )
     )
     db.session.commit()
+
+
+def _shell_user() -> str:
+    return f"{getpass.getuser()} (command line)"[:120]
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,2 @@
+"""Incidents: their lifecycle and timeline (``lifecycle``), what callers hear of them in the
+IVR (``front_door``), and the public status page's view of them (``status_page``)."""
