@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -17,6 +18,14 @@ class Caller:
     language: str | None = None
     region: str | None = None
     has_open_case: bool = False
+    # The services and service areas of the caller's accounts (read when an incident is open).
+    services: tuple[str, ...] = ()
+    service_areas: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        # From a call's signed state (JSON) they come back as lists.
+        object.__setattr__(self, "services", tuple(self.services))
+        object.__setattr__(self, "service_areas", tuple(self.service_areas))
 
 
 @dataclass(frozen=True)
@@ -26,6 +35,8 @@ class CallContext:
     now: datetime
     caller: Caller = field(default_factory=Caller)
     incident_affects_caller: bool = False
+    # The affecting incident's current message, by language, as it is to be spoken.
+    incident_notice: Mapping[str, str] = field(default_factory=dict)
     closed_switches: frozenset[str] = frozenset()
 
     def __post_init__(self) -> None:

@@ -149,7 +149,12 @@ class _Run:
     def enter(self, node: Node) -> Next:
         """Do what ``node`` does on arrival; where to go next, or done."""
         if isinstance(node, SayNode):
-            self.actions.append(self.say(node.prompt))
+            notice = self.context.incident_notice.get(self.state.language)
+            if node.incident_notice and notice:
+                prompt = Prompt(text={self.state.language: notice}, voice=node.prompt.voice)
+                self.actions.append(self.say(prompt))
+            else:
+                self.actions.append(self.say(node.prompt))
             return node.next or self.end()
         if isinstance(node, PlayNode):
             url = node.url.get(self.state.language)

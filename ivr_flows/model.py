@@ -91,10 +91,15 @@ class _Node:
 
 @dataclass(frozen=True, kw_only=True)
 class SayNode(_Node):
-    """Speak, then go on to ``next``; without ``next`` the call ends."""
+    """Speak, then go on to ``next``; without ``next`` the call ends.
+
+    ``incident_notice``: say the current message of the incident that touches the caller
+    (``CallContext.incident_notice``) when there is one in the call's language; the
+    prompt otherwise."""
 
     prompt: Prompt
     next: str | None = None
+    incident_notice: bool = False
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -35,7 +35,7 @@ NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_\-]{0,47}$")
 Fields = Mapping[str, yaml.Node]
 
 KEYS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
-    "say": (("prompt",), ("next",)),
+    "say": (("prompt",), ("next", "incident_notice")),
     "play": (("url",), ("next",)),
     "menu": (("prompt", "options"), RULE_KEYS),
     "collect": (("prompt", "variable", "next"), ("input", "validate", "finish_on_key", *RULE_KEYS)),
@@ -88,7 +88,14 @@ def _prompt(scope: Scope, fields: Fields, where: str, key: str = "prompt") -> Pr
 def _say(scope: Scope, node_id: str, fields: Fields, line: int, where: str) -> Node | None:
     prompt = _prompt(scope, fields, where)
     next_id = _next(scope, fields, where)
-    return None if prompt is None else SayNode(id=node_id, line=line, prompt=prompt, next=next_id)
+    incident = "incident_notice" in fields and scope.reader.boolean(
+        fields["incident_notice"], where
+    )
+    if prompt is None:
+        return None
+    return SayNode(
+        id=node_id, line=line, prompt=prompt, next=next_id, incident_notice=bool(incident)
+    )
 
 
 def _play(scope: Scope, node_id: str, fields: Fields, line: int, where: str) -> Node | None:

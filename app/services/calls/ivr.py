@@ -23,6 +23,7 @@ from app.services.agents import offers
 from app.services.calls import calls, kb_answers, last_resort, queueing, switches
 from app.services.calls.flow_registry import FlowRegistry
 from app.services.calls.ivr_callbacks import Refused, place_callbacks, promise_no_call_in_vain
+from app.services.incidents import front_door
 from app.twilio.ivr_twiml import CallUrls, render_actions
 from app.twilio.params import parse_fraction
 from app.twilio.state import decode_state, encode_state
@@ -60,6 +61,9 @@ def answer_incoming(params: Mapping[str, str]) -> str:
     """A new call: find the caller and the flow for the number called, start the flow."""
     flow = registry().current().for_number(params.get("To", ""))
     customer_id, caller = calls.identify(db.session, params.get("From", ""))
+    if customer_id is not None and front_door.open_incidents(db.session):
+        services, areas = front_door.holdings(db.session, customer_id)
+        caller = replace(caller, services=services, service_areas=areas)
     step = start(flow, _context(caller))
     call = _Call(params, call_key(params), interaction_id=None, customer_id=customer_id)
     return _finish(flow, step, caller, call, answered=None)
@@ -117,7 +121,19 @@ def caller_reply(params: Mapping[str, str]) -> CallerReply:
 
 def _context(caller: Caller) -> CallContext:
     clock = current_app.config.get("CLOCK", utcnow)
-    return CallContext(now=clock(), caller=caller, closed_switches=switches.closed_switches())
+    incident = front_door.affecting(
+        front_door.open_incidents(db.session),
+        caller.region if caller.known else None,
+        caller.services,
+        caller.service_areas,
+    )
+    return CallContext(
+        now=clock(),
+        caller=caller,
+        incident_affects_caller=incident is not None,
+        incident_notice=incident.messages if incident is not None else {},
+        closed_switches=switches.closed_switches(),
+    )
 
 
 @dataclass(frozen=True)

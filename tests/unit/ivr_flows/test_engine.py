@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime
 
 import pytest
@@ -173,7 +174,21 @@ def test_callers_hit_by_an_outage_hear_about_it_before_the_menu(main_line: Flow)
     step = call(main_line, context(incident=True), press("1"))
 
     assert spoken(step)[0].startswith("We know about a power outage in your area.")
-    assert spoken(step)[1].startswith(MAIN_MENU_START)
+    assert spoken(step)[1] == "To speak with our outage team, press 4."
+    assert spoken(step)[2].startswith(MAIN_MENU_START)
+
+
+def test_the_incidents_own_message_replaces_the_flows_words_in_its_language(
+    main_line: Flow,
+) -> None:
+    notice = {"en": "A transformer failed on Main Street; power is back by 6 pm."}
+    ctx = replace(context(incident=True), incident_notice=notice)
+
+    english = call(main_line, ctx, press("1"))
+    spanish = call(main_line, ctx, press("2"))
+
+    assert spoken(english)[0] == notice["en"]
+    assert spoken(spanish)[0].startswith("Sabemos que hay un corte de luz en su zona.")
 
 
 @pytest.mark.parametrize(
