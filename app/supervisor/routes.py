@@ -48,3 +48,6 @@ def _staffing(args: Any) -> tuple[dict[str, Any] | None, str]:
         return staffing_form.calculate(args), ""
     except FloorError as exc:
         return None, str(exc)
+
+
+from app.supervisor import incidents as _incidents  # noqa: E402, F401  (its routes join bp)

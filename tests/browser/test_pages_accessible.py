@@ -110,3 +110,23 @@ def test_a_supervisor_sees_every_part_of_the_dashboard_accessibly(
     page.goto("/supervisor")
 
     assert accessibility(page) == []
+
+
+def test_a_supervisor_opens_and_updates_an_incident_accessibly(
+    app: Flask, new_page: Callable[..., Any], accessibility: Callable[[Any], list[str]]
+) -> None:
+    hire("sam@example.com", role=Role.SUPERVISOR)
+    page = logged_in(new_page, "sam@example.com")
+
+    page.goto("/supervisor/incidents")
+    empty = accessibility(page)
+    page.get_by_label("Title", exact=True).fill("Fibre cut in Boston")
+    page.get_by_label("Service areas (comma-separated)").fill("Boston")
+    page.get_by_role("button", name="Open incident").click()
+    page.get_by_label("Update", exact=True).fill("A crew is splicing the fibre.")
+    page.get_by_role("button", name="Post").click()
+
+    assert page.get_by_role("heading", level=1, name="Fibre cut in Boston").is_visible()
+    assert page.get_by_text("A crew is splicing the fibre.").is_visible()
+    assert empty == []
+    assert accessibility(page) == []

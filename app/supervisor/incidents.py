@@ -1,0 +1,143 @@
+"""The supervisor's incident pages: open an incident, post updates and notes, resolve.
+
+Plain forms (they work without JavaScript); a refused change shows the page again with the
+reason and what was typed. Every change is audited (``lifecycle``) and callers hear the
+new update within a second of it (``front_door`` is told here).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import redirect, render_template, request, url_for
+from flask_login import current_user
+
+from app.extensions import db
+from app.models import IncidentState, Role, ScopeKind, Severity
+from app.services.incidents import front_door
+from app.services.incidents.lifecycle import (
+    IncidentError,
+    Scope,
+    get,
+    listed,
+    open_incident,
+    post_update,
+    resolve,
+)
+from app.supervisor.routes import bp
+from app.web.guard import page_for
+
+SUPERVISORS = (Role.SUPERVISOR, Role.ADMIN)
+MOVING_STATES = [s.value for s in IncidentState if s is not IncidentState.RESOLVED]
+
+
+@bp.get("/supervisor/incidents")
+@page_for(*SUPERVISORS)
+def incidents() -> Any:
+    """Open incidents, then the latest resolved ones; the form to open one."""
+    return _list_page({}, "")
+
+
+@bp.post("/supervisor/incidents")
+@page_for(*SUPERVISORS)
+def open_one() -> Any:
+    """Open an incident from the form; its page next."""
+    form = request.form
+    try:
+        scope = Scope.of(_names(form, "regions"), _names(form, "services"), _names(form, "areas"))
+        incident = open_incident(
+            db.session,
+            form.get("title", ""),
+            scope,
+            form.get("severity", Severity.MAJOR.value),
+            form.get("message", ""),
+            by=current_user.user,
+        )
+    except IncidentError as error:
+        db.session.rollback()
+        return _list_page(form, str(error)), error.status
+    front_door.forget()
+    return redirect(url_for("supervisor.incident", incident_id=incident.id), 303)
+
+
+@bp.get("/supervisor/incidents/<int:incident_id>")
+@page_for(*SUPERVISORS)
+def incident(incident_id: int) -> Any:
+    """An incident: its scope, its whole timeline (notes too), the update and resolve forms."""
+    return _incident_page(incident_id, {}, "")
+
+
+@bp.post("/supervisor/incidents/<int:incident_id>/updates")
+@page_for(*SUPERVISORS)
+def add_update(incident_id: int) -> Any:
+    """Post a public update (perhaps moving the state) or an internal note."""
+    form = request.form
+    internal = form.get("kind") == "note"
+    try:
+        post_update(
+            db.session,
+            incident_id,
+            form.get("body", ""),
+            state=None if internal else (form.get("state") or None),
+            public=not internal,
+            translations={"es": form.get("body_es", "")},
+            by=current_user.user,
+        )
+    except IncidentError as error:
+        db.session.rollback()
+        return _incident_page(incident_id, form, str(error)), error.status
+    front_door.forget()
+    return redirect(url_for("supervisor.incident", incident_id=incident_id), 303)
+
+
+@bp.post("/supervisor/incidents/<int:incident_id>/resolve")
+@page_for(*SUPERVISORS)
+def resolve_one(incident_id: int) -> Any:
+    """Resolve the incident with its last public update."""
+    form = request.form
+    try:
+        resolve(
+            db.session,
+            incident_id,
+            form.get("body", ""),
+            {"es": form.get("body_es", "")},
+            by=current_user.user,
+        )
+    except IncidentError as error:
+        db.session.rollback()
+        return _incident_page(incident_id, form, str(error)), error.status
+    front_door.forget()
+    return redirect(url_for("supervisor.incident", incident_id=incident_id), 303)
+
+
+def _list_page(form: Any, error: str) -> str:
+    found = listed(db.session, limit=50)
+    return render_template(
+        "supervisor/incidents.html",
+        open_incidents=[i for i in found if i.state is not IncidentState.RESOLVED],
+        resolved=[i for i in found if i.state is IncidentState.RESOLVED],
+        severities=[s.value for s in Severity],
+        form=form,
+        error=error,
+    )
+
+
+def _incident_page(incident_id: int, form: Any, error: str) -> Any:
+    try:
+        found = get(db.session, incident_id)
+    except IncidentError as missing:
+        return render_template("supervisor/incident_missing.html", error=str(missing)), 404
+    scope = {kind: [s.value for s in found.scopes if s.kind is kind] for kind in ScopeKind}
+    return render_template(
+        "supervisor/incident.html",
+        incident=found,
+        scope=scope,
+        timeline=sorted(found.updates, key=lambda u: -u.id),
+        states=MOVING_STATES,
+        form=form,
+        error=error,
+    )
+
+
+def _names(form: Any, name: str) -> list[str]:
+    return [part for part in (p.strip() for p in form.get(name, "").split(",")) if part]
