@@ -24,6 +24,7 @@ from app.demo.customers import (
     insert_customers,
 )
 from app.demo.history import HistoryCounts, StaffIds, insert_history
+from app.demo.incidents import load_incidents
 from app.demo.staff import Login, agents_by_skill, ensure_queues, ensure_staff
 from app.models import Account, Customer, Queue, Role, utcnow
 
@@ -49,6 +50,7 @@ class DemoReport:
     consent_events: int = 0
     history: HistoryCounts = HistoryCounts(0, 0, 0)
     community: CommunityCounts = field(default_factory=CommunityCounts)
+    incidents: int = 0
 
     def summary_lines(self) -> list[str]:
         """A few lines saying what was created and what was already there."""
@@ -74,7 +76,12 @@ class DemoReport:
                 f"  {self.history.interactions} interactions over the last 6 months, "
                 f"{self.history.cases} cases ({self.history.open_cases} open)",
             ]
-        return lines + self.community_lines()
+        incidents = (
+            f"Incidents: {self.incidents} added (one open: broadband in Boston)."
+            if self.incidents
+            else "Incidents: already there."
+        )
+        return [*lines, *self.community_lines(), incidents]
 
     def community_lines(self) -> list[str]:
         """What the community load added, and the one member login it shows."""
@@ -113,6 +120,7 @@ def load_demo(
     staff = StaffIds(queues, agents_by_skill(session))
     report.history = insert_history(session, new, staff, now)
     report.community = load_community(session, now)
+    report.incidents = load_incidents(session, now)
     session.commit()
     return report
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import json
 import re
 from datetime import timedelta
 from pathlib import Path
@@ -24,6 +25,7 @@ from app.models import (
     CaseStatus,
     ConsentEvent,
     Customer,
+    Incident,
     Interaction,
     Queue,
     Role,
@@ -31,7 +33,18 @@ from app.models import (
     utcnow,
 )
 
-MODELS = (Customer, Account, ConsentEvent, Case, Interaction, Queue, User, Agent, AgentSkill)
+MODELS = (
+    Customer,
+    Account,
+    ConsentEvent,
+    Case,
+    Interaction,
+    Queue,
+    User,
+    Agent,
+    AgentSkill,
+    Incident,
+)
 LOGIN = re.compile(r"^\s+(admin|supervisor|agent)\s+(\S+@\S+)\s+(\S+)$", re.MULTILINE)
 
 
@@ -207,3 +220,17 @@ def test_the_importer_accepts_the_customers_the_demo_creates(runner, tmp_path: P
     result = runner.invoke(args=["customers", "import", str(path)])
 
     assert result.stdout.strip() == "created 0, updated 0, unchanged 100, rejected 0"
+
+
+def test_demo_has_an_open_incident_that_boston_broadband_callers_hear(runner):
+    result = run_demo(runner, "--customers", "300")
+
+    listed = runner.invoke(args=["incidents", "list", "--json"]).output
+    incidents = {i["title"]: i for i in json.loads(listed)["incidents"]}
+    boston = incidents["Broadband outage in Boston"]
+    assert boston["state"] == "identified" and boston["service_areas"] == ["Boston"]
+    assert len(boston["updates"]) == 2  # the crew's internal note is not listed
+    assert boston["updates"][0]["translations"]["es"]
+    assert incidents["Slow mobile data in Houston"]["state"] == "resolved"
+    assert "Incidents: 2 added" in result.output
+    assert "Incidents: already there." in run_demo(runner, "--customers", "300").output
