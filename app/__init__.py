@@ -95,6 +95,8 @@ def register_blueprints(app: Flask) -> None:
     from app.live.routes import bp as live_bp
     from app.login.routes import bp as login_bp
     from app.sms.routes import bp as sms_bp
+    from app.status import bp as status_bp
+    from app.status import init_status
     from app.supervisor.routes import bp as supervisor_bp
     from app.voice.routes import bp as voice_bp
     from app.web.headers import init_headers
@@ -112,6 +114,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(supervisor_bp)
     app.register_blueprint(community_bp)
     init_community(app)
+    app.register_blueprint(status_bp)
+    init_status(app)
     init_headers(app)
 
 

@@ -41,6 +41,7 @@ RATE_LIMIT_SETTINGS = (
     "COMMUNITY_POST_LIMIT",
     "COMMUNITY_SIGNUP_LIMIT",
     "COMMUNITY_FLAG_LIMIT",
+    "STATUS_SUBSCRIBE_LIMIT",
 )
 
 
@@ -143,7 +144,7 @@ def load_settings(instance_path: str, environ: Mapping[str, str] | None = None) 
 
 
 def _login_settings(env: Mapping[str, str]) -> dict[str, Any]:
-    """Sessions, log-in and community throttling, and the proxies trusted to name the client."""
+    """Sessions, log-in and public forms' throttling, and the proxies trusted to name the client."""
     return {
         # A session unused this long ends; the console's 20 s heartbeat keeps a working
         # agent's alive. Whatever its use, a session ends this long after log-in (a shift).
@@ -161,6 +162,9 @@ def _login_settings(env: Mapping[str, str]) -> dict[str, Any]:
         "COMMUNITY_POST_LIMIT": env.get("COMMUNITY_POST_LIMIT") or "6 per minute; 40 per day",
         "COMMUNITY_SIGNUP_LIMIT": env.get("COMMUNITY_SIGNUP_LIMIT") or "5 per hour; 20 per day",
         "COMMUNITY_FLAG_LIMIT": env.get("COMMUNITY_FLAG_LIMIT") or "20 per hour",
+        # Requests to subscribe to status texts, per client address and per phone number:
+        # each one texts the number, so a stranger's phone cannot be flooded.
+        "STATUS_SUBSCRIBE_LIMIT": env.get("STATUS_SUBSCRIBE_LIMIT") or "3 per hour; 10 per day",
     }
 
 

@@ -28,6 +28,7 @@ from app.models.interval_stats import IntervalStat
 from app.models.kb_index import KbDocument, KbTerm
 from app.models.members import Flag, Member, Vote
 from app.models.queues import Queue
+from app.models.status_subscriptions import StatusSubscription, SubscriptionState
 from app.models.tasks import Task, TaskKind, TaskStatus
 from app.models.texting import (
     Conversation,
@@ -84,6 +85,8 @@ __all__ = [
     "Role",
     "ScopeKind",
     "Severity",
+    "StatusSubscription",
+    "SubscriptionState",
     "Task",
     "TaskKind",
     "TaskStatus",

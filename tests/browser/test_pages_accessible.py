@@ -63,6 +63,7 @@ def logged_in(new_page: Callable[..., Any], email: str) -> Any:
         "/console/customers/{id}",
         "/console/customers?q=x",
         "/supervisor",
+        "/status",
     ],
 )
 def test_the_page_passes_the_accessibility_check(

@@ -143,6 +143,7 @@ def test_a_proxy_count_that_is_not_a_whole_number_is_refused(tmp_path, value):
         "COMMUNITY_POST_LIMIT",
         "COMMUNITY_SIGNUP_LIMIT",
         "COMMUNITY_FLAG_LIMIT",
+        "STATUS_SUBSCRIBE_LIMIT",
     ],
 )
 @pytest.mark.parametrize("value", ["often", "5 per fortnight", "0 per minute"])
@@ -167,6 +168,12 @@ def test_community_writes_are_limited_unless_told_otherwise(tmp_path):
     assert settings["COMMUNITY_POST_LIMIT"] == "6 per minute; 40 per day"
     assert settings["COMMUNITY_SIGNUP_LIMIT"] == "5 per hour; 20 per day"
     assert settings["COMMUNITY_FLAG_LIMIT"] == "3/hour"
+
+
+def test_subscribing_to_status_texts_is_limited_unless_told_otherwise(tmp_path):
+    settings = load_settings(str(tmp_path), environ={})
+
+    assert settings["STATUS_SUBSCRIBE_LIMIT"] == "3 per hour; 10 per day"
 
 
 def test_public_base_url_loses_its_trailing_slash(tmp_path):

@@ -25,6 +25,7 @@ from app.models import (
     MessageDirection,
     utcnow,
 )
+from app.services.incidents import subscriptions
 from app.services.texting import (
     answers,
     conversations,
@@ -170,9 +171,12 @@ def _carrier_keyword(session: Session, turn: Turn) -> None:
     detail = f"Twilio OptOutType {kind}: {turn.text.body[:40]}"
     if kind == "STOP":
         numbers.opt_out(session, turn.text.phone, detail, ConsentSource.KEYWORD)
+        subscriptions.end_for_number(session, turn.text.phone)
         _end(session, turn.conversation)
     elif kind == "START":
         keyword = keywords.match(turn.text.body)
+        if keyword is not None and keyword.is_yes and _subscribed(session, turn):
+            return
         if keyword is not None and keyword.is_yes and _solved(session, turn):
             return
         numbers.opt_in(session, turn.text.phone, detail, turn.language)
@@ -182,17 +186,29 @@ def _opt_out(session: Session, turn: Turn, keyword: Keyword) -> None:
     changed = numbers.opt_out(
         session, turn.text.phone, f"keyword {keyword.word}", ConsentSource.KEYWORD
     )
+    subscriptions.end_for_number(session, turn.text.phone)
     _end(session, turn.conversation)
     if changed:  # the one confirmation the carrier allows; a second STOP gets nothing
         turn.reply = replies.text("opted_out", keyword.language)
 
 
 def _opt_in(session: Session, turn: Turn, keyword: Keyword) -> None:
+    if keyword.is_yes and _subscribed(session, turn):
+        turn.reply = replies.text("status_subscribed", keyword.language)
+        return
     if keyword.is_yes and _solved(session, turn):
         turn.reply = replies.text("solved", turn.language)
         return
     numbers.opt_in(session, turn.text.phone, f"keyword {keyword.word}", keyword.language)
     turn.reply = replies.text("opted_in", keyword.language)
+
+
+def _subscribed(session: Session, turn: Turn) -> bool:
+    """YES confirming status subscriptions the number asked for on ``/status`` within a
+    day: they start (and win over a pending deflection). Without one, nothing changes."""
+    if turn.texter.refusal == numbers.OPTED_OUT:
+        return False
+    return subscriptions.confirm(session, turn.text.phone, utcnow()) > 0
 
 
 def _solved(session: Session, turn: Turn) -> bool:

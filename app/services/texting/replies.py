@@ -18,6 +18,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "to talk to a person.",
         "prompt": "Reply YES if this solved it, AGENT for a person",
         "solved": "Great, glad that helped! Text us any time.",
+        "status_subscribed": "You will get Northwind status updates by text. Reply STOP to stop.",
         "empty": "We got an empty message. Text us your question, or AGENT for a person. "
         "You can also call {number}.",
         "closed": "This conversation is closed. Text us again any time.",
@@ -37,6 +38,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "para hablar con una persona.",
         "prompt": "Responda SI si esto lo resolvió, AGENTE para hablar con una persona",
         "solved": "¡Qué bien que le ayudó! Escríbanos cuando quiera.",
+        "status_subscribed": "Recibirá por mensaje de texto las novedades del servicio de "
+        "Northwind. Responda PARAR para no recibirlas.",
         "empty": "Recibimos un mensaje vacío. Escríbanos su pregunta, o AGENTE para hablar "
         "con una persona. También puede llamar al {number}.",
         "closed": "Esta conversación está cerrada. Escríbanos cuando quiera.",
