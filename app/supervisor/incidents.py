@@ -127,11 +127,17 @@ def _incident_page(incident_id: int, form: Any, error: str) -> Any:
         found = get(db.session, incident_id)
     except IncidentError as missing:
         return render_template("supervisor/incident_missing.html", error=str(missing)), 404
-    scope = {kind: [s.value for s in found.scopes if s.kind is kind] for kind in ScopeKind}
+    named = {kind: [s.value for s in found.scopes if s.kind is kind] for kind in ScopeKind}
+    words = {ScopeKind.REGION: "regions", ScopeKind.SERVICE: "services"}
+    touches = "; ".join(
+        f"{words.get(kind, 'service areas')} {', '.join(values)}"
+        for kind, values in named.items()
+        if values
+    )
     return render_template(
         "supervisor/incident.html",
         incident=found,
-        scope=scope,
+        touches=touches or "everyone",
         timeline=sorted(found.updates, key=lambda u: -u.id),
         states=MOVING_STATES,
         form=form,

@@ -46,6 +46,7 @@ def test_a_supervisor_opens_updates_and_resolves_an_incident(app) -> None:
     ]
     shown = boss.get(page).get_data(as_text=True)
     assert "Crew 7 on it" in shown and "internal note" in shown and "Todo bien." in shown
+    assert "<dd>service areas Boston</dd>" in shown
     assert "Post an update" not in shown  # resolved: no more updates offered
     authors = db.session.scalars(select(AuditEntry.user_name)).all()
     assert len(authors) == 4 and set(authors) == {"Sam"}
