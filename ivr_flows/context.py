@@ -18,14 +18,13 @@ class Caller:
     language: str | None = None
     region: str | None = None
     has_open_case: bool = False
-    # The services and service areas of the caller's accounts (read when an incident is open).
-    services: tuple[str, ...] = ()
-    service_areas: tuple[str, ...] = ()
+    # (service, service area) of each of the caller's active accounts (read when an
+    # incident is open: whether it touches the caller).
+    accounts: tuple[tuple[str, str], ...] = ()
 
     def __post_init__(self) -> None:
         # From a call's signed state (JSON) they come back as lists.
-        object.__setattr__(self, "services", tuple(self.services))
-        object.__setattr__(self, "service_areas", tuple(self.service_areas))
+        object.__setattr__(self, "accounts", tuple((str(s), str(a)) for s, a in self.accounts))
 
 
 @dataclass(frozen=True)

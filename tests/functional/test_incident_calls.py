@@ -133,3 +133,14 @@ def test_the_press_for_a_person_after_the_notice_reaches_the_outage_queue(
 
     enqueue = after.find("Enqueue")
     assert enqueue is not None and (enqueue.text or "").strip() == "outage"
+
+
+def test_a_broadband_outage_in_an_area_is_not_told_to_mobile_customers_there(
+    floor, twilio_post
+) -> None:
+    customer()  # electricity in North grid
+    incident(Scope.of(services=["broadband"], service_areas=["North grid"]))
+
+    heard = first_words(twilio_post)
+
+    assert UPDATE not in heard and FLOW_WORDS not in heard

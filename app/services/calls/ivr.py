@@ -62,8 +62,7 @@ def answer_incoming(params: Mapping[str, str]) -> str:
     flow = registry().current().for_number(params.get("To", ""))
     customer_id, caller = calls.identify(db.session, params.get("From", ""))
     if customer_id is not None and front_door.open_incidents(db.session):
-        services, areas = front_door.holdings(db.session, customer_id)
-        caller = replace(caller, services=services, service_areas=areas)
+        caller = replace(caller, accounts=front_door.holdings(db.session, customer_id))
     step = start(flow, _context(caller))
     call = _Call(params, call_key(params), interaction_id=None, customer_id=customer_id)
     return _finish(flow, step, caller, call, answered=None)
@@ -124,8 +123,7 @@ def _context(caller: Caller) -> CallContext:
     incident = front_door.affecting(
         front_door.open_incidents(db.session),
         caller.region if caller.known else None,
-        caller.services,
-        caller.service_areas,
+        caller.accounts,
     )
     return CallContext(
         now=clock(),

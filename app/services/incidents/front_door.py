@@ -36,15 +36,9 @@ class OpenIncident:
     scope: Scope
     messages: Mapping[str, str]  # language -> the current public update, as spoken
 
-    def touches(self, region: str | None, services: Iterable[str], areas: Iterable[str]) -> bool:
-        """Whether a caller of ``region`` holding these services and areas is affected."""
-        if self.scope.everyone:
-            return True
-        return (
-            (region is not None and region in self.scope.regions)
-            or any(s in self.scope.services for s in services)
-            or any(a in self.scope.service_areas for a in areas)
-        )
+    def touches(self, region: str | None, accounts: Iterable[tuple[str, str]]) -> bool:
+        """Whether a caller of ``region`` holding ``accounts`` is affected (``Scope.touches``)."""
+        return self.scope.touches(region, accounts)
 
 
 def open_incidents(session: Session) -> tuple[OpenIncident, ...]:
@@ -72,27 +66,24 @@ def forget() -> None:
 def affecting(
     incidents: Iterable[OpenIncident],
     region: str | None,
-    services: Iterable[str] = (),
-    areas: Iterable[str] = (),
+    accounts: Iterable[tuple[str, str]] = (),
 ) -> OpenIncident | None:
     """The incident a caller hears of: the first (most severe, newest) that touches them."""
-    held_services, held_areas = tuple(services), tuple(areas)
+    held = tuple(accounts)
     for incident in incidents:
-        if incident.touches(region, held_services, held_areas):
+        if incident.touches(region, held):
             return incident
     return None
 
 
-def holdings(session: Session, customer_id: int) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """The services and service areas of the customer's active accounts."""
+def holdings(session: Session, customer_id: int) -> tuple[tuple[str, str], ...]:
+    """(service, service area) of each of the customer's active accounts."""
     rows = session.execute(
         select(Account.service, Account.service_area).where(
             Account.customer_id == customer_id, Account.status == "active"
         )
     ).all()
-    services = tuple(dict.fromkeys(s for s, _ in rows if s))
-    areas = tuple(dict.fromkeys(a for _, a in rows if a))
-    return services, areas
+    return tuple(dict.fromkeys((str(s), str(a or "")) for s, a in rows))
 
 
 def _read(session: Session) -> list[OpenIncident]:

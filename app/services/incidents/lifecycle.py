@@ -89,6 +89,21 @@ class Scope:
     def everyone(self) -> bool:
         return not (self.regions or self.services or self.service_areas)
 
+    def touches(self, region: str | None, accounts: Iterable[tuple[str, str]]) -> bool:
+        """Whether a customer of ``region`` holding ``accounts`` ((service, area) pairs) is
+        affected. Each kind named narrows: the region must be one named, and one account
+        must be of a service named and in an area named (broadband in Boston is not
+        mobile in Boston). Nothing named: everyone."""
+        if self.regions and region not in self.regions:
+            return False
+        if not (self.services or self.service_areas):
+            return True
+        return any(
+            (not self.services or service in self.services)
+            and (not self.service_areas or area in self.service_areas)
+            for service, area in accounts
+        )
+
 
 def open_incident(
     session: Session,
