@@ -18,6 +18,7 @@ def _create_app() -> Flask:
 
 def register_commands(group: AppGroup) -> None:
     """Add every command to ``group`` (the app's ``cli``)."""
+    from app.cli.broadcast import broadcast_cli
     from app.cli.call import call_command
     from app.cli.customers import customers_cli
     from app.cli.database import db_cli
@@ -33,6 +34,7 @@ def register_commands(group: AppGroup) -> None:
     from app.cli.users import users_cli
 
     commands = (
+        broadcast_cli,
         call_command,
         customers_cli,
         db_cli,

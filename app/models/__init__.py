@@ -3,6 +3,14 @@
 from app.models.agents import Agent, AgentSkill, Role, User
 from app.models.audit import AuditEntry
 from app.models.base import ADDRESS_LENGTH, Base, utcnow
+from app.models.broadcasts import (
+    Broadcast,
+    BroadcastChannel,
+    BroadcastState,
+    Delivery,
+    DeliveryState,
+    RecipientSource,
+)
 from app.models.calls import CallStep
 from app.models.cases import Case, CaseStatus
 from app.models.community import (
@@ -49,6 +57,9 @@ __all__ = [
     "AgentSkill",
     "AuditEntry",
     "Base",
+    "Broadcast",
+    "BroadcastChannel",
+    "BroadcastState",
     "CallStep",
     "Case",
     "CaseStatus",
@@ -59,6 +70,8 @@ __all__ = [
     "ConversationState",
     "Customer",
     "Deflection",
+    "Delivery",
+    "DeliveryState",
     "DeflectionChannel",
     "DeflectionOutcome",
     "Direction",
@@ -82,6 +95,7 @@ __all__ = [
     "Purpose",
     "Queue",
     "Question",
+    "RecipientSource",
     "Role",
     "ScopeKind",
     "Severity",

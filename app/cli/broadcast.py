@@ -1,0 +1,70 @@
+"""``helpline broadcast``: plan an incident's message to its audience and follow it."""
+
+from __future__ import annotations
+
+import json
+
+import click
+from flask.cli import AppGroup
+
+from app.extensions import db
+from app.models import BroadcastChannel
+from app.services.incidents import broadcasts
+from app.services.incidents.lifecycle import IncidentError
+from app.services.printable import printable
+
+broadcast_cli = AppGroup("broadcast", help="Broadcasts: an incident's message to its audience.")
+
+
+@broadcast_cli.command("create")
+@click.argument("incident_id", type=int)
+@click.option("--text", "text", required=True, help="The message.")
+@click.option(
+    "--channel",
+    type=click.Choice([c.value for c in BroadcastChannel]),
+    default=BroadcastChannel.SMS.value,
+    show_default=True,
+)
+@click.option("--tier-waves", is_flag=True, help="Platinum customers first, then gold, silver.")
+@click.option("--all-clear", is_flag=True, help="Only those told before, plus subscribers.")
+@click.option("--json", "as_json", is_flag=True, help="Print the broadcast as JSON.")
+def create_command(
+    incident_id: int, text: str, channel: str, tier_waves: bool, all_clear: bool, as_json: bool
+) -> None:
+    """Plan a broadcast about INCIDENT_ID: print its id and its audience.
+
+    The audience is the incident's affected customers who consented to service
+    notices on the channel, plus (for texts) its status subscribers, each number
+    once. Nothing is sent yet."""
+    try:
+        made = broadcasts.create(db.session, incident_id, text, channel, tier_waves, all_clear)
+    except IncidentError as error:
+        db.session.rollback()
+        raise click.ClickException(printable(str(error))) from None
+    if as_json:
+        click.echo(json.dumps(broadcasts.status(db.session, made.broadcast.id)))
+        return
+    click.echo(
+        f"Broadcast {made.broadcast.id}: {made.planned.total} recipients "
+        f"({made.planned.customers} customers, {made.planned.subscribers} subscribers)."
+    )
+
+
+@broadcast_cli.command("status")
+@click.argument("broadcast_id", type=int)
+@click.option("--json", "as_json", is_flag=True, help="Print the counts as JSON.")
+def status_command(broadcast_id: int, as_json: bool) -> None:
+    """The broadcast's state, audience and deliveries by state."""
+    try:
+        found = broadcasts.status(db.session, broadcast_id)
+    except IncidentError as error:
+        raise click.ClickException(printable(str(error))) from None
+    if as_json:
+        click.echo(json.dumps(found))
+        return
+    click.echo(
+        f"Broadcast {found['id']} ({found['channel']}, incident {found['incident_id']}): "
+        f"{found['state']}; audience {found['audience']}, pending {found['pending']}, "
+        f"sent {found['sent']}, delivered {found['delivered']}, failed {found['failed']}, "
+        f"skipped {found['skipped']}."
+    )
