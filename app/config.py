@@ -136,6 +136,11 @@ def load_settings(instance_path: str, environ: Mapping[str, str] | None = None) 
         # The confidence (0..1) a knowledge-base answer needs before deflection sends it
         # instead of a person; the default was calibrated on BANKING77 (benchmarks/kb.py).
         "KB_DEFLECT_THRESHOLD": _number(env, "KB_DEFLECT_THRESHOLD", DEFAULT_DEFLECT_THRESHOLD),
+        # Broadcast messages per second across every worker (Twilio's long-code default is
+        # 1; a Messaging Service or short code allows more); 0 sends as fast as Twilio takes.
+        "BROADCAST_MPS": _number(env, "BROADCAST_MPS", 1.0),
+        # Send jobs a broadcast starts with: as many as there are workers to share it.
+        "BROADCAST_JOBS": count_setting(env, "BROADCAST_JOBS", 2),
         **callback_settings(env),
         **texting_settings(env),
         **_login_settings(env),
@@ -213,6 +218,12 @@ def _check_numbers(settings: Mapping[str, Any]) -> None:
         raise ConfigError(f"TRUSTED_PROXIES must be a whole number, 0 or more, not {proxies!r}")
     for name in RATE_LIMIT_SETTINGS:
         _check_rate_limit(name, settings[name])
+    rate = settings["BROADCAST_MPS"]
+    if isinstance(rate, bool) or not isinstance(rate, int | float) or not 0 <= rate <= 10_000:
+        raise ConfigError(f"BROADCAST_MPS must be a number from 0 to 10000, not {rate!r}")
+    jobs = settings["BROADCAST_JOBS"]
+    if isinstance(jobs, bool) or not isinstance(jobs, int) or not 1 <= jobs <= 100:
+        raise ConfigError(f"BROADCAST_JOBS must be a whole number from 1 to 100, not {jobs!r}")
     threshold = settings["KB_DEFLECT_THRESHOLD"]
     if isinstance(threshold, bool) or not isinstance(threshold, int | float):
         raise ConfigError(f"KB_DEFLECT_THRESHOLD must be a number, not {threshold!r}")

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import json
+import time
+from typing import Any
 
 import click
 from flask.cli import AppGroup
 
 from app.extensions import db
 from app.models import BroadcastChannel
-from app.services.incidents import broadcasts
+from app.services.incidents import broadcasts, sending_run
 from app.services.incidents.lifecycle import IncidentError
 from app.services.printable import printable
 
@@ -50,21 +52,69 @@ def create_command(
     )
 
 
+def _control(move: str) -> click.Command:
+    @click.argument("broadcast_id", type=int)
+    def command(broadcast_id: int) -> None:
+        try:
+            state = sending_run.control(db.session, broadcast_id, move)
+        except IncidentError as error:
+            db.session.rollback()
+            raise click.ClickException(printable(str(error))) from None
+        click.echo(f"Broadcast {broadcast_id}: {state}.")
+
+    command.__doc__ = MOVE_HELP[move]
+    return broadcast_cli.command(move)(command)
+
+
+MOVE_HELP = {
+    "start": "Start sending the broadcast's texts (at BROADCAST_MPS across the workers).",
+    "pause": "Pause sending within a second; what is unsent stays pending.",
+    "resume": "Resume a paused broadcast.",
+    "cancel": "Cancel the broadcast: what is unsent is never sent.",
+}
+for _move in MOVE_HELP:
+    _control(_move)
+
+
 @broadcast_cli.command("status")
 @click.argument("broadcast_id", type=int)
 @click.option("--json", "as_json", is_flag=True, help="Print the counts as JSON.")
-def status_command(broadcast_id: int, as_json: bool) -> None:
-    """The broadcast's state, audience and deliveries by state."""
+@click.option("--watch", is_flag=True, help="A progress bar until the broadcast ends.")
+def status_command(broadcast_id: int, as_json: bool, watch: bool) -> None:
+    """The broadcast's state, audience, deliveries by state, rate and ETA."""
     try:
         found = broadcasts.status(db.session, broadcast_id)
     except IncidentError as error:
         raise click.ClickException(printable(str(error))) from None
+    if watch:
+        found = _watch(broadcast_id, found)
     if as_json:
         click.echo(json.dumps(found))
         return
+    rate = found["rate_per_second"]
+    eta = found["eta_seconds"]
     click.echo(
         f"Broadcast {found['id']} ({found['channel']}, incident {found['incident_id']}): "
         f"{found['state']}; audience {found['audience']}, pending {found['pending']}, "
         f"sent {found['sent']}, delivered {found['delivered']}, failed {found['failed']}, "
-        f"skipped {found['skipped']}."
+        f"skipped {found['skipped']}"
+        + (f"; {rate:g}/s" if rate is not None else "")
+        + (f", about {eta:g} s left" if eta else "")
+        + "."
     )
+
+
+def _watch(broadcast_id: int, found: dict[str, Any]) -> dict[str, Any]:
+    """Show a progress bar until the broadcast is done or cancelled (or paused)."""
+    total = max(1, int(found["audience"]))
+    shown = 0
+    with click.progressbar(length=total, label=f"Broadcast {broadcast_id}") as bar:
+        while True:
+            out = sum(found[k] for k in ("sent", "delivered", "failed", "skipped"))
+            bar.update(max(0, out - shown))
+            shown = max(shown, out)
+            if found["state"] in ("done", "cancelled", "paused", "planned"):
+                return found
+            time.sleep(1)
+            db.session.rollback()  # a fresh look
+            found = broadcasts.status(db.session, broadcast_id)

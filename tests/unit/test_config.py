@@ -279,3 +279,24 @@ def test_wsgi_entry_refuses_a_short_secret_key_in_one_line(production_env):
         "helpline: SECRET_KEY must be at least 32 bytes when HELPLINE_ENV=production; "
         "make one with: openssl rand -hex 32"
     ]
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        ("BROADCAST_MPS", "-1", "BROADCAST_MPS must be a number from 0 to 10000, not -1.0"),
+        ("BROADCAST_MPS", "nan", "BROADCAST_MPS must be a number from 0 to 10000, not nan"),
+        ("BROADCAST_MPS", "fast", "BROADCAST_MPS must be a number, not 'fast'"),
+        ("BROADCAST_JOBS", "0", "BROADCAST_JOBS must be a whole number from 1 to 100, not 0"),
+    ],
+)
+def test_a_broadcast_rate_or_job_count_that_makes_no_sense_is_refused(
+    tmp_path, name, value, message
+):
+    assert refused(tmp_path, {name: value}) == message
+
+
+def test_broadcasts_go_at_twilios_long_code_rate_unless_told_otherwise(tmp_path):
+    settings = load_settings(str(tmp_path), environ={})
+
+    assert (settings["BROADCAST_MPS"], settings["BROADCAST_JOBS"]) == (1.0, 2)

@@ -89,6 +89,17 @@ def _texting_upkeep() -> None:
         log.info("texting upkeep: %s", done)
 
 
+def _broadcast_upkeep() -> None:
+    """Restart broadcasts nobody is sending (their workers died), once a minute."""
+    from app.services.incidents import sending_run  # broadcasts are not the desk's: no cycle
+
+    try:
+        sending_run.upkeep_if_due(db.session)
+    except (RedisError, SQLAlchemyError) as exc:
+        db.session.rollback()
+        log.warning("broadcast upkeep failed (%s); the next one will retry", type(exc).__name__)
+
+
 def run(every: float = EVERY_SECONDS, keep_going: Callable[[], bool] | None = None) -> None:
     """Sweep every ``every`` seconds while ``keep_going()`` (by default: the parent lives)."""
     parent = os.getppid()
@@ -97,6 +108,7 @@ def run(every: float = EVERY_SECONDS, keep_going: Callable[[], bool] | None = No
     while alive():
         done = sweep_if_due(every)
         _texting_upkeep()
+        _broadcast_upkeep()
         db.session.close()  # a fresh view of the database on the next round
         if done is not None and any(asdict(done).values()):
             log.info(

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.models import Broadcast, BroadcastChannel, User
+from app.models import Broadcast, BroadcastChannel, User, utcnow
 from app.services.incidents import audience
 from app.services.incidents.lifecycle import IncidentError, get
 from app.services.supervision import audit
@@ -88,6 +88,14 @@ def status(session: Session, broadcast_id: int) -> dict[str, Any]:
     """Where the broadcast stands: its state, audience, and deliveries by state."""
     broadcast = find(session, broadcast_id)
     by_state = audience.counts(session, broadcast.id)
+    out = by_state["sent"] + by_state["delivered"] + by_state["failed"] + by_state["skipped"]
+    rate = eta = None
+    if broadcast.started_at is not None:
+        until = broadcast.finished_at or utcnow()
+        seconds = max((until - broadcast.started_at).total_seconds(), 1e-3)
+        rate = round(out / seconds, 2)
+        left = by_state["pending"] + by_state["claimed"]
+        eta = round(left / rate, 1) if rate and left else (0.0 if not left else None)
     return {
         "id": broadcast.id,
         "incident_id": broadcast.incident_id,
@@ -95,6 +103,8 @@ def status(session: Session, broadcast_id: int) -> dict[str, Any]:
         "state": broadcast.state.value,
         "audience": broadcast.audience,
         **by_state,
+        "rate_per_second": rate,
+        "eta_seconds": eta,
         "options": dict(broadcast.options or {}),
         "created_at": broadcast.created_at.isoformat(timespec="seconds"),
     }

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.models import Message, utcnow
+from app.services.incidents import delivery_receipts
 from app.services.texting import numbers
 
 # Twilio's MessageStatus values, by how far along a message is.
@@ -68,8 +69,12 @@ def record_receipt(
         message = session.scalars(select(Message).where(Message.sid == reply_key(reply_to))).first()
         if message is not None:
             message.sid = sid
-    changed = message is not None and moves_forward(message.status, status)
-    if message is not None and changed:
+    if message is None:  # not a conversation's: perhaps a broadcast's
+        changed = delivery_receipts.record(session, sid, status, error_code)
+        session.commit()
+        return changed
+    changed = moves_forward(message.status, status)
+    if changed:
         message.status = status
         message.updated_at = utcnow()
         if error_code is not None:

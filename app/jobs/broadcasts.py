@@ -1,0 +1,26 @@
+"""Jobs for broadcasts: send one broadcast's texts (several such jobs share the work)."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import asdict
+from typing import Any
+
+from app.extensions import db
+from app.jobs import app_context
+from app.services.incidents import sending_run
+
+log = logging.getLogger(__name__)
+
+
+def send_broadcast(broadcast_id: int) -> dict[str, Any]:
+    """Send the broadcast's pending deliveries until none is left, or it is paused."""
+    with app_context():
+        try:
+            done = sending_run.run(db.session, broadcast_id)
+        except Exception:
+            db.session.rollback()
+            log.exception("broadcast %s: a send job failed; the upkeep restarts it", broadcast_id)
+            raise
+        log.info("broadcast %s: %s", broadcast_id, done)
+        return asdict(done)

@@ -1,0 +1,38 @@
+"""One sending rate across every worker: a token bucket in Redis, taken in one Lua step.
+
+Each send reserves the next free slot: the bucket's clock moves on by ``1 / rate`` and the
+caller is told how long to wait for its slot (0 when it is free now). Reservations never
+collide, whatever the number of workers, so the rate holds without retries. An idle bucket
+saves no slots for a burst: after a pause the rate is the rate. Time is Redis's own
+(``TIME``), so workers' clocks do not matter.
+"""
+
+from __future__ import annotations
+
+from redis import Redis
+
+KEY = "helpline:broadcasts:bucket"
+
+_RESERVE = """
+local t = redis.call('TIME')
+local now = tonumber(t[1]) + tonumber(t[2]) / 1e6
+local slot = math.max(tonumber(redis.call('GET', KEYS[1]) or '0'), now)
+redis.call('SET', KEYS[1], tostring(slot + 1 / tonumber(ARGV[1])), 'EX', 3600)
+return tostring(slot - now)
+"""
+
+
+class Bucket:
+    """The shared bucket; ``rate`` messages per second (0: no limit)."""
+
+    def __init__(self, client: Redis, rate: float) -> None:
+        self.client = client
+        self.rate = rate
+        self._reserve = client.register_script(_RESERVE)
+
+    def reserve(self) -> float:
+        """Reserve the next slot; seconds to wait before using it."""
+        if self.rate <= 0:
+            return 0.0
+        wait = self._reserve(keys=[KEY], args=[self.rate])
+        return float(wait.decode() if isinstance(wait, bytes) else wait)

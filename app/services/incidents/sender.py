@@ -1,0 +1,232 @@
+"""Sending a broadcast's texts: nothing lost, nothing sent twice, at the shared rate.
+
+A worker claims a few pending deliveries (``claimed``, with its name and the time, in one
+statement: PostgreSQL's ``SKIP LOCKED`` keeps two workers off the same rows), then for
+each: checks the broadcast is still sending and the number still consents (a STOP
+mid-broadcast skips it), waits for its slot in the shared bucket (``pacing``), sends, and
+records Twilio's MessageSid with ``sent`` in one commit. A claim with no SID that is older
+than ``STALE_SECONDS`` belongs to a worker that died: before it is sent again, Twilio's
+Messages list is asked whether that text went out (same number, our number, the same body,
+created after the claim); if it did, its SID is recorded, else the delivery is pending
+again. The one window left: Twilio took the message but does not list it yet when the
+claim is recovered (it lists a message as soon as it answers the create request, and a
+claim is recovered a minute later), or the worker died inside Twilio's own request.
+
+Errors: 429 / 20429 and 5xx are tried again with backoff and jitter, up to
+``MOST_ATTEMPTS``; 21610 (the number opted out with the carrier) records an opt-out and
+fails the delivery; 21211, 21614 and other 4xx fail it at once.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+from twilio.base.exceptions import TwilioRestException
+
+from app.extensions import redis_store
+from app.models import Broadcast, BroadcastState, Delivery, DeliveryState, utcnow
+from app.services.incidents import subscriptions
+from app.services.incidents.pacing import Bucket
+from app.services.texting import numbers
+from app.twilio.gateway import twilio_gateway
+
+log = logging.getLogger(__name__)
+
+STALE_SECONDS = 60.0
+MOST_ATTEMPTS = 5
+MOST_CLAIMED = 50
+RETRY_BASE_SECONDS = 0.5
+RETRY_MOST_SECONDS = 20.0
+PERMANENT = {21610, 21211, 21614, 21612, 21408, 21606}
+STATE_KEY = "helpline:broadcast:{}:state"
+
+
+@dataclass(frozen=True)
+class Claimed:
+    """A delivery this worker holds: whom to text."""
+
+    id: int
+    phone: str
+    language: str
+
+
+class Stopped(Exception):
+    """The broadcast was paused or cancelled: stop sending, keep what is unsent."""
+
+
+def state_of(broadcast_id: int) -> str:
+    """The broadcast's state as the workers see it (within a second of a change)."""
+    found = redis_store.client.get(STATE_KEY.format(broadcast_id))
+    return found.decode() if isinstance(found, bytes) else str(found or "")
+
+
+def set_state(broadcast_id: int, state: BroadcastState) -> None:
+    """Tell the workers (they look before every text)."""
+    redis_store.client.set(STATE_KEY.format(broadcast_id), state.value, ex=30 * 24 * 3600)
+
+
+def chunk_size(rate: float) -> int:
+    """Claims per round: about a second of sending at the rate (all at once: no limit)."""
+    return MOST_CLAIMED if rate <= 0 else max(1, min(MOST_CLAIMED, int(rate)))
+
+
+def claim(session: Session, broadcast_id: int, worker: str, count: int) -> list[Claimed]:
+    """Claim up to ``count`` pending deliveries, platinum wave first; commits."""
+    now = utcnow()
+    chosen = (
+        select(Delivery.id)
+        .where(Delivery.broadcast_id == broadcast_id, Delivery.state == DeliveryState.PENDING)
+        .order_by(Delivery.wave, Delivery.id)
+        .limit(count)
+        .with_for_update(skip_locked=True)
+        .scalar_subquery()
+    )
+    rows = session.execute(
+        update(Delivery)
+        .where(Delivery.id.in_(chosen), Delivery.state == DeliveryState.PENDING)
+        .values(
+            state=DeliveryState.CLAIMED,
+            claimed_by=worker,
+            claimed_at=now,
+            attempts=Delivery.attempts + 1,
+            updated_at=now,
+        )
+        .returning(Delivery.id, Delivery.phone, Delivery.language),
+        execution_options={"synchronize_session": False},
+    ).all()
+    session.commit()
+    return sorted((Claimed(*row) for row in rows), key=lambda c: c.id)
+
+
+def send_claimed(
+    session: Session,
+    broadcast: Broadcast,
+    claimed: Claimed,
+    worker: str,
+    bucket: Bucket,
+    sleep: Callable[[float], None] = time.sleep,
+) -> DeliveryState:
+    """Send one claimed delivery (or skip it); its new state. ``Stopped`` if the broadcast
+    stopped meanwhile (the delivery is pending again)."""
+    if state_of(broadcast.id) != BroadcastState.SENDING.value:
+        _finish(session, claimed, worker, DeliveryState.PENDING)
+        raise Stopped()
+    if numbers.refusal(session, claimed.phone) is not None:
+        return _finish(session, claimed, worker, DeliveryState.SKIPPED)
+    body, our_number = broadcast.text, current_app.config["TWILIO_NUMBER"]
+    for attempt in range(1, MOST_ATTEMPTS + 1):
+        sleep(bucket.reserve())
+        try:
+            sid = twilio_gateway.send_sms(claimed.phone, body, our_number, receipts_url())
+        except TwilioRestException as error:
+            code = int(error.code) if error.code else None
+            if _permanent(error):
+                if code is not None:
+                    numbers.carrier_refused(session, claimed.phone, code)
+                if code == numbers.UNSUBSCRIBED_CODE:
+                    subscriptions.end_for_number(session, claimed.phone)
+                return _finish(session, claimed, worker, DeliveryState.FAILED, error_code=code)
+            if attempt == MOST_ATTEMPTS:
+                return _finish(session, claimed, worker, DeliveryState.FAILED, error_code=code)
+            sleep(_backoff(attempt))
+            continue
+        return _finish(session, claimed, worker, DeliveryState.SENT, sid=sid)
+    raise AssertionError("unreachable")
+
+
+def receipts_url() -> str:
+    """Where Twilio reports a broadcast text's delivery: ``/sms/status`` under
+    ``PUBLIC_BASE_URL`` (a job has no request to name the host); none without it."""
+    base = current_app.config["PUBLIC_BASE_URL"]
+    return f"{base}/sms/status" if base else ""
+
+
+def recover_stale(session: Session, broadcast: Broadcast, older_than: float = STALE_SECONDS) -> int:
+    """Claims of workers that died: reconciled with Twilio, then sent or pending again;
+    how many were recovered. Commits."""
+    limit = utcnow() - timedelta(seconds=older_than)
+    stale = session.scalars(
+        select(Delivery).where(
+            Delivery.broadcast_id == broadcast.id,
+            Delivery.state == DeliveryState.CLAIMED,
+            Delivery.claimed_at < limit,
+        )
+    ).all()
+    for delivery in stale:
+        sid = _sent_already(delivery, broadcast.text, current_app.config["TWILIO_NUMBER"])
+        delivery.state = DeliveryState.SENT if sid else DeliveryState.PENDING
+        delivery.sid = sid
+        delivery.claimed_by = None
+        delivery.updated_at = utcnow()
+        if sid:
+            delivery.sent_at = delivery.claimed_at
+        log.warning(
+            "broadcast %s: delivery %s claimed by a worker that stopped: %s",
+            broadcast.id,
+            delivery.id,
+            "it was sent" if sid else "sending it again",
+        )
+    session.commit()
+    return len(stale)
+
+
+def _sent_already(delivery: Delivery, body: str, our_number: str) -> str | None:
+    """The SID of the text Twilio has for this delivery, if the claim's worker sent it."""
+    claimed_at = delivery.claimed_at or utcnow()
+    since = claimed_at - timedelta(seconds=5)  # the clocks of Twilio and ours may differ
+    found = twilio_gateway.client.messages.list(to=delivery.phone, from_=our_number, limit=20)
+    for message in found:
+        created = message.date_created
+        if message.body == body and isinstance(created, datetime) and created >= since:
+            return str(message.sid)
+    return None
+
+
+def _finish(
+    session: Session,
+    claimed: Claimed,
+    worker: str,
+    state: DeliveryState,
+    sid: str | None = None,
+    error_code: int | None = None,
+) -> DeliveryState:
+    """Record the delivery's outcome, if this worker still holds it; commits."""
+    now = utcnow()
+    values: dict[str, object] = {"state": state, "updated_at": now, "error_code": error_code}
+    if state is DeliveryState.PENDING:
+        values["claimed_by"] = None
+    if sid is not None:
+        values.update(sid=sid, sent_at=now)
+    session.execute(
+        update(Delivery)
+        .where(
+            Delivery.id == claimed.id,
+            Delivery.claimed_by == worker,
+            Delivery.state == DeliveryState.CLAIMED,
+        )
+        .values(**values),
+        execution_options={"synchronize_session": False},
+    )
+    session.commit()
+    return state
+
+
+def _permanent(error: TwilioRestException) -> bool:
+    code = int(error.code) if error.code else None
+    if code in PERMANENT:
+        return True
+    status = int(error.status or 0)
+    return 400 <= status < 500 and status != 429 and code != 20429
+
+
+def _backoff(attempt: int) -> float:
+    """Seconds before try ``attempt + 1``: doubling, with full jitter."""
+    return random.uniform(0, min(RETRY_MOST_SECONDS, RETRY_BASE_SECONDS * 2**attempt))

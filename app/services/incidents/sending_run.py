@@ -1,0 +1,184 @@
+"""A broadcast from start to done: its jobs on the ``broadcasts`` queue, pause, resume and
+cancel (each seen by the workers within a second), and the upkeep that restarts a
+broadcast whose workers all died.
+
+Each send job loops: recover dead workers' claims, claim a few deliveries, send them
+(``sender``), until none is pending; the last one finding nothing pending nor claimed
+marks the broadcast done. While a job works it keeps a heartbeat in Redis; the worker's
+sweep (once a minute) enqueues a job for a broadcast that is sending, has work left, and
+whose heartbeat has stopped.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import uuid
+from dataclasses import dataclass
+
+from flask import current_app
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from app.extensions import redis_store
+from app.models import (
+    Broadcast,
+    BroadcastChannel,
+    BroadcastState,
+    Delivery,
+    DeliveryState,
+    User,
+    utcnow,
+)
+from app.services.incidents import sender
+from app.services.incidents.broadcasts import find
+from app.services.incidents.lifecycle import IncidentError
+from app.services.incidents.pacing import Bucket
+from app.services.supervision import audit
+
+log = logging.getLogger(__name__)
+
+QUEUE = "broadcasts"
+BEAT_KEY = "helpline:broadcast:{}:beat"
+BEAT_SECONDS = 30
+UPKEEP_KEY = "helpline:broadcasts:upkeep"
+UPKEEP_EVERY_SECONDS = 60
+# Job timeout: a job stops claiming after this long and another one takes over.
+JOB_SECONDS = 3600
+OPEN = (DeliveryState.PENDING, DeliveryState.CLAIMED)
+MOVES = {
+    "start": ({BroadcastState.PLANNED}, BroadcastState.SENDING),
+    "pause": ({BroadcastState.SENDING}, BroadcastState.PAUSED),
+    "resume": ({BroadcastState.PAUSED}, BroadcastState.SENDING),
+    "cancel": (
+        {BroadcastState.PLANNED, BroadcastState.SENDING, BroadcastState.PAUSED},
+        BroadcastState.CANCELLED,
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Round:
+    """What one job did."""
+
+    sent: int = 0
+    skipped: int = 0
+    failed: int = 0
+    stopped: bool = False
+
+
+def control(session: Session, broadcast_id: int, move: str, by: User | None = None) -> str:
+    """``start``, ``pause``, ``resume`` or ``cancel`` the broadcast; its new state. Commits."""
+    allowed, target = MOVES[move]
+    broadcast = find(session, broadcast_id)
+    if broadcast.channel is not BroadcastChannel.SMS and move in ("start", "resume"):
+        raise IncidentError("Voice broadcasts cannot be sent yet; send it by text.")
+    if broadcast.state not in allowed:
+        raise IncidentError(f"Broadcast {broadcast.id} is {broadcast.state.value}: cannot {move}.")
+    broadcast.state = target
+    if move == "start":
+        broadcast.started_at = utcnow()
+    if move == "cancel":
+        broadcast.finished_at = utcnow()
+        session.execute(
+            update(Delivery)
+            .where(Delivery.broadcast_id == broadcast.id, Delivery.state == DeliveryState.PENDING)
+            .values(state=DeliveryState.SKIPPED, updated_at=utcnow())
+        )
+    audit.record(by, f"broadcast.{move}", f"broadcast {broadcast.id}")
+    session.commit()
+    sender.set_state(broadcast.id, target)  # the workers look before every text
+    if target is BroadcastState.SENDING:
+        enqueue(broadcast.id, jobs=current_app.config["BROADCAST_JOBS"])
+    return target.value
+
+
+def enqueue(broadcast_id: int, jobs: int = 1) -> None:
+    """Put ``jobs`` send jobs for the broadcast on the ``broadcasts`` queue."""
+    from app.jobs.broadcasts import send_broadcast  # jobs import services: no cycle
+
+    queue = redis_store.queue(QUEUE)
+    for _ in range(max(1, jobs)):
+        queue.enqueue(send_broadcast, broadcast_id, job_timeout=JOB_SECONDS + 300)
+
+
+def run(session: Session, broadcast_id: int, worker: str | None = None) -> Round:
+    """Send the broadcast's deliveries until none is left or it is paused or cancelled."""
+    worker = worker or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+    broadcast = find(session, broadcast_id)
+    rate = float(current_app.config["BROADCAST_MPS"])
+    bucket = Bucket(redis_store.client, rate)
+    counts = {DeliveryState.SENT: 0, DeliveryState.SKIPPED: 0, DeliveryState.FAILED: 0}
+    while True:
+        if sender.state_of(broadcast.id) != BroadcastState.SENDING.value:
+            return Round(*counts.values(), stopped=True)
+        redis_store.client.set(BEAT_KEY.format(broadcast.id), worker, ex=BEAT_SECONDS)
+        sender.recover_stale(session, broadcast)
+        claimed = sender.claim(session, broadcast.id, worker, sender.chunk_size(rate))
+        if not claimed:
+            finish_if_done(session, broadcast)
+            return Round(*counts.values())
+        try:
+            for one in claimed:
+                outcome = sender.send_claimed(session, broadcast, one, worker, bucket)
+                counts[outcome] = counts.get(outcome, 0) + 1
+                redis_store.client.set(BEAT_KEY.format(broadcast.id), worker, ex=BEAT_SECONDS)
+        except sender.Stopped:
+            release(session, broadcast.id, worker)
+            return Round(*counts.values(), stopped=True)
+
+
+def release(session: Session, broadcast_id: int, worker: str) -> None:
+    """This worker's claims back to pending (it stops before sending them); commits."""
+    session.execute(
+        update(Delivery)
+        .where(
+            Delivery.broadcast_id == broadcast_id,
+            Delivery.claimed_by == worker,
+            Delivery.state == DeliveryState.CLAIMED,
+        )
+        .values(state=DeliveryState.PENDING, claimed_by=None, updated_at=utcnow())
+    )
+    session.commit()
+
+
+def finish_if_done(session: Session, broadcast: Broadcast) -> bool:
+    """Mark the broadcast done when nothing is pending or claimed; True if it is done."""
+    left = session.scalar(
+        select(func.count())
+        .select_from(Delivery)
+        .where(Delivery.broadcast_id == broadcast.id, Delivery.state.in_(OPEN))
+    )
+    if left:
+        return False
+    done = session.execute(
+        update(Broadcast)
+        .where(Broadcast.id == broadcast.id, Broadcast.state == BroadcastState.SENDING)
+        .values(state=BroadcastState.DONE, finished_at=utcnow())
+    ).rowcount
+    session.commit()
+    if done:
+        sender.set_state(broadcast.id, BroadcastState.DONE)
+    return True
+
+
+def upkeep_if_due(session: Session) -> list[int]:
+    """Once a minute across the workers: restart broadcasts whose jobs all stopped (a
+    worker killed, a job timed out); the broadcasts given a new job."""
+    if not redis_store.client.set(UPKEEP_KEY, "1", nx=True, ex=UPKEEP_EVERY_SECONDS):
+        return []
+    restarted = []
+    sending = session.scalars(
+        select(Broadcast.id).where(Broadcast.state == BroadcastState.SENDING)
+    ).all()
+    for broadcast_id in sending:
+        if redis_store.client.exists(BEAT_KEY.format(broadcast_id)):
+            continue
+        if sender.state_of(broadcast_id) != BroadcastState.SENDING.value:
+            sender.set_state(broadcast_id, BroadcastState.SENDING)  # Redis lost it
+        enqueue(broadcast_id)
+        restarted.append(broadcast_id)
+        log.warning("broadcast %s had no worker sending it: a job was enqueued", broadcast_id)
+    session.rollback()
+    return restarted
