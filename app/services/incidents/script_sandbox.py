@@ -124,7 +124,7 @@ def render(compiled: Compiled, variables: Mapping[str, str]) -> str:
         return compiled.template.render(dict(variables))
     except TemplateError as exc:
         raise TemplateProblem(_plain(exc)) from None
-    except Exception as exc:  # noqa: BLE001  (any failure of hostile text is its own fault)
+    except Exception as exc:  # any failure of hostile text is its own fault, not ours
         raise TemplateProblem(f"The template failed: {type(exc).__name__}.") from None
 
 
