@@ -147,3 +147,14 @@ def test_a_customer_with_no_name_or_holdings_still_gets_whole_sentences(app):
         "in your area is down. Our crews are working to fix it. Our estimate for the repair: "
         "by tonight."
     )
+
+
+def test_a_customer_is_told_of_the_account_the_outage_touches_not_their_others(app):
+    incident = lifecycle.open_incident(
+        db.session, "Outage in Boston", lifecycle.Scope.of(service_areas=["Boston"])
+    )
+    rosa = customer("Rosa Diaz", "en", ("broadband", "Cambridge"), ("mobile", "Boston"))
+
+    who = recipient(incident, rosa, PUBLIC_BASE_URL)
+
+    assert (who.variables["service"], who.variables["area"]) == ("mobile service", "Boston")

@@ -65,14 +65,14 @@ def recipient(
     ``eta``: words, or a time shown in the customer's time zone; none says "as soon as we
     can". ``update`` is absent when the incident has no public update in their language."""
     language = language_of(customer)
-    services, areas = _holdings(customer)
     scope = Scope.of_incident(incident)
+    services, areas = _touched(customer, scope)
     fallback = _FALLBACK[language]
     variables = {
         "first_name": first_name(customer.name) or fallback["first_name"],
-        "service": _service(services, scope, language) or fallback["service"],
+        "service": _service(services, language) or fallback["service"],
         "region": customer.region or _first(scope.regions) or fallback["place"],
-        "area": _area(areas, scope) or customer.region or fallback["place"],
+        "area": _first(areas) or customer.region or fallback["place"],
         "eta": eta_words(eta, language, customer.timezone, now),
         "status_link": status_link(base_url, incident.id),
         "incident_title": incident.title,
@@ -121,25 +121,26 @@ def eta_words(
     return clock if when.date() == today else day + clock
 
 
-def _holdings(customer: Customer) -> tuple[list[str], list[str]]:
-    active = [a for a in customer.accounts if a.status == "active"]
-    services = list(dict.fromkeys(a.service for a in active if a.service))
-    areas = list(dict.fromkeys(a.service_area for a in active if a.service_area))
+def _touched(customer: Customer, scope: Scope) -> tuple[list[str], list[str]]:
+    """The services and areas of the customer's active accounts the incident touches (a
+    service named and an area named, as each kind of scope narrows); all of them if none
+    is (the incident touches them by region, or everyone)."""
+    held = [(a.service, a.service_area) for a in customer.accounts if a.status == "active"]
+    touched = [
+        (service, area)
+        for service, area in held
+        if (not scope.services or service in scope.services)
+        and (not scope.service_areas or area in scope.service_areas)
+    ] or held
+    services = list(dict.fromkeys(s for s, _ in touched if s)) or list(scope.services)
+    areas = list(dict.fromkeys(a for _, a in touched if a)) or list(scope.service_areas)
     return services, areas
 
 
-def _service(services: list[str], scope: Scope, language: str) -> str:
-    # The services of theirs it names; else (touched by region or area) what they hold.
-    touched = [s for s in services if s in scope.services] or services or list(scope.services)
+def _service(services: list[str], language: str) -> str:
     words = SERVICE_WORDS[language]
-    named = [words.get(s.lower(), s) for s in touched[:2]]
-    joiner = " and " if language == "en" else " y "
-    return joiner.join(named)
-
-
-def _area(areas: list[str], scope: Scope) -> str:
-    touched = [a for a in areas if a in scope.service_areas]
-    return _first(touched) or _first(scope.service_areas) or _first(areas)
+    named = [words.get(s.lower(), s) for s in services[:2]]
+    return (" and " if language == "en" else " y ").join(named)
 
 
 def _first(values: list[str] | tuple[str, ...]) -> str:
