@@ -7,11 +7,12 @@ import time
 from typing import Any
 
 import click
+from flask import current_app
 from flask.cli import AppGroup
 
 from app.extensions import db
 from app.models import BroadcastChannel
-from app.services.incidents import broadcasts, sending_run
+from app.services.incidents import broadcasts, scripts, sending_run
 from app.services.incidents.lifecycle import IncidentError
 from app.services.printable import printable
 
@@ -20,7 +21,9 @@ broadcast_cli = AppGroup("broadcast", help="Broadcasts: an incident's message to
 
 @broadcast_cli.command("create")
 @click.argument("incident_id", type=int)
-@click.option("--text", "text", required=True, help="The message.")
+@click.option("--text", "text", default="", help="The message, as you write it.")
+@click.option("--script", "script", default="", help="A library script, by name.")
+@click.option("--eta", default="", help="When service should be back, in words (scripts).")
 @click.option(
     "--channel",
     type=click.Choice([c.value for c in BroadcastChannel]),
@@ -31,25 +34,57 @@ broadcast_cli = AppGroup("broadcast", help="Broadcasts: an incident's message to
 @click.option("--all-clear", is_flag=True, help="Only those told before, plus subscribers.")
 @click.option("--json", "as_json", is_flag=True, help="Print the broadcast as JSON.")
 def create_command(
-    incident_id: int, text: str, channel: str, tier_waves: bool, all_clear: bool, as_json: bool
+    incident_id: int,
+    text: str,
+    script: str,
+    eta: str,
+    channel: str,
+    tier_waves: bool,
+    all_clear: bool,
+    as_json: bool,
 ) -> None:
     """Plan a broadcast about INCIDENT_ID: print its id and its audience.
 
     The audience is the incident's affected customers who consented to service
     notices on the channel, plus (for texts) its status subscribers, each number
-    once. Nothing is sent yet."""
+    once. The message is --text or a library --script (helpline broadcast
+    scripts lists them); it is checked first, and refused with each error. Nothing
+    is sent yet: helpline broadcast start ID sends it."""
     try:
-        made = broadcasts.create(db.session, incident_id, text, channel, tier_waves, all_clear)
+        made = broadcasts.create(
+            db.session,
+            incident_id,
+            text,
+            channel,
+            tier_waves,
+            all_clear,
+            script=script,
+            eta=eta,
+        )
     except IncidentError as error:
         db.session.rollback()
         raise click.ClickException(printable(str(error))) from None
     if as_json:
-        click.echo(json.dumps(broadcasts.status(db.session, made.broadcast.id)))
+        status = broadcasts.status(db.session, made.broadcast.id)
+        click.echo(json.dumps({**status, "check": made.report.as_dict()}))
         return
     click.echo(
         f"Broadcast {made.broadcast.id}: {made.planned.total} recipients "
         f"({made.planned.customers} customers, {made.planned.subscribers} subscribers)."
     )
+    for warning in made.report.warnings:
+        click.echo(printable(f"  warning: {warning}"))
+    if not current_app.config["PUBLIC_BASE_URL"]:
+        click.echo("  warning: PUBLIC_BASE_URL is not set, so links in the texts have no host.")
+    for preview in made.report.previews[:2]:
+        click.echo(printable(f"  {preview.recipient} reads: {preview.sms}"))
+
+
+@broadcast_cli.command("scripts")
+def scripts_command() -> None:
+    """The library's scripts: name and what each is for."""
+    for found in scripts.library():
+        click.echo(printable(f"{found.name:<18} {found.description}"))
 
 
 def _control(move: str) -> click.Command:

@@ -102,6 +102,9 @@ class Delivery(Base):
     attempts: Mapped[int] = mapped_column(default=0)
     claimed_by: Mapped[str | None] = mapped_column(String(64))
     claimed_at: Mapped[datetime | None]
+    # The text as rendered for this recipient, kept when claimed: what a recovery looks
+    # for in Twilio's Messages list, whatever the incident says by then.
+    body: Mapped[str | None] = mapped_column(Text)
     sid: Mapped[str | None] = mapped_column(String(64))
     error_code: Mapped[int | None]
     sent_at: Mapped[datetime | None]

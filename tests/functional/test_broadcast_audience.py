@@ -42,7 +42,8 @@ def customer(
     **values: object,
 ) -> Customer:
     """A customer holding one account, with their consent choices in the order recorded."""
-    person = Customer(phone=phone, name=f"Customer {phone[-4:]}", tier=tier, **values)
+    values.setdefault("name", f"Customer {phone[-4:]}")
+    person = Customer(phone=phone, tier=tier, **values)
     person.accounts = [Account(number=f"A{phone[-6:]}", service=service, service_area=area)]
     db.session.add(person)
     db.session.flush()
@@ -169,7 +170,9 @@ def test_the_command_prints_the_audience_and_status(app, runner) -> None:
     ("args", "message"),
     [
         (["create", "99", "--text", "x"], "There is no incident 99."),
-        (["create", "1", "--text", "  "], "The message is empty."),
+        (["create", "1", "--text", "  "], "as a script's name or as text (one of them)"),
+        (["create", "1", "--script", "nope"], "There is no script named 'nope'."),
+        (["create", "1", "--text", "{{ ''.__class__ }}"], "The message cannot be sent: ad_hoc"),
         (["create", "1", "--text", "x" * 1601], "at most 1,600"),
         (["status", "5"], "There is no broadcast 5."),
     ],

@@ -202,6 +202,7 @@ def test_a_cancelled_broadcast_sends_nothing_and_cannot_start_again(
 def claimed_by_a_dead_worker(broadcast_id: int, phone: str) -> Delivery:
     row = deliveries(broadcast_id)[phone]
     row.state, row.claimed_by = DeliveryState.CLAIMED, "dead-host:1:abc"
+    row.body = TEXT  # rendered, then the worker died: perhaps before sending, perhaps after
     row.claimed_at = utcnow() - timedelta(seconds=sender.STALE_SECONDS + 5)
     db.session.commit()
     return row
@@ -274,3 +275,21 @@ def test_the_shared_bucket_spaces_reservations_at_the_rate(redis_client) -> None
     assert waits[0] == pytest.approx(0, abs=0.05)
     assert waits[4] == pytest.approx(0.4, abs=0.05)
     assert pacing.Bucket(redis_client, rate=0).reserve() == 0
+
+
+def test_a_library_script_is_rendered_for_each_recipient_in_their_language(
+    app, redis_client, twilio
+) -> None:
+    incident = boston_broadband()
+    customer("+16175550101", name="Ana Lopez", language="es", timezone="America/New_York")
+    customer("+16175550102", name="Bob Stone")
+    made = broadcasts.create(db.session, incident, script="first_notice", eta="6 pm")
+
+    sending_run.control(db.session, made.broadcast.id, "start")
+    work(app, redis_client)
+
+    ana, bob = (twilio.to(p)[0]["Body"] for p in ("+16175550101", "+16175550102"))
+    assert "Ana" in ana and "Responda STOP" in ana
+    assert "Bob" in bob and "Reply STOP" in bob and "6 pm" in bob
+    kept = deliveries(made.broadcast.id)
+    assert kept["+16175550101"].body == ana and kept["+16175550102"].body == bob

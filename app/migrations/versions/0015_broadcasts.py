@@ -111,6 +111,7 @@ def upgrade() -> None:
         sa.Column("attempts", sa.Integer(), nullable=False),
         sa.Column("claimed_by", sa.String(length=64), nullable=True),
         sa.Column("claimed_at", app.models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("body", sa.Text(), nullable=True),
         sa.Column("sid", sa.String(length=64), nullable=True),
         sa.Column("error_code", sa.Integer(), nullable=True),
         sa.Column("sent_at", app.models.base.UTCDateTime(timezone=True), nullable=True),

@@ -6,12 +6,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from flask import current_app, has_app_context
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.models import Broadcast, BroadcastChannel, User, utcnow
-from app.services.incidents import audience
+from app.models import Broadcast, BroadcastChannel, Customer, Delivery, Incident, User, utcnow
+from app.services.incidents import audience, script_lint, script_variables, scripts
 from app.services.incidents.lifecycle import IncidentError, get
+from app.services.incidents.script_variables import Recipient
 from app.services.supervision import audit
 
 MOST_TEXT_CHARACTERS = 1_600  # Twilio's limit for one message
@@ -26,40 +28,41 @@ class NoSuchBroadcast(IncidentError):
 
 @dataclass(frozen=True)
 class Created:
-    """A planned broadcast and whom it will reach."""
+    """A planned broadcast, whom it will reach, and its script's check and previews."""
 
     broadcast: Broadcast
     planned: audience.Planned
+    report: script_lint.LintReport
 
 
 def create(
     session: Session,
     incident_id: int,
-    text: str,
+    text: str = "",
     channel: str = BroadcastChannel.SMS.value,
     tier_waves: bool = False,
     all_clear: bool = False,
     by: User | None = None,
+    script: str = "",
+    eta: str = "",
 ) -> Created:
-    """Plan a broadcast of ``text`` about the incident: its audience is written and
-    counted, nothing is sent yet. Commits."""
+    """Plan a broadcast about the incident of a library ``script`` or the supervisor's own
+    ``text`` (one of them): the script is linted (``LintRefused`` with every error, before
+    anything is written), then its audience is written, counted, and previewed for a few
+    of its recipients (refused too if one of them breaks it). Nothing is sent. Commits."""
     incident = get(session, incident_id)
-    body = (text or "").strip()
-    if not body:
-        raise IncidentError("The message is empty.")
-    if len(body) > MOST_TEXT_CHARACTERS:
-        raise IncidentError(
-            f"The message is {len(body):,} characters; at most {MOST_TEXT_CHARACTERS:,}."
-        )
+    chosen = _script(script, text)
     try:
         kind = BroadcastChannel(channel)
     except ValueError:
         raise IncidentError(f"A broadcast goes by sms or voice, not {channel!r}.") from None
+    _refuse_if_broken(script_lint.lint(chosen, base_url=_base_url()))
     broadcast = Broadcast(
         incident_id=incident.id,
         channel=kind,
-        text=body,
-        options={"tier_waves": tier_waves, "all_clear": all_clear},
+        script=script.strip() if script.strip() else "",
+        text=(text or "").strip() if not script.strip() else "",
+        options={"tier_waves": tier_waves, "all_clear": all_clear, "eta": eta.strip()},
         created_by=by.name if by is not None else "command line",
     )
     session.add(broadcast)
@@ -73,7 +76,77 @@ def create(
         all_clear=all_clear,
     )
     session.commit()
-    return Created(broadcast, audience.plan(session, broadcast))
+    planned = audience.plan(session, broadcast)
+    report = script_lint.lint(chosen, _samples(session, broadcast), _base_url())
+    if not report.ok:
+        session.delete(broadcast)
+        session.commit()
+        _refuse_if_broken(report)
+    return Created(broadcast, planned, report)
+
+
+class LintRefused(IncidentError):
+    """The script has errors: nothing may be sent. ``report`` says each one, and where."""
+
+    def __init__(self, report: script_lint.LintReport) -> None:
+        problems = "; ".join(str(p) for p in report.errors)
+        super().__init__(f"The message cannot be sent: {problems}")
+        self.report = report
+
+
+def script_of(broadcast: Broadcast) -> scripts.Script:
+    """The broadcast's script: the library's by name, or its own text."""
+    return (
+        scripts.script_named(broadcast.script)
+        if broadcast.script
+        else scripts.ad_hoc(broadcast.text)
+    )
+
+
+def recipient_of(
+    incident: Incident, customer: Customer | None, language: str, eta: str = ""
+) -> Recipient:
+    """A delivery's recipient for rendering; a subscriber we hold no record of is a
+    nameless customer in the language they wrote in."""
+    who = customer or Customer(name="", phone="", language=language, region="", timezone="UTC")
+    return script_variables.recipient(incident, who, _base_url(), eta or None)
+
+
+def _script(name: str, text: str) -> scripts.Script:
+    if bool((name or "").strip()) == bool((text or "").strip()):
+        raise IncidentError("Give the message as a script's name or as text (one of them).")
+    body = (text or "").strip()
+    if len(body) > MOST_TEXT_CHARACTERS:
+        raise IncidentError(
+            f"The message is {len(body):,} characters; at most {MOST_TEXT_CHARACTERS:,}."
+        )
+    try:
+        return scripts.script_named(name) if name.strip() else scripts.ad_hoc(body)
+    except scripts.ScriptError as error:
+        raise IncidentError(str(error)) from None
+
+
+def _samples(session: Session, broadcast: Broadcast, count: int = 3) -> list[Recipient]:
+    """A few planned recipients who are customers, as the script will see them."""
+    incident = get(session, broadcast.incident_id)
+    rows = session.execute(
+        select(Customer)
+        .join(Delivery, Delivery.customer_id == Customer.id)
+        .where(Delivery.broadcast_id == broadcast.id)
+        .order_by(Delivery.id)
+        .limit(count)
+    ).scalars()
+    eta = str((broadcast.options or {}).get("eta") or "")
+    return [recipient_of(incident, customer, customer.language, eta) for customer in rows]
+
+
+def _refuse_if_broken(report: script_lint.LintReport) -> None:
+    if not report.ok:
+        raise LintRefused(report)
+
+
+def _base_url() -> str:
+    return str(current_app.config["PUBLIC_BASE_URL"]) if has_app_context() else ""
 
 
 def find(session: Session, broadcast_id: int) -> Broadcast:

@@ -23,17 +23,18 @@ import logging
 import random
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import bindparam, select, update
+from sqlalchemy.orm import Session, selectinload
 from twilio.base.exceptions import TwilioRestException
 
 from app.extensions import redis_store
-from app.models import Broadcast, BroadcastState, Delivery, DeliveryState, utcnow
-from app.services.incidents import subscriptions
+from app.models import Broadcast, BroadcastState, Customer, Delivery, DeliveryState, utcnow
+from app.services.incidents import scripts, subscriptions
+from app.services.incidents.lifecycle import get
 from app.services.incidents.pacing import Bucket
 from app.services.texting import numbers
 from app.twilio.gateway import twilio_gateway
@@ -47,15 +48,22 @@ RETRY_BASE_SECONDS = 0.5
 RETRY_MOST_SECONDS = 20.0
 PERMANENT = {21610, 21211, 21614, 21612, 21408, 21606}
 STATE_KEY = "helpline:broadcast:{}:state"
+_KEEP_BODY = (
+    update(Delivery.__table__)
+    .where(Delivery.__table__.c.id == bindparam("row"))
+    .values(body=bindparam("text"))
+)
 
 
 @dataclass(frozen=True)
 class Claimed:
-    """A delivery this worker holds: whom to text."""
+    """A delivery this worker holds: whom to text, and (once rendered) what."""
 
     id: int
     phone: str
     language: str
+    customer_id: int | None = None
+    body: str = ""
 
 
 class Stopped(Exception):
@@ -99,11 +107,48 @@ def claim(session: Session, broadcast_id: int, worker: str, count: int) -> list[
             attempts=Delivery.attempts + 1,
             updated_at=now,
         )
-        .returning(Delivery.id, Delivery.phone, Delivery.language),
+        .returning(Delivery.id, Delivery.phone, Delivery.language, Delivery.customer_id),
         execution_options={"synchronize_session": False},
     ).all()
     session.commit()
     return sorted((Claimed(*row) for row in rows), key=lambda c: c.id)
+
+
+def render(
+    session: Session, broadcast: Broadcast, claimed: list[Claimed], worker: str
+) -> list[Claimed]:
+    """Each claimed delivery's text, rendered for its recipient from the incident as it
+    is now, and kept on its row (a recovery looks for exactly that text); one commit.
+    A recipient the script cannot be rendered for fails (and is logged), never a crash."""
+    from app.services.incidents.broadcasts import recipient_of, script_of  # no cycle
+
+    incident = get(session, broadcast.incident_id)
+    script = script_of(broadcast)
+    eta = str((broadcast.options or {}).get("eta") or "")
+    ids = [c.customer_id for c in claimed if c.customer_id is not None]
+    customers = {
+        c.id: c
+        for c in session.scalars(
+            select(Customer).where(Customer.id.in_(ids)).options(selectinload(Customer.accounts))
+        )
+    }
+    ready, bodies = [], []
+    for one in claimed:
+        who = recipient_of(incident, customers.get(one.customer_id or 0), one.language, eta)
+        try:
+            body = scripts.render_sms(script, who)
+        except scripts.ScriptError as error:
+            log.error(
+                "broadcast %s: delivery %s cannot be rendered: %s", broadcast.id, one.id, error
+            )
+            _finish(session, one, worker, DeliveryState.FAILED)
+            continue
+        ready.append(replace(one, body=body))
+        bodies.append({"row": one.id, "text": body})
+    if bodies:
+        session.execute(_KEEP_BODY, bodies)
+    session.commit()
+    return ready
 
 
 def send_claimed(
@@ -121,7 +166,7 @@ def send_claimed(
         raise Stopped()
     if numbers.refusal(session, claimed.phone) is not None:
         return _finish(session, claimed, worker, DeliveryState.SKIPPED)
-    body, our_number = broadcast.text, current_app.config["TWILIO_NUMBER"]
+    body, our_number = claimed.body, current_app.config["TWILIO_NUMBER"]
     for attempt in range(1, MOST_ATTEMPTS + 1):
         sleep(bucket.reserve())
         try:
@@ -161,7 +206,7 @@ def recover_stale(session: Session, broadcast: Broadcast, older_than: float = ST
         )
     ).all()
     for delivery in stale:
-        sid = _sent_already(delivery, broadcast.text, current_app.config["TWILIO_NUMBER"])
+        sid = _sent_already(delivery, current_app.config["TWILIO_NUMBER"])
         delivery.state = DeliveryState.SENT if sid else DeliveryState.PENDING
         delivery.sid = sid
         delivery.claimed_by = None
@@ -178,8 +223,12 @@ def recover_stale(session: Session, broadcast: Broadcast, older_than: float = ST
     return len(stale)
 
 
-def _sent_already(delivery: Delivery, body: str, our_number: str) -> str | None:
-    """The SID of the text Twilio has for this delivery, if the claim's worker sent it."""
+def _sent_already(delivery: Delivery, our_number: str) -> str | None:
+    """The SID of the text Twilio has for this delivery, if the claim's worker sent it.
+    (A claim whose text was never rendered was never sent.)"""
+    body = delivery.body
+    if not body:
+        return None
     claimed_at = delivery.claimed_at or utcnow()
     since = claimed_at - timedelta(seconds=5)  # the clocks of Twilio and ours may differ
     found = twilio_gateway.client.messages.list(to=delivery.phone, from_=our_number, limit=20)

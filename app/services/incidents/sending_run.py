@@ -119,6 +119,7 @@ def run(session: Session, broadcast_id: int, worker: str | None = None) -> Round
         if not claimed:
             finish_if_done(session, broadcast)
             return Round(*counts.values())
+        claimed = sender.render(session, broadcast, claimed, worker)
         try:
             for one in claimed:
                 outcome = sender.send_claimed(session, broadcast, one, worker, bucket)
