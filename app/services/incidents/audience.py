@@ -16,6 +16,7 @@ half a million rows never holds SQLite's write lock for long nor builds rows in 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
@@ -112,7 +113,13 @@ def _customers(
 
 
 def _consenting(channel: Channel) -> ColumnElement[bool]:
-    latest = (
+    return latest_choice(channel).is_(True)
+
+
+def latest_choice(channel: Channel) -> Any:
+    """The customer's latest choice for service notices on ``channel`` (a correlated
+    scalar subquery on ``customers``; NULL when they never chose)."""
+    return (
         select(ConsentEvent.opted_in)
         .where(
             ConsentEvent.customer_id == Customer.id,
@@ -123,7 +130,6 @@ def _consenting(channel: Channel) -> ColumnElement[bool]:
         .limit(1)
         .scalar_subquery()
     )
-    return latest.is_(True)
 
 
 def _touched(scope: Scope) -> list[ColumnElement[bool]]:

@@ -1,16 +1,16 @@
 """Sending a broadcast's texts: nothing lost, nothing sent twice, at the shared rate.
 
-A worker claims a few pending deliveries (``claimed``, with its name and the time, in one
-statement: PostgreSQL's ``SKIP LOCKED`` keeps two workers off the same rows), then for
-each: checks the broadcast is still sending and the number still consents (a STOP
-mid-broadcast skips it), waits for its slot in the shared bucket (``pacing``), sends, and
-records Twilio's MessageSid with ``sent`` in one commit. A claim with no SID that is older
-than ``STALE_SECONDS`` belongs to a worker that died: before it is sent again, Twilio's
-Messages list is asked whether that text went out (same number, our number, the same body,
-created after the claim); if it did, its SID is recorded, else the delivery is pending
-again. The one window left: Twilio took the message but does not list it yet when the
-claim is recovered (it lists a message as soon as it answers the create request, and a
-claim is recovered a minute later), or the worker died inside Twilio's own request.
+A worker claims a chunk of pending deliveries (about a second's worth: ``claimed``, with
+its name and the time, in one statement; PostgreSQL's ``SKIP LOCKED`` keeps two workers
+off the same rows), renders and keeps each text on its row, skips the numbers that opted
+out since the plan, sends the rest one by one at its turn of the shared bucket
+(``pacing``), and records the chunk's outcomes (Twilio's MessageSids) in one commit. A
+claim with no SID older than ``STALE_SECONDS`` belongs to a worker that died: before it is
+sent again, Twilio's Messages list is asked whether its kept text went out (to that
+number, from ours, created after the claim); if it did, its SID is recorded, else the
+delivery is pending again. The one window left: Twilio took the message but does not list
+it yet when the claim is recovered (it lists a message once it answers the create; a claim
+is recovered a minute later), or the worker died inside Twilio's own request.
 
 Errors: 429 / 20429 and 5xx are tried again with backoff and jitter, up to
 ``MOST_ATTEMPTS``; 21610 (the number opted out with the carrier) records an opt-out and
@@ -27,13 +27,22 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import bindparam, or_, select, update
 from sqlalchemy.orm import Session, selectinload
 from twilio.base.exceptions import TwilioRestException
 
 from app.extensions import redis_store
-from app.models import Broadcast, BroadcastState, Customer, Delivery, DeliveryState, utcnow
+from app.models import (
+    Broadcast,
+    BroadcastState,
+    Channel,
+    Customer,
+    Delivery,
+    DeliveryState,
+    utcnow,
+)
 from app.services.incidents import scripts, subscriptions
+from app.services.incidents.audience import latest_choice
 from app.services.incidents.lifecycle import get
 from app.services.incidents.pacing import Bucket
 from app.services.texting import numbers
@@ -48,6 +57,22 @@ RETRY_BASE_SECONDS = 0.5
 RETRY_MOST_SECONDS = 20.0
 PERMANENT = {21610, 21211, 21614, 21612, 21408, 21606}
 STATE_KEY = "helpline:broadcast:{}:state"
+_TABLE = Delivery.__table__
+_RECORD = (
+    update(_TABLE)
+    .where(
+        _TABLE.c.id == bindparam("row"),
+        _TABLE.c.claimed_by == bindparam("me"),
+        _TABLE.c.state == DeliveryState.CLAIMED.value,
+    )
+    .values(
+        state=bindparam("new"),
+        sid=bindparam("sid"),
+        error_code=bindparam("code"),
+        sent_at=bindparam("sent"),
+        updated_at=bindparam("now"),
+    )
+)
 _KEEP_BODY = (
     update(Delivery.__table__)
     .where(Delivery.__table__.c.id == bindparam("row"))
@@ -64,10 +89,6 @@ class Claimed:
     language: str
     customer_id: int | None = None
     body: str = ""
-
-
-class Stopped(Exception):
-    """The broadcast was paused or cancelled: stop sending, keep what is unsent."""
 
 
 def state_of(broadcast_id: int) -> str:
@@ -151,21 +172,40 @@ def render(
     return ready
 
 
+@dataclass(frozen=True)
+class Outcome:
+    """What became of one claimed delivery, to be recorded (``record``)."""
+
+    id: int
+    state: DeliveryState
+    sid: str | None = None
+    error_code: int | None = None
+
+
+def refused(session: Session, phones: list[str]) -> set[str]:
+    """The numbers among ``phones`` that may not be texted now (opted out since the plan,
+    or called invalid by Twilio): one query for a whole chunk."""
+    if not phones:
+        return set()
+    choice = latest_choice(Channel.SMS)
+    rows = session.scalars(
+        select(Customer.phone).where(
+            Customer.phone.in_(phones),
+            or_(Customer.phone_invalid_at.is_not(None), choice.is_(False)),
+        )
+    )
+    return set(rows)
+
+
 def send_claimed(
     session: Session,
     broadcast: Broadcast,
     claimed: Claimed,
-    worker: str,
     bucket: Bucket,
     sleep: Callable[[float], None] = time.sleep,
-) -> DeliveryState:
-    """Send one claimed delivery (or skip it); its new state. ``Stopped`` if the broadcast
-    stopped meanwhile (the delivery is pending again)."""
-    if state_of(broadcast.id) != BroadcastState.SENDING.value:
-        _finish(session, claimed, worker, DeliveryState.PENDING)
-        raise Stopped()
-    if numbers.refusal(session, claimed.phone) is not None:
-        return _finish(session, claimed, worker, DeliveryState.SKIPPED)
+) -> Outcome:
+    """Send one claimed delivery: what became of it (recorded later, with its chunk: a
+    worker that dies first leaves a claim that the recovery finds sent at Twilio)."""
     body, our_number = claimed.body, current_app.config["TWILIO_NUMBER"]
     for attempt in range(1, MOST_ATTEMPTS + 1):
         sleep(bucket.reserve())
@@ -178,13 +218,34 @@ def send_claimed(
                     numbers.carrier_refused(session, claimed.phone, code)
                 if code == numbers.UNSUBSCRIBED_CODE:
                     subscriptions.end_for_number(session, claimed.phone)
-                return _finish(session, claimed, worker, DeliveryState.FAILED, error_code=code)
+                return Outcome(claimed.id, DeliveryState.FAILED, error_code=code)
             if attempt == MOST_ATTEMPTS:
-                return _finish(session, claimed, worker, DeliveryState.FAILED, error_code=code)
+                return Outcome(claimed.id, DeliveryState.FAILED, error_code=code)
             sleep(_backoff(attempt))
             continue
-        return _finish(session, claimed, worker, DeliveryState.SENT, sid=sid)
+        return Outcome(claimed.id, DeliveryState.SENT, sid=sid)
     raise AssertionError("unreachable")
+
+
+def record(session: Session, worker: str, outcomes: list[Outcome]) -> None:
+    """Record outcomes of this worker's claims in one statement; commits (with any
+    opt-outs the sends recorded)."""
+    now = utcnow()
+    rows = [
+        {
+            "row": o.id,
+            "me": worker,
+            "new": o.state.value,
+            "sid": o.sid,
+            "code": o.error_code,
+            "sent": now if o.sid else None,
+            "now": now,
+        }
+        for o in outcomes
+    ]
+    if rows:
+        session.execute(_RECORD, rows)
+    session.commit()
 
 
 def receipts_url() -> str:

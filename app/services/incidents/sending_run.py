@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 import os
 import socket
+import time
 import uuid
 from dataclasses import dataclass
 
@@ -47,6 +48,7 @@ UPKEEP_EVERY_SECONDS = 60
 # Job timeout: a job stops claiming after this long and another one takes over.
 JOB_SECONDS = 3600
 OPEN = (DeliveryState.PENDING, DeliveryState.CLAIMED)
+LOOK_SECONDS = 0.25  # how often a sending job looks whether it was paused or cancelled
 MOVES = {
     "start": ({BroadcastState.PLANNED}, BroadcastState.SENDING),
     "pause": ({BroadcastState.SENDING}, BroadcastState.PAUSED),
@@ -120,14 +122,42 @@ def run(session: Session, broadcast_id: int, worker: str | None = None) -> Round
             finish_if_done(session, broadcast)
             return Round(*counts.values())
         claimed = sender.render(session, broadcast, claimed, worker)
-        try:
-            for one in claimed:
-                outcome = sender.send_claimed(session, broadcast, one, worker, bucket)
-                counts[outcome] = counts.get(outcome, 0) + 1
-                redis_store.client.set(BEAT_KEY.format(broadcast.id), worker, ex=BEAT_SECONDS)
-        except sender.Stopped:
+        stopped = _send_chunk(session, broadcast, claimed, worker, bucket, counts)
+        if stopped:
             release(session, broadcast.id, worker)
             return Round(*counts.values(), stopped=True)
+
+
+def _send_chunk(
+    session: Session,
+    broadcast: Broadcast,
+    claimed: list[sender.Claimed],
+    worker: str,
+    bucket: Bucket,
+    counts: dict[DeliveryState, int],
+) -> bool:
+    """Send a chunk and record what became of it; True if the broadcast stopped midway
+    (what was not sent is released by the caller). Looks at the broadcast's state at
+    least every ``LOOK_SECONDS``: pause and cancel are obeyed within a second."""
+    refused = sender.refused(session, [one.phone for one in claimed])
+    outcomes: list[sender.Outcome] = []
+    looked = 0.0
+    stopped = False
+    for one in claimed:
+        if time.monotonic() - looked >= LOOK_SECONDS:
+            if sender.state_of(broadcast.id) != BroadcastState.SENDING.value:
+                stopped = True
+                break
+            redis_store.client.set(BEAT_KEY.format(broadcast.id), worker, ex=BEAT_SECONDS)
+            looked = time.monotonic()
+        if one.phone in refused:
+            outcome = sender.Outcome(one.id, DeliveryState.SKIPPED)
+        else:
+            outcome = sender.send_claimed(session, broadcast, one, bucket)
+        outcomes.append(outcome)
+        counts[outcome.state] = counts.get(outcome.state, 0) + 1
+    sender.record(session, worker, outcomes)
+    return stopped
 
 
 def release(session: Session, broadcast_id: int, worker: str) -> None:
