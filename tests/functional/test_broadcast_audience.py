@@ -25,7 +25,7 @@ from app.models import (
     SubscriptionState,
     Tier,
 )
-from app.services.incidents import broadcasts
+from app.services.incidents import audience, broadcasts
 from app.services.incidents.lifecycle import Scope, open_incident
 
 SERVICE = Purpose.SERVICE_NOTICES
@@ -183,3 +183,15 @@ def test_bad_requests_are_refused_plainly(app, runner, args, message) -> None:
     result = runner.invoke(args=["broadcast", *args])
 
     assert result.exit_code == 1 and message in result.output
+
+
+def test_planning_again_writes_nobody_twice(app) -> None:
+    incident = boston_broadband()
+    customer("+16175550101")
+    customer("+16175550102")
+    made = broadcasts.create(db.session, incident, "Down.")
+
+    again = audience.plan(db.session, made.broadcast)
+
+    assert (again.customers, again.subscribers) == (0, 0)
+    assert made.broadcast.audience == 2 and len(planned(made.broadcast.id)) == 2
