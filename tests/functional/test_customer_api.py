@@ -158,3 +158,38 @@ def test_the_360_shows_profile_accounts_open_cases_history_and_latest_consent(ap
 @pytest.mark.parametrize("customer_id", ["999", str(2**63)])
 def test_an_unknown_customer_is_a_404(app, customer_id):
     assert get(logged_in(app), f"/api/customers/{customer_id}").status_code == 404
+
+
+def test_the_360_and_the_console_show_the_incident_notices_the_customer_was_sent(app, desk):
+    from app.models import Broadcast, BroadcastChannel, Delivery, DeliveryState
+    from app.services.incidents.lifecycle import Scope, open_incident
+
+    customer = known_customer()
+    incident = open_incident(db.session, "Broadband down in Boston", Scope.of())
+    broadcast = Broadcast(incident_id=incident.id, channel=BroadcastChannel.SMS, text="x")
+    db.session.add(broadcast)
+    db.session.flush()
+    sent_at = utcnow().replace(hour=14, minute=2, second=0, microsecond=0)
+    db.session.add(
+        Delivery(
+            broadcast_id=broadcast.id,
+            phone=customer.phone,
+            customer_id=customer.id,
+            state=DeliveryState.DELIVERED,
+            sid="SM" + "1" * 32,
+            sent_at=sent_at,
+        )
+    )
+    db.session.commit()
+    browser = logged_in(app, Role.AGENT)
+
+    answer = get(browser, f"/api/customers/{customer.id}").get_json()["customer"]
+    page = get(browser, f"/console/customers/{customer.id}").get_data(as_text=True)
+
+    notice = answer["notices"][0]
+    assert (notice["incident"], notice["channel"], notice["state"]) == (
+        "Broadband down in Boston",
+        "sms",
+        "delivered",
+    )
+    assert "Broadband down in Boston: notified" in page and "by SMS, delivered" in page

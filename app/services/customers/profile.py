@@ -11,11 +11,14 @@ from sqlalchemy.orm import Session
 
 from app.models import (
     Agent,
+    Broadcast,
     Case,
     CaseStatus,
     Channel,
     ConsentEvent,
     Customer,
+    Delivery,
+    Incident,
     Interaction,
     Purpose,
     Queue,
@@ -39,6 +42,7 @@ def customer_360(
         "open_cases": open_cases(session, customer.id),
         "interactions": last_interactions(session, customer.id, recent),
         "consent": consent_state(session, customer.id),
+        "notices": incident_notices(session, customer.id),
     }
 
 
@@ -116,6 +120,30 @@ def _interaction(record: Interaction, agent: str | None, queue: str | None) -> d
         "agent": agent,
         "queue": queue or (record.details or {}).get("queue"),
     }
+
+
+def incident_notices(session: Session, customer_id: int, limit: int = 5) -> list[dict[str, Any]]:
+    """The customer's latest incident broadcasts: what about, how, and how far it got
+    ("notified 14:02 by SMS, delivered")."""
+    rows = session.execute(
+        select(Delivery, Broadcast.channel, Incident.id, Incident.title)
+        .join(Broadcast, Broadcast.id == Delivery.broadcast_id)
+        .join(Incident, Incident.id == Broadcast.incident_id)
+        .where(Delivery.customer_id == customer_id)
+        .order_by(Delivery.id.desc())
+        .limit(limit)
+    ).all()
+    return [
+        {
+            "incident_id": incident_id,
+            "incident": title,
+            "channel": channel.value,
+            "state": delivery.state.value,
+            "sent_at": iso(delivery.sent_at),
+            "error_code": delivery.error_code,
+        }
+        for delivery, channel, incident_id, title in rows
+    ]
 
 
 def consent_state(session: Session, customer_id: int) -> dict[str, dict[str, Any]]:
