@@ -14,7 +14,7 @@ from flask_login import current_user
 
 from app.extensions import db
 from app.models import IncidentState, Role, ScopeKind, Severity
-from app.services.incidents import front_door
+from app.services.incidents import broadcasts, front_door, scripts, sending_run
 from app.services.incidents.lifecycle import (
     IncidentError,
     Scope,
@@ -110,6 +110,46 @@ def resolve_one(incident_id: int) -> Any:
     return redirect(url_for("supervisor.incident", incident_id=incident_id), 303)
 
 
+@bp.post("/supervisor/incidents/<int:incident_id>/broadcasts")
+@page_for(*SUPERVISORS)
+def plan_broadcast(incident_id: int) -> Any:
+    """Plan a broadcast of a library script or the supervisor's text (nothing sent yet)."""
+    form = request.form
+    try:
+        broadcasts.create(
+            db.session,
+            incident_id,
+            form.get("text", "") if form.get("message") == "text" else "",
+            form.get("channel", "sms"),
+            tier_waves=form.get("tier_waves") == "on",
+            all_clear=form.get("all_clear") == "on",
+            by=current_user.user,
+            script=form.get("script", "") if form.get("message") != "text" else "",
+            eta=form.get("eta", ""),
+        )
+    except IncidentError as error:
+        db.session.rollback()
+        return _incident_page(incident_id, form, str(error)), error.status
+    return redirect(url_for("supervisor.incident", incident_id=incident_id) + "#broadcasts", 303)
+
+
+@bp.post("/supervisor/broadcasts/<int:broadcast_id>/<any(start, pause, resume, cancel):move>")
+@page_for(*SUPERVISORS)
+def move_broadcast(broadcast_id: int, move: str) -> Any:
+    """Start, pause, resume or cancel a broadcast (the workers see it within a second)."""
+    try:
+        found = broadcasts.find(db.session, broadcast_id)
+        sending_run.control(db.session, broadcast_id, move, by=current_user.user)
+    except IncidentError as error:
+        db.session.rollback()
+        if isinstance(error, broadcasts.NoSuchBroadcast):
+            return render_template("supervisor/incident_missing.html", error=str(error)), 404
+        return _incident_page(found.incident_id, {}, str(error)), error.status
+    return redirect(
+        url_for("supervisor.incident", incident_id=found.incident_id) + "#broadcasts", 303
+    )
+
+
 def _list_page(form: Any, error: str) -> str:
     found = listed(db.session, limit=50)
     return render_template(
@@ -134,10 +174,16 @@ def _incident_page(incident_id: int, form: Any, error: str) -> Any:
         for kind, values in named.items()
         if values
     )
+    sent = [
+        broadcasts.status(db.session, b.id) for b in broadcasts.of_incident(db.session, found.id)
+    ]
     return render_template(
         "supervisor/incident.html",
         incident=found,
         touches=touches or "everyone",
+        broadcasts=sent,
+        scripts=[s.name for s in scripts.library()],
+        sending=any(b["state"] == "sending" for b in sent),
         timeline=sorted(found.updates, key=lambda u: -u.id),
         states=MOVING_STATES,
         form=form,

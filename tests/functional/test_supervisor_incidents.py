@@ -112,3 +112,55 @@ def test_callers_hear_an_incident_as_soon_as_the_supervisor_opens_it(app, twilio
 
     assert "Power is out" not in before
     assert "Power is out on the north side." in after
+
+
+def test_a_supervisor_plans_starts_and_follows_a_broadcast_from_the_incident_page(
+    app, redis_client
+) -> None:
+    from app.models import Account, ConsentEvent, ConsentSource, Purpose
+    from app.models import Channel as ConsentChannel
+
+    boss = Supervisor.logged_in(app, "sam@example.com")
+    person = Customer(phone="+16175550101", name="Rosa Diaz", region="east")
+    person.accounts = [Account(number="B-1", service="broadband", service_area="Boston")]
+    db.session.add(person)
+    db.session.flush()
+    db.session.add(
+        ConsentEvent(
+            customer_id=person.id,
+            channel=ConsentChannel.SMS,
+            purpose=Purpose.SERVICE_NOTICES,
+            opted_in=True,
+            source=ConsentSource.WEB,
+        )
+    )
+    db.session.commit()
+    form_post(boss, "/supervisor/incidents", {"title": "Fibre cut", "areas": "Boston"})
+    page = "/supervisor/incidents/1"
+
+    planned = form_post(
+        boss, f"{page}/broadcasts", {"message": "script", "script": "first_notice", "eta": "6 pm"}
+    )
+    shown = boss.get(page).get_data(as_text=True)
+    started = form_post(boss, "/supervisor/broadcasts/1/start", {})
+    after = boss.get(page).get_data(as_text=True)
+
+    assert planned.status_code == 303 and started.status_code == 303
+    assert "first_notice" in shown and 'aria-label="Start broadcast 1"' in shown
+    assert '<span class="badge">sending</span>' in after
+    assert 'http-equiv="refresh"' in after and 'aria-label="Pause broadcast 1"' in after
+
+
+def test_a_broken_text_is_refused_on_the_page_with_its_reason(app) -> None:
+    boss = Supervisor.logged_in(app, "sam@example.com")
+    form_post(boss, "/supervisor/incidents", {"title": "Fibre cut"})
+
+    refused = form_post(
+        boss,
+        "/supervisor/incidents/1/broadcasts",
+        {"message": "text", "text": "Hi {{ first_name.upper() }}"},
+    )
+
+    text = refused.get_data(as_text=True)
+    assert refused.status_code == 400
+    assert "The message cannot be sent" in text and "No broadcasts yet." in text

@@ -157,6 +157,12 @@ def find(session: Session, broadcast_id: int) -> Broadcast:
     return found
 
 
+def of_incident(session: Session, incident_id: int) -> list[Broadcast]:
+    """The incident's broadcasts, newest first."""
+    query = select(Broadcast).where(Broadcast.incident_id == incident_id)
+    return list(session.scalars(query.order_by(Broadcast.id.desc())))
+
+
 def status(session: Session, broadcast_id: int) -> dict[str, Any]:
     """Where the broadcast stands: its state, audience, and deliveries by state."""
     broadcast = find(session, broadcast_id)
@@ -179,5 +185,6 @@ def status(session: Session, broadcast_id: int) -> dict[str, Any]:
         "rate_per_second": rate,
         "eta_seconds": eta,
         "options": dict(broadcast.options or {}),
+        "message": broadcast.script or broadcast.text,
         "created_at": broadcast.created_at.isoformat(timespec="seconds"),
     }
