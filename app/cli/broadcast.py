@@ -32,6 +32,12 @@ broadcast_cli = AppGroup("broadcast", help="Broadcasts: an incident's message to
 )
 @click.option("--tier-waves", is_flag=True, help="Platinum customers first, then gold, silver.")
 @click.option("--all-clear", is_flag=True, help="Only those told before, plus subscribers.")
+@click.option(
+    "--quiet-hours/--day-and-night",
+    default=None,
+    help="Wait while it is night (21:00-08:00) where each recipient is. Default: wait, "
+    "unless the incident is critical.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the broadcast as JSON.")
 def create_command(
     incident_id: int,
@@ -41,6 +47,7 @@ def create_command(
     channel: str,
     tier_waves: bool,
     all_clear: bool,
+    quiet_hours: bool | None,
     as_json: bool,
 ) -> None:
     """Plan a broadcast about INCIDENT_ID: print its id and its audience.
@@ -60,6 +67,7 @@ def create_command(
             all_clear,
             script=script,
             eta=eta,
+            quiet_hours=quiet_hours,
         )
     except IncidentError as error:
         db.session.rollback()

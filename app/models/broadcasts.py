@@ -100,6 +100,8 @@ class Delivery(Base):
         str_enum(DeliveryState, "delivery_state"), default=DeliveryState.PENDING
     )
     attempts: Mapped[int] = mapped_column(default=0)
+    # Quiet hours in the recipient's time zone: not claimed before this (it waits).
+    not_before: Mapped[datetime | None]
     claimed_by: Mapped[str | None] = mapped_column(String(64))
     claimed_at: Mapped[datetime | None]
     # The text as rendered for this recipient, kept when claimed: what a recovery looks

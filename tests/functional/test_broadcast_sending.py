@@ -96,7 +96,7 @@ def planned(*phones: str) -> int:
     incident = boston_broadband()
     for phone in phones:
         customer(phone)
-    return broadcasts.create(db.session, incident, TEXT).broadcast.id
+    return broadcasts.create(db.session, incident, TEXT, quiet_hours=False).broadcast.id
 
 
 def deliveries(broadcast_id: int) -> dict[str, Delivery]:
@@ -283,7 +283,9 @@ def test_a_library_script_is_rendered_for_each_recipient_in_their_language(
     incident = boston_broadband()
     customer("+16175550101", name="Ana Lopez", language="es", timezone="America/New_York")
     customer("+16175550102", name="Bob Stone")
-    made = broadcasts.create(db.session, incident, script="first_notice", eta="6 pm")
+    made = broadcasts.create(
+        db.session, incident, script="first_notice", eta="6 pm", quiet_hours=False
+    )
 
     sending_run.control(db.session, made.broadcast.id, "start")
     work(app, redis_client)
@@ -293,3 +295,55 @@ def test_a_library_script_is_rendered_for_each_recipient_in_their_language(
     assert "Bob" in bob and "Reply STOP" in bob and "6 pm" in bob
     kept = deliveries(made.broadcast.id)
     assert kept["+16175550101"].body == ana and kept["+16175550102"].body == bob
+
+
+def zone_where_it_is(night: bool) -> str:
+    """A fixed-offset time zone where it is night (23:00-05:59) or day (10:00-17:59) now."""
+    now = utcnow()
+    for offset in range(-12, 13):
+        name = f"Etc/GMT{-offset:+d}" if offset else "UTC"  # Etc/GMT+5 is UTC-5
+        hour = (now + timedelta(hours=offset)).hour
+        if (night and (hour >= 23 or hour < 6)) or (not night and 10 <= hour < 18):
+            return name
+    raise AssertionError("no such zone")
+
+
+def test_quiet_hours_hold_a_text_until_morning_where_the_recipient_is(
+    app, redis_client, twilio
+) -> None:
+    incident = boston_broadband()  # a major incident: not urgent
+    customer("+16175550101", timezone=zone_where_it_is(night=True))
+    customer("+16175550102", timezone=zone_where_it_is(night=False))
+    made = broadcasts.create(db.session, incident, TEXT)
+
+    sending_run.control(db.session, made.broadcast.id, "start")
+    work(app, redis_client)
+
+    assert [m["To"] for m in twilio.created] == ["+16175550102"]
+    waiting = deliveries(made.broadcast.id)["+16175550101"]
+    assert waiting.state is DeliveryState.PENDING and waiting.not_before > utcnow()
+    assert broadcasts.status(db.session, made.broadcast.id)["state"] == "sending"
+
+    # Morning came there: its hour passed, and the clock there now says day.
+    waiting.not_before = utcnow() - timedelta(seconds=1)
+    waiting.timezone = zone_where_it_is(night=False)
+    db.session.commit()
+    sending_run.enqueue(made.broadcast.id)
+    work(app, redis_client)
+
+    assert sorted(m["To"] for m in twilio.created) == ["+16175550101", "+16175550102"]
+    assert broadcasts.status(db.session, made.broadcast.id)["state"] == "done"
+
+
+def test_a_critical_incident_is_texted_day_and_night(app, redis_client, twilio) -> None:
+    from app.services.incidents.lifecycle import Scope, open_incident
+
+    scope = Scope.of(services=["broadband"], service_areas=["Boston"])
+    incident = open_incident(db.session, "Gas leak: evacuate", scope, "critical").id
+    customer("+16175550101", timezone=zone_where_it_is(night=True))
+    made = broadcasts.create(db.session, incident, TEXT)
+
+    sending_run.control(db.session, made.broadcast.id, "start")
+    work(app, redis_client)
+
+    assert [m["To"] for m in twilio.created] == ["+16175550101"]

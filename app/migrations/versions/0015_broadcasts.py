@@ -109,6 +109,7 @@ def upgrade() -> None:
             nullable=False,
         ),
         sa.Column("attempts", sa.Integer(), nullable=False),
+        sa.Column("not_before", app.models.base.UTCDateTime(timezone=True), nullable=True),
         sa.Column("claimed_by", sa.String(length=64), nullable=True),
         sa.Column("claimed_at", app.models.base.UTCDateTime(timezone=True), nullable=True),
         sa.Column("body", sa.Text(), nullable=True),

@@ -10,7 +10,16 @@ from flask import current_app, has_app_context
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.models import Broadcast, BroadcastChannel, Customer, Delivery, Incident, User, utcnow
+from app.models import (
+    Broadcast,
+    BroadcastChannel,
+    Customer,
+    Delivery,
+    Incident,
+    Severity,
+    User,
+    utcnow,
+)
 from app.services.incidents import audience, script_lint, script_variables, scripts
 from app.services.incidents.lifecycle import IncidentError, get
 from app.services.incidents.script_variables import Recipient
@@ -45,6 +54,7 @@ def create(
     by: User | None = None,
     script: str = "",
     eta: str = "",
+    quiet_hours: bool | None = None,
 ) -> Created:
     """Plan a broadcast about the incident of a library ``script`` or the supervisor's own
     ``text`` (one of them): the script is linted (``LintRefused`` with every error, before
@@ -62,7 +72,15 @@ def create(
         channel=kind,
         script=script.strip() if script.strip() else "",
         text=(text or "").strip() if not script.strip() else "",
-        options={"tier_waves": tier_waves, "all_clear": all_clear, "eta": eta.strip()},
+        options={
+            "tier_waves": tier_waves,
+            "all_clear": all_clear,
+            "eta": eta.strip(),
+            # Urgent (a critical incident) goes day and night unless told otherwise.
+            "quiet_hours": incident.severity is not Severity.CRITICAL
+            if quiet_hours is None
+            else quiet_hours,
+        },
         created_by=by.name if by is not None else "command line",
     )
     session.add(broadcast)

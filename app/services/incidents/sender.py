@@ -41,7 +41,7 @@ from app.models import (
     DeliveryState,
     utcnow,
 )
-from app.services.incidents import scripts, subscriptions
+from app.services.incidents import quiet_hours, scripts, subscriptions
 from app.services.incidents.audience import latest_choice
 from app.services.incidents.lifecycle import get
 from app.services.incidents.pacing import Bucket
@@ -88,6 +88,7 @@ class Claimed:
     phone: str
     language: str
     customer_id: int | None = None
+    timezone: str = "UTC"
     body: str = ""
 
 
@@ -112,7 +113,11 @@ def claim(session: Session, broadcast_id: int, worker: str, count: int) -> list[
     now = utcnow()
     chosen = (
         select(Delivery.id)
-        .where(Delivery.broadcast_id == broadcast_id, Delivery.state == DeliveryState.PENDING)
+        .where(
+            Delivery.broadcast_id == broadcast_id,
+            Delivery.state == DeliveryState.PENDING,
+            or_(Delivery.not_before.is_(None), Delivery.not_before <= now),
+        )
         .order_by(Delivery.wave, Delivery.id)
         .limit(count)
         .with_for_update(skip_locked=True)
@@ -128,7 +133,13 @@ def claim(session: Session, broadcast_id: int, worker: str, count: int) -> list[
             attempts=Delivery.attempts + 1,
             updated_at=now,
         )
-        .returning(Delivery.id, Delivery.phone, Delivery.language, Delivery.customer_id),
+        .returning(
+            Delivery.id,
+            Delivery.phone,
+            Delivery.language,
+            Delivery.customer_id,
+            Delivery.timezone,
+        ),
         execution_options={"synchronize_session": False},
     ).all()
     session.commit()
@@ -154,7 +165,13 @@ def render(
         )
     }
     ready, bodies = [], []
+    quiet = bool((broadcast.options or {}).get("quiet_hours"))
+    now = utcnow()
     for one in claimed:
+        wakes = quiet_hours.wakes_at(one.timezone, now) if quiet else None
+        if wakes is not None:  # night where they are: it waits, it is not dropped
+            _defer(session, one, worker, wakes)
+            continue
         who = recipient_of(incident, customers.get(one.customer_id or 0), one.language, eta)
         try:
             body = scripts.render_sms(script, who)
@@ -298,6 +315,15 @@ def _sent_already(delivery: Delivery, our_number: str) -> str | None:
         if message.body == body and isinstance(created, datetime) and created >= since:
             return str(message.sid)
     return None
+
+
+def _defer(session: Session, claimed: Claimed, worker: str, until: datetime) -> None:
+    session.execute(
+        update(Delivery)
+        .where(Delivery.id == claimed.id, Delivery.claimed_by == worker)
+        .values(state=DeliveryState.PENDING, claimed_by=None, not_before=until),
+        execution_options={"synchronize_session": False},
+    )
 
 
 def _finish(
