@@ -9,20 +9,24 @@ import pytest
 from app.services.incidents.quiet_hours import wakes_at
 
 
+def at(day: int, hour: int, minute: int = 0) -> datetime:
+    return datetime(2026, 12, day, hour, minute, tzinfo=UTC)
+
+
 @pytest.mark.parametrize(
     ("now_utc", "zone", "wakes"),
     [
         # 14:00 in New York (19:00 UTC): day, no wait.
-        (datetime(2026, 12, 6, 19, 0, tzinfo=UTC), "America/New_York", None),
+        (at(6, 19, 0), "America/New_York", None),
         # 22:30 in New York: wait until 08:00 there tomorrow (13:00 UTC).
-        (datetime(2026, 12, 7, 3, 30, tzinfo=UTC), "America/New_York", datetime(2026, 12, 7, 13, 0, tzinfo=UTC)),
+        (at(7, 3, 30), "America/New_York", at(7, 13, 0)),
         # 03:00 in Madrid (02:00 UTC): wait until 08:00 there today (07:00 UTC).
-        (datetime(2026, 12, 6, 2, 0, tzinfo=UTC), "Europe/Madrid", datetime(2026, 12, 6, 7, 0, tzinfo=UTC)),
+        (at(6, 2, 0), "Europe/Madrid", at(6, 7, 0)),
         # Exactly 08:00 is day; exactly 21:00 is night.
-        (datetime(2026, 12, 6, 8, 0, tzinfo=UTC), "UTC", None),
-        (datetime(2026, 12, 6, 21, 0, tzinfo=UTC), "UTC", datetime(2026, 12, 7, 8, 0, tzinfo=UTC)),
+        (at(6, 8, 0), "UTC", None),
+        (at(6, 21, 0), "UTC", at(7, 8, 0)),
         # An unknown zone counts as UTC.
-        (datetime(2026, 12, 6, 23, 0, tzinfo=UTC), "Mars/Olympus", datetime(2026, 12, 7, 8, 0, tzinfo=UTC)),
+        (at(6, 23, 0), "Mars/Olympus", at(7, 8, 0)),
     ],
 )  # fmt: skip
 def test_a_text_waits_for_morning_where_its_recipient_is(now_utc, zone, wakes):
