@@ -182,7 +182,10 @@ def _incident_page(incident_id: int, form: Any, error: str) -> Any:
         incident=found,
         touches=touches or "everyone",
         broadcasts=sent,
-        scripts=[s.name for s in scripts.library()],
+        scripts=sorted(
+            (s.name for s in scripts.library()),
+            key=lambda n: broadcasts.PLAN_ORDER.index(n) if n in broadcasts.PLAN_ORDER else 99,
+        ),
         sending=any(b["state"] == "sending" for b in sent),
         timeline=sorted(found.updates, key=lambda u: -u.id),
         states=MOVING_STATES,

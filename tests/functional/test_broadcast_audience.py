@@ -195,3 +195,17 @@ def test_planning_again_writes_nobody_twice(app) -> None:
 
     assert (again.customers, again.subscribers) == (0, 0)
     assert made.broadcast.audience == 2 and len(planned(made.broadcast.id)) == 2
+
+
+def test_the_all_clear_script_goes_only_to_those_told_before(app) -> None:
+    incident = boston_broadband()
+    customer("+16175550301")
+    first = broadcasts.create(db.session, incident, "Down.")
+    planned(first.broadcast.id)["+16175550301"].state = DeliveryState.SENT
+    db.session.commit()
+    customer("+16175550309")  # never told
+
+    clear = broadcasts.create(db.session, incident, script="all_clear")
+
+    assert set(planned(clear.broadcast.id)) == {"+16175550301"}
+    assert clear.broadcast.options["all_clear"] is True

@@ -26,6 +26,9 @@ from app.services.incidents.script_variables import Recipient
 from app.services.supervision import audit
 
 MOST_TEXT_CHARACTERS = 1_600  # Twilio's limit for one message
+ALL_CLEAR = "all_clear"
+# The library in the order of an outage, for the pages.
+PLAN_ORDER = ("first_notice", "update", "extended_outage", ALL_CLEAR)
 
 
 class NoSuchBroadcast(IncidentError):
@@ -62,6 +65,8 @@ def create(
     of its recipients (refused too if one of them breaks it). Nothing is sent. Commits."""
     incident = get(session, incident_id)
     chosen = _script(script, text)
+    # The all clear goes only to those told before: whichever way it was asked for.
+    all_clear = all_clear or chosen.name == ALL_CLEAR
     try:
         kind = BroadcastChannel(channel)
     except ValueError:
