@@ -33,6 +33,7 @@ SECONDS_SETTINGS = (
     "OFFER_TIMEOUT",
     "SESSION_IDLE_TIMEOUT",
     "SESSION_LIFETIME",
+    "BROADCAST_STALE_SECONDS",
 )
 # Rate limits in the notation of `limits` (as Flask-Limiter's), e.g. "5 per minute; 20 per hour".
 RATE_LIMIT_SETTINGS = (
@@ -141,6 +142,9 @@ def load_settings(instance_path: str, environ: Mapping[str, str] | None = None) 
         "BROADCAST_MPS": _number(env, "BROADCAST_MPS", 1.0),
         # Send jobs a broadcast starts with: as many as there are workers to share it.
         "BROADCAST_JOBS": count_setting(env, "BROADCAST_JOBS", 2),
+        # Seconds before a broadcast text claimed by a worker that stopped is looked up at
+        # Twilio and sent again if it never went: beyond any chunk's sending.
+        "BROADCAST_STALE_SECONDS": _seconds(env, "BROADCAST_STALE_SECONDS", 60.0),
         **callback_settings(env),
         **texting_settings(env),
         **_login_settings(env),

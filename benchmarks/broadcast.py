@@ -43,7 +43,7 @@ from sqlalchemy import create_engine, text
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from app.twilio.stub import StubState, serve  # noqa: E402
+from app.twilio.stub import StubState, close, serve  # noqa: E402
 
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
 PG_SERVER = os.environ.get("BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
@@ -243,7 +243,7 @@ def throughput(args: argparse.Namespace) -> dict[str, Any]:
     stub.taken.clear()
     with database() as url:
         ours = send_run(url, args.recipients, 0, stub, port)
-    server.shutdown()
+    close(server)
     ratio = ours["per_second"] / raw["per_second"]
     return {"raw": raw, "ours": ours, "ratio": round(ratio, 3), "target_met": ratio >= 0.5}
 
@@ -256,7 +256,7 @@ def rate(args: argparse.Namespace) -> dict[str, Any]:
         server = serve(stub)
         with database() as url:
             run = send_run(url, count, mps, stub, server.server_address[1])
-        server.shutdown()
+        close(server)
         measured = run["measured_rate"] or 0.0
         run["within_5_percent"] = abs(measured - mps) <= 0.05 * mps
         found[f"{mps}_per_second"] = run
@@ -292,7 +292,7 @@ def plan(args: argparse.Namespace) -> dict[str, Any]:
             )
         plain = time.monotonic() - started
         engine.dispose()
-    server.shutdown()
+    close(server)
     return {
         "recipients": planned,
         "ours_seconds": round(ours, 2),
@@ -348,7 +348,7 @@ def kill(args: argparse.Namespace) -> dict[str, Any]:
         for process in (steady, victim):
             os.killpg(process.pid, signal.SIGTERM)
             process.wait(timeout=60)
-    server.shutdown()
+    close(server)
     per_number = Counter(t.to for t in stub.taken)
     return {
         "recipients": args.kill_recipients,

@@ -74,6 +74,7 @@ def serve(state: StubState, port: int = 0) -> ThreadingHTTPServer:
 
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+        timeout = 10  # an idle keep-alive connection is closed after this long
         # Headers and body in one write: two small writes meet the client's delayed ACK
         # (40 ms a request). Flushed after each request by the server.
         wbufsize = 1 << 16
@@ -83,10 +84,16 @@ def serve(state: StubState, port: int = 0) -> ThreadingHTTPServer:
 
         def do_POST(self) -> None:
             length = int(self.headers.get("Content-Length") or 0)
-            form = {k: v[0] for k, v in parse_qs(self.rfile.read(length).decode()).items()}
+            data = self.rfile.read(length)
+            if len(data) < length:  # the client went away mid-request: nothing was asked
+                self.close_connection = True
+                return None
+            form = {k: v[0] for k, v in parse_qs(data.decode()).items()}
             account = _account(self.path)
             if account is None or not self.path.endswith("/Messages.json"):
                 return self._send(404, {"code": 20404, "message": "not found", "status": 404})
+            if not form.get("To") or not (form.get("Body") or form.get("MediaUrl")):
+                return self._send(400, _error(21604, "A 'To' phone number is required.", 400))
             status = state.admit()
             if status == 429:
                 return self._send(429, _error(20429, "Too Many Requests", 429))
@@ -135,9 +142,16 @@ def serve(state: StubState, port: int = 0) -> ThreadingHTTPServer:
             self.wfile.write(data)
 
     server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
-    server.daemon_threads = True
+    server.daemon_threads = False  # ``close`` waits for each connection's thread
+    server.block_on_close = True
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server
+
+
+def close(server: ThreadingHTTPServer) -> None:
+    """Stop the stub and close every socket it holds (clients should be gone by now)."""
+    server.shutdown()
+    server.server_close()
 
 
 def _account(path: str) -> str | None:

@@ -199,6 +199,44 @@ class Outcome:
     error_code: int | None = None
 
 
+class Holder:
+    """Keeps a worker's claims fresh while it works through them (and while it waits for
+    its turn in the bucket or between retries), so that no live worker's claim ever looks
+    stale; ``held`` is what it still holds (a claim recovered meanwhile is not sent)."""
+
+    def __init__(self, session: Session, broadcast_id: int, worker: str, held: set[int]) -> None:
+        self.session, self.broadcast_id, self.worker = session, broadcast_id, worker
+        self.held = set(held)
+        self.every = stale_seconds() / 4
+        self.refreshed = time.monotonic()
+
+    def refresh_if_due(self) -> None:
+        """Move the claims' time on, once every quarter of the stale time; commits."""
+        if time.monotonic() - self.refreshed < self.every or not self.held:
+            return
+        still = self.session.scalars(
+            update(Delivery)
+            .where(
+                Delivery.id.in_(self.held),
+                Delivery.claimed_by == self.worker,
+                Delivery.state == DeliveryState.CLAIMED,
+            )
+            .values(claimed_at=utcnow())
+            .returning(Delivery.id),
+            execution_options={"synchronize_session": False},
+        ).all()
+        self.session.commit()
+        self.held = set(still)
+        self.refreshed = time.monotonic()
+
+    def sleep(self, seconds: float) -> None:
+        """Wait, refreshing the claims as it goes."""
+        ends = time.monotonic() + seconds
+        while (left := ends - time.monotonic()) > 0:
+            time.sleep(min(left, self.every))
+            self.refresh_if_due()
+
+
 def refused(session: Session, phones: list[str]) -> set[str]:
     """The numbers among ``phones`` that may not be texted now (opted out since the plan,
     or called invalid by Twilio): one query for a whole chunk."""
@@ -272,44 +310,73 @@ def receipts_url() -> str:
     return f"{base}/sms/status" if base else ""
 
 
-def recover_stale(session: Session, broadcast: Broadcast, older_than: float = STALE_SECONDS) -> int:
+def stale_seconds() -> float:
+    """How old a claim with no SID must be before its worker counts as dead
+    (``BROADCAST_STALE_SECONDS``): well beyond a chunk's sending and Twilio's timeouts."""
+    return float(current_app.config.get("BROADCAST_STALE_SECONDS", STALE_SECONDS))
+
+
+def recover_stale(session: Session, broadcast: Broadcast, older_than: float | None = None) -> int:
     """Claims of workers that died: reconciled with Twilio, then sent or pending again;
-    how many were recovered. Commits."""
-    limit = utcnow() - timedelta(seconds=older_than)
-    stale = session.scalars(
-        select(Delivery).where(
+    how many were recovered. Commits.
+
+    Each change is a compare-and-set on the claim as it was read (same worker, same
+    time): two workers recovering at once, or a claim taken again since, change nothing
+    twice, so a delivery someone else claimed and sent is never put back in line."""
+    limit = utcnow() - timedelta(seconds=stale_seconds() if older_than is None else older_than)
+    stale = session.execute(
+        select(
+            Delivery.id, Delivery.phone, Delivery.body, Delivery.claimed_by, Delivery.claimed_at
+        ).where(
             Delivery.broadcast_id == broadcast.id,
             Delivery.state == DeliveryState.CLAIMED,
             Delivery.claimed_at < limit,
         )
     ).all()
-    for delivery in stale:
-        sid = _sent_already(delivery, current_app.config["TWILIO_NUMBER"])
-        delivery.state = DeliveryState.SENT if sid else DeliveryState.PENDING
-        delivery.sid = sid
-        delivery.claimed_by = None
-        delivery.updated_at = utcnow()
-        if sid:
-            delivery.sent_at = delivery.claimed_at
-        log.warning(
-            "broadcast %s: delivery %s claimed by a worker that stopped: %s",
-            broadcast.id,
-            delivery.id,
-            "it was sent" if sid else "sending it again",
+    session.rollback()  # no transaction held while Twilio is asked
+    recovered = 0
+    for row in stale:
+        sid = _sent_already(
+            row.phone, row.body, row.claimed_at, current_app.config["TWILIO_NUMBER"]
         )
-    session.commit()
-    return len(stale)
+        changed = session.execute(
+            update(Delivery)
+            .where(
+                Delivery.id == row.id,
+                Delivery.state == DeliveryState.CLAIMED,
+                Delivery.claimed_by == row.claimed_by,
+                Delivery.claimed_at == row.claimed_at,
+            )
+            .values(
+                state=DeliveryState.SENT if sid else DeliveryState.PENDING,
+                sid=sid,
+                claimed_by=None,
+                sent_at=row.claimed_at if sid else None,
+                updated_at=utcnow(),
+            ),
+            execution_options={"synchronize_session": False},
+        ).rowcount
+        session.commit()
+        if changed:
+            recovered += 1
+            log.warning(
+                "broadcast %s: delivery %s claimed by a worker that stopped: %s",
+                broadcast.id,
+                row.id,
+                "it was sent" if sid else "sending it again",
+            )
+    return recovered
 
 
-def _sent_already(delivery: Delivery, our_number: str) -> str | None:
+def _sent_already(
+    phone: str, body: str | None, claimed_at: datetime | None, our_number: str
+) -> str | None:
     """The SID of the text Twilio has for this delivery, if the claim's worker sent it.
     (A claim whose text was never rendered was never sent.)"""
-    body = delivery.body
     if not body:
         return None
-    claimed_at = delivery.claimed_at or utcnow()
-    since = claimed_at - timedelta(seconds=5)  # the clocks of Twilio and ours may differ
-    found = twilio_gateway.client.messages.list(to=delivery.phone, from_=our_number, limit=20)
+    since = (claimed_at or utcnow()) - timedelta(seconds=5)  # Twilio's clock and ours differ
+    found = twilio_gateway.client.messages.list(to=phone, from_=our_number, limit=20)
     for message in found:
         created = message.date_created
         if message.body == body and isinstance(created, datetime) and created >= since:

@@ -115,7 +115,7 @@ def run(session: Session, broadcast_id: int, worker: str | None = None) -> Round
     while True:
         if sender.state_of(broadcast.id) != BroadcastState.SENDING.value:
             return Round(*counts.values(), stopped=True)
-        redis_store.client.set(BEAT_KEY.format(broadcast.id), worker, ex=BEAT_SECONDS)
+        redis_store.client.set(BEAT_KEY.format(broadcast.id), worker, ex=beat_seconds())
         sender.recover_stale(session, broadcast)
         claimed = sender.claim(session, broadcast.id, worker, sender.chunk_size(rate))
         if not claimed:
@@ -140,6 +140,7 @@ def _send_chunk(
     (what was not sent is released by the caller). Looks at the broadcast's state at
     least every ``LOOK_SECONDS``: pause and cancel are obeyed within a second."""
     refused = sender.refused(session, [one.phone for one in claimed])
+    holder = sender.Holder(session, broadcast.id, worker, {one.id for one in claimed})
     outcomes: list[sender.Outcome] = []
     looked = 0.0
     stopped = False
@@ -148,16 +149,25 @@ def _send_chunk(
             if sender.state_of(broadcast.id) != BroadcastState.SENDING.value:
                 stopped = True
                 break
-            redis_store.client.set(BEAT_KEY.format(broadcast.id), worker, ex=BEAT_SECONDS)
+            redis_store.client.set(BEAT_KEY.format(broadcast.id), worker, ex=beat_seconds())
             looked = time.monotonic()
+        holder.refresh_if_due()
+        if one.id not in holder.held:
+            continue  # recovered by another worker meanwhile: theirs now, never sent twice
         if one.phone in refused:
             outcome = sender.Outcome(one.id, DeliveryState.SKIPPED)
         else:
-            outcome = sender.send_claimed(session, broadcast, one, bucket)
+            outcome = sender.send_claimed(session, broadcast, one, bucket, holder.sleep)
+            holder.held.discard(one.id)  # sent: its claim keeps the time it had
         outcomes.append(outcome)
         counts[outcome.state] = counts.get(outcome.state, 0) + 1
     sender.record(session, worker, outcomes)
     return stopped
+
+
+def beat_seconds() -> int:
+    """How long a job's heartbeat lasts: half the time a claim takes to go stale."""
+    return max(1, min(BEAT_SECONDS, round(sender.stale_seconds() / 2)))
 
 
 def release(session: Session, broadcast_id: int, worker: str) -> None:
@@ -197,7 +207,8 @@ def finish_if_done(session: Session, broadcast: Broadcast) -> bool:
 def upkeep_if_due(session: Session) -> list[int]:
     """Once a minute across the workers: restart broadcasts whose jobs all stopped (a
     worker killed, a job timed out); the broadcasts given a new job."""
-    if not redis_store.client.set(UPKEEP_KEY, "1", nx=True, ex=UPKEEP_EVERY_SECONDS):
+    every = max(1, round(min(UPKEEP_EVERY_SECONDS, sender.stale_seconds())))
+    if not redis_store.client.set(UPKEEP_KEY, "1", nx=True, ex=every):
         return []
     restarted = []
     sending = session.scalars(
