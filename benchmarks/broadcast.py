@@ -340,10 +340,15 @@ def kill(args: argparse.Namespace) -> dict[str, Any]:
         kills = 0
         while kills < 3:
             time.sleep(rng.uniform(1.0, 6.0))
+            # The worker, its sweep and its job process (RQ's job leads its own session).
+            subprocess.run(["pkill", "-KILL", "-P", str(victim.pid)], check=False)
             os.killpg(victim.pid, signal.SIGKILL)
             victim.wait()
             kills += 1
             victim = worker(env, burst=False)
+            time.sleep(2.0)  # started: give it a send job of the broadcast
+            helpline(env, "broadcast", "status", str(broadcast_id))
+            _enqueue(env, broadcast_id)
         found = wait_done(env, broadcast_id, timeout=900)
         for process in (steady, victim):
             os.killpg(process.pid, signal.SIGTERM)
@@ -358,6 +363,16 @@ def kill(args: argparse.Namespace) -> dict[str, Any]:
         "duplicated": sum(n - 1 for n in per_number.values() if n > 1),
         "sent": found["sent"],
     }
+
+
+def _enqueue(env: dict[str, str], broadcast_id: int) -> None:
+    """One more send job for the broadcast, as the sweep's upkeep would enqueue."""
+    from rq import Queue
+
+    from app.jobs.broadcasts import send_broadcast
+
+    queue = Queue("broadcasts", connection=redis.Redis.from_url(env["REDIS_URL"]))
+    queue.enqueue(send_broadcast, broadcast_id)
 
 
 def main() -> int:
