@@ -156,7 +156,9 @@ def worker(env: dict[str, str], burst: bool = True) -> subprocess.Popen[bytes]:
 def broadcast(env: dict[str, str]) -> int:
     """A new incident for Boston broadband and a planned broadcast of it; its id."""
     incident = helpline(env, "incidents", "open", "Broadband down", "--areas", "Boston").strip()
-    made = json.loads(helpline(env, "broadcast", "create", incident, "--text", BODY, "--json"))
+    made = json.loads(
+        helpline(env, "broadcast", "create", incident, "--text", BODY, "--day-and-night", "--json")
+    )
     return int(made["id"])
 
 
@@ -313,7 +315,12 @@ def _plan_in_process(env: dict[str, str]) -> tuple[float, int]:
     app = create_app({**settings, "HELPLINE_ENV": "development"})
     with app.app_context():
         incident = open_incident(db.session, "Broadband down", Scope.of(service_areas=["Boston"]))
-        made = Broadcast(incident_id=incident.id, channel=BroadcastChannel.SMS, text=BODY)
+        made = Broadcast(
+            incident_id=incident.id,
+            channel=BroadcastChannel.SMS,
+            text=BODY,
+            options={"quiet_hours": False},
+        )
         db.session.add(made)
         db.session.commit()
         started = time.monotonic()

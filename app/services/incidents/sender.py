@@ -263,7 +263,7 @@ def send_claimed(
     worker that dies first leaves a claim that the recovery finds sent at Twilio)."""
     body, our_number = claimed.body, current_app.config["TWILIO_NUMBER"]
     for attempt in range(1, MOST_ATTEMPTS + 1):
-        sleep(bucket.reserve())
+        _wait_for_a_slot(bucket, sleep)
         try:
             sid = twilio_gateway.send_sms(claimed.phone, body, our_number, receipts_url())
         except TwilioRestException as error:
@@ -280,6 +280,20 @@ def send_claimed(
             continue
         return Outcome(claimed.id, DeliveryState.SENT, sid=sid)
     raise AssertionError("unreachable")
+
+
+def _wait_for_a_slot(bucket: Bucket, sleep: Callable[[float], None]) -> None:
+    """Wait for this worker's turn; a turn missed by more than half a slot (the worker was
+    held up) is given up for a new one, so late sends never bunch with on-time ones."""
+    if bucket.rate <= 0:
+        return
+    half_slot = 0.5 / bucket.rate
+    for _ in range(5):
+        wait = bucket.reserve()
+        due = time.monotonic() + wait
+        sleep(wait)
+        if time.monotonic() - due <= half_slot:
+            return
 
 
 def record(session: Session, worker: str, outcomes: list[Outcome]) -> None:
