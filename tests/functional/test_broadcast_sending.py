@@ -347,3 +347,17 @@ def test_a_critical_incident_is_texted_day_and_night(app, redis_client, twilio) 
     work(app, redis_client)
 
     assert [m["To"] for m in twilio.created] == ["+16175550101"]
+
+
+def test_a_worker_stopped_by_a_cancel_skips_what_it_held(app, redis_client, twilio) -> None:
+    broadcast_id = planned(*PHONES)
+    sending_run.control(db.session, broadcast_id, "start")
+    worker = "host:1:abc"
+    held = sender.claim(db.session, broadcast_id, worker, 2)
+    sending_run.control(db.session, broadcast_id, "cancel")
+
+    sending_run.release(db.session, broadcast_id, worker)
+
+    db.session.expire_all()
+    assert {d.state for d in deliveries(broadcast_id).values()} == {DeliveryState.SKIPPED}
+    assert len(held) == 2 and twilio.created == []

@@ -48,7 +48,6 @@ UPKEEP_EVERY_SECONDS = 60
 # Job timeout: a job stops claiming after this long and another one takes over.
 JOB_SECONDS = 3600
 OPEN = (DeliveryState.PENDING, DeliveryState.CLAIMED)
-PACE = 1.0  # 0.97 did not remove the bunching that trips a strict limit: lateness does
 LOOK_SECONDS = 0.25  # how often a sending job looks whether it was paused or cancelled
 MOVES = {
     "start": ({BroadcastState.PLANNED}, BroadcastState.SENDING),
@@ -111,7 +110,7 @@ def run(session: Session, broadcast_id: int, worker: str | None = None) -> Round
     worker = worker or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
     broadcast = find(session, broadcast_id)
     rate = float(current_app.config["BROADCAST_MPS"])
-    bucket = Bucket(redis_store.client, rate * PACE)
+    bucket = Bucket(redis_store.client, rate)
     counts = {DeliveryState.SENT: 0, DeliveryState.SKIPPED: 0, DeliveryState.FAILED: 0}
     while True:
         if sender.state_of(broadcast.id) != BroadcastState.SENDING.value:
@@ -172,7 +171,9 @@ def beat_seconds() -> int:
 
 
 def release(session: Session, broadcast_id: int, worker: str) -> None:
-    """This worker's claims back to pending (it stops before sending them); commits."""
+    """This worker's unsent claims back to pending (paused) or skipped (cancelled: they
+    will never be sent); commits."""
+    cancelled = sender.state_of(broadcast_id) == BroadcastState.CANCELLED.value
     session.execute(
         update(Delivery)
         .where(
@@ -180,7 +181,11 @@ def release(session: Session, broadcast_id: int, worker: str) -> None:
             Delivery.claimed_by == worker,
             Delivery.state == DeliveryState.CLAIMED,
         )
-        .values(state=DeliveryState.PENDING, claimed_by=None, updated_at=utcnow())
+        .values(
+            state=DeliveryState.SKIPPED if cancelled else DeliveryState.PENDING,
+            claimed_by=None,
+            updated_at=utcnow(),
+        )
     )
     session.commit()
 
