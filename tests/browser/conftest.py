@@ -52,15 +52,47 @@ def browser() -> Iterator[Any]:
         chromium.close()
 
 
+class _InFlight:
+    """The app, counting the requests it is handling.
+
+    A request the browser sent just before its page closed may still be running when the
+    test ends; its database connection must go back to the pool before the ``app`` fixture
+    disposes of the engine, or it is left open (psycopg warns, and warnings fail tests).
+    Counted until the app returns its response: a stream (``/api/live``) holds no connection
+    while it streams.
+    """
+
+    def __init__(self, app: Flask) -> None:
+        self.app = app
+        self.busy = 0
+        self.changed = threading.Condition()
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
+        with self.changed:
+            self.busy += 1
+        try:
+            return self.app(environ, start_response)
+        finally:
+            with self.changed:
+                self.busy -= 1
+                self.changed.notify_all()
+
+    def wait_idle(self, timeout: float) -> None:
+        with self.changed:
+            self.changed.wait_for(lambda: self.busy == 0, timeout)
+
+
 @pytest.fixture
 def server(app: Flask) -> Iterator[str]:
     """The app served by a threaded server on a free local port; its base URL."""
-    http: BaseWSGIServer = make_server("127.0.0.1", 0, app, threaded=True)
+    counted = _InFlight(app)
+    http: BaseWSGIServer = make_server("127.0.0.1", 0, counted, threaded=True)
     thread = threading.Thread(target=http.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{http.server_port}"
     http.shutdown()
     thread.join(5)
+    counted.wait_idle(10)  # the pages are closed by now (new_page ends first)
 
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)
