@@ -18,14 +18,12 @@ from __future__ import annotations
 
 import hashlib
 import ipaddress
-import math
-import time
 
 import redis
 from flask import Flask, current_app, request
 from limits import RateLimitItem, parse_many
-from limits.storage import RedisStorage
-from limits.strategies import MovingWindowRateLimiter
+
+from app.web.windows import MovingWindows
 
 KEY_PREFIX = "helpline:logins"
 
@@ -42,34 +40,26 @@ class LoginLimits:
     """Failed log-ins per account and per client address, counted in Redis."""
 
     def __init__(self, client: redis.Redis, per_account: str, per_address: str) -> None:
-        storage = RedisStorage(
-            "redis://", connection_pool=client.connection_pool, key_prefix=KEY_PREFIX
-        )
-        self.windows = MovingWindowRateLimiter(storage)
+        self.windows = MovingWindows(client, KEY_PREFIX)
         self.per_account = tuple(parse_many(per_account))
         self.per_address = tuple(parse_many(per_address))
 
     def check(self, email: str, address: str) -> None:
         """``TooManyAttempts`` if this account or this address has used up a limit."""
-        for limit, key in self._limits(email, address):
-            if not self.windows.test(limit, key):
-                reset = self.windows.get_window_stats(limit, key).reset_time
-                # When the oldest counted failure leaves the window, one more try is allowed.
-                raise TooManyAttempts(max(1, math.ceil(reset - time.time())))
+        for limits, key in self._limits(email, address):
+            wait = self.windows.wait_needed(limits, key)
+            if wait is not None:
+                raise TooManyAttempts(wait)
 
     def count_failure(self, email: str, address: str) -> None:
         """One more failed log-in for this account and this address."""
-        # Two attempts at once may both pass the check before either is counted: the
-        # overshoot is at most the number of requests the web processes serve at once.
-        for limit, key in self._limits(email, address):
-            self.windows.hit(limit, key)
+        for limits, key in self._limits(email, address):
+            self.windows.count(limits, key)
 
-    def _limits(self, email: str, address: str) -> list[tuple[RateLimitItem, str]]:
+    def _limits(self, email: str, address: str) -> list[tuple[tuple[RateLimitItem, ...], str]]:
         # Hashed: any length of input makes one short key, and no email sits in Redis.
         account = hashlib.sha256(email.strip().lower().encode("utf-8", "replace")).hexdigest()
-        return [(limit, f"account:{account}") for limit in self.per_account] + [
-            (limit, f"address:{address}") for limit in self.per_address
-        ]
+        return [(self.per_account, f"account:{account}"), (self.per_address, f"address:{address}")]
 
 
 def init_login_limits(app: Flask) -> None:

@@ -8,15 +8,11 @@ shared by every web process. Settings (read and checked in ``app.config``):
 
 from __future__ import annotations
 
-import math
-import time
-
 from flask import Flask, current_app
 from limits import parse_many
-from limits.storage import RedisStorage
-from limits.strategies import MovingWindowRateLimiter
 
 from app.services.community.errors import CommunityError
+from app.web.windows import MovingWindows, wait_phrase
 
 KEY_PREFIX = "helpline:community"
 SETTINGS = {
@@ -32,9 +28,9 @@ class TooFast(CommunityError):
     status = 429
 
     def __init__(self, what: str, retry_after: int) -> None:
-        minutes = max(1, math.ceil(retry_after / 60))
-        wait = "a minute" if minutes == 1 else f"{minutes} minutes"
-        super().__init__(f"You have {what} too often. Wait {wait} and try again.")
+        super().__init__(
+            f"You have {what} too often. Wait {wait_phrase(retry_after)} and try again."
+        )
         self.retry_after = retry_after
 
 
@@ -42,22 +38,15 @@ class CommunityLimits:
     """Counts posts, sign-ups and flags in Redis; ``hit`` refuses once a limit is used."""
 
     def __init__(self, app: Flask) -> None:
-        storage = RedisStorage(
-            "redis://",
-            connection_pool=app.extensions["redis"].connection_pool,
-            key_prefix=KEY_PREFIX,
-        )
-        self.windows = MovingWindowRateLimiter(storage)
+        self.windows = MovingWindows(app.extensions["redis"], KEY_PREFIX)
         self.limits = {kind: tuple(parse_many(app.config[name])) for kind, name in SETTINGS.items()}
 
     def hit(self, kind: str, key: str, what: str) -> None:
         """Count one ``kind`` (post, signup, flag) for ``key``; ``TooFast`` if over a limit."""
-        for limit in self.limits[kind]:
-            if not self.windows.test(limit, kind, key):
-                reset = self.windows.get_window_stats(limit, kind, key).reset_time
-                raise TooFast(what, max(1, math.ceil(reset - time.time())))
-        for limit in self.limits[kind]:
-            self.windows.hit(limit, kind, key)
+        wait = self.windows.wait_needed(self.limits[kind], kind, key)
+        if wait is not None:
+            raise TooFast(what, wait)
+        self.windows.count(self.limits[kind], kind, key)
 
 
 def init_community_limits(app: Flask) -> None:

@@ -9,13 +9,11 @@ and for each number.
 from __future__ import annotations
 
 import hashlib
-import math
-import time
 
 from flask import Flask, current_app
 from limits import parse_many
-from limits.storage import RedisStorage
-from limits.strategies import MovingWindowRateLimiter
+
+from app.web.windows import MovingWindows, wait_phrase
 
 KEY_PREFIX = "helpline:status"
 EXTENSION = "status.limits"
@@ -27,9 +25,10 @@ class TooFast(Exception):
     status = 429
 
     def __init__(self, retry_after: int) -> None:
-        minutes = max(1, math.ceil(retry_after / 60))
-        wait = "a minute" if minutes == 1 else f"{minutes} minutes"
-        super().__init__(f"Too many requests to subscribe just now. Wait {wait} and try again.")
+        super().__init__(
+            f"Too many requests to subscribe just now. Wait {wait_phrase(retry_after)}"
+            " and try again."
+        )
         self.retry_after = retry_after
 
 
@@ -37,22 +36,17 @@ class SubscribeLimits:
     """Counts requests to subscribe in Redis; ``hit`` refuses once a limit is used."""
 
     def __init__(self, app: Flask) -> None:
-        storage = RedisStorage(
-            "redis://",
-            connection_pool=app.extensions["redis"].connection_pool,
-            key_prefix=KEY_PREFIX,
-        )
-        self.windows = MovingWindowRateLimiter(storage)
+        self.windows = MovingWindows(app.extensions["redis"], KEY_PREFIX)
         self.limits = tuple(parse_many(app.config["STATUS_SUBSCRIBE_LIMIT"]))
 
     def hit(self, kind: str, key: str) -> None:
         """Count one request for ``key`` (an address or a number); ``TooFast`` if over."""
         # Numbers are personal data: the keys hold a digest of them, not the number.
         digest = hashlib.sha256(key.encode("utf-8", "replace")).hexdigest()[:32]
-        for limit in self.limits:
-            if not self.windows.hit(limit, kind, digest):
-                reset = self.windows.get_window_stats(limit, kind, digest).reset_time
-                raise TooFast(max(1, math.ceil(reset - time.time())))
+        wait = self.windows.wait_needed(self.limits, kind, digest)
+        if wait is not None:
+            raise TooFast(wait)
+        self.windows.count(self.limits, kind, digest)
 
 
 def init_subscribe_limits(app: Flask) -> None:
