@@ -124,6 +124,7 @@ class within:  # noqa: N801 - used as a function: ``with within(5): ...``
 
 # The main thread's armed deadline; only the main thread reads or writes it.
 _alarmed: Deadline | None = None
+REPEAT = 0.2  # seconds between raises, should one be swallowed
 
 
 def _alarm(deadline: Deadline) -> bool:
@@ -158,8 +159,12 @@ def _on_alarm(_signum: int, _frame: FrameType | None) -> None:
     if remaining > 0:  # a stray SIGALRM: keep waiting for ours
         signal.setitimer(signal.ITIMER_REAL, remaining)
         return
-    _alarmed = None  # raise once only, whatever the request does next
     deadline.expired = True
+    # Again every REPEAT seconds until the ``within`` block ends: a signal that lands while
+    # a gc callback or a ``__del__`` runs has its exception swallowed by Python ("Exception
+    # ignored in ..."), and the request would run on past its deadline. Every handler of
+    # DeadlineExceeded is outside the block, so a raise that did end it is the only one.
+    signal.setitimer(signal.ITIMER_REAL, REPEAT)
     raise DeadlineExceeded("the webhook deadline passed")
 
 
