@@ -34,6 +34,15 @@ from tests.support import (
     sign,
 )
 
+ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """What ``test-artifacts/`` holds is of this run's failures (emptied once: with
+    pytest-xdist, by the controller, not by each worker)."""
+    if not hasattr(session.config, "workerinput"):
+        shutil.rmtree(ARTIFACTS, ignore_errors=True)
+
 
 @pytest.fixture(scope="session")
 def database_template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:

@@ -12,7 +12,25 @@ ACCOUNT_SID = "AC" + "a1" * 16
 AUTH_TOKEN = "test-auth-token-0123456789abcdef"
 PUBLIC_BASE_URL = "https://helpline.example.com"
 FALLBACK_NUMBER = "+15005550006"
-TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+def _test_redis_url() -> str:
+    """The Redis database this test process flushes at will: ``TEST_REDIS_URL`` (default
+    15); with pytest-xdist, worker ``gwN`` takes the Nth database below it, so parallel
+    workers never flush each other's data (database 0, where ``scripts/run`` keeps its
+    data, is never taken)."""
+    url = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    if not worker.startswith("gw") or worker == "gw0":
+        return url
+    base, _, db = url.rpartition("/")
+    number = int(db or 0) - int(worker[2:])
+    if number < 1:
+        raise RuntimeError(f"no Redis database left for test worker {worker} below {url}")
+    return f"{base}/{number}"
+
+
+TEST_REDIS_URL = _test_redis_url()
 
 
 def app_settings(**overrides: Any) -> dict[str, Any]:

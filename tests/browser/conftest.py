@@ -18,7 +18,13 @@ from typing import Any
 
 import pytest
 from flask import Flask
+from sqlalchemy import select
 from werkzeug.serving import BaseWSGIServer, make_server
+
+from app.extensions import db
+from app.models import User
+from tests.conftest import ARTIFACTS
+from tests.functional.voice import OPEN, staff_queues
 
 CHROMIUM = os.environ.get("HELPLINE_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 # Chromium's own calls home are refused on a closed network; these flags stop it trying.
@@ -32,7 +38,6 @@ CHROMIUM_FLAGS = [
     "--disable-sync",
     "--autoplay-policy=no-user-gesture-required",
 ]
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 
 @pytest.fixture(scope="session")
@@ -43,8 +48,6 @@ def browser() -> Iterator[Any]:
             pytest.fail(f"Chromium is not installed at {CHROMIUM} (apt-get install chromium)")
         pytest.skip("Chromium is not installed (apt-get install chromium)")
     from playwright.sync_api import sync_playwright
-
-    shutil.rmtree(ARTIFACTS, ignore_errors=True)  # what is there is of this run's failures
 
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
@@ -162,3 +165,14 @@ def accessibility() -> Callable[[Any], list[str]]:
         ]
 
     return check
+
+
+@pytest.fixture
+def ana(app: Flask) -> str:
+    """Ana, an agent of every queue (password "secret"), logged out; her agent id."""
+    app.config["CLOCK"] = lambda: OPEN
+    agent_id = staff_queues(app, presence="offline")
+    user = db.session.scalars(select(User)).one()
+    user.set_password("secret")
+    db.session.commit()
+    return agent_id

@@ -12,8 +12,8 @@ from flask import Flask
 from app.extensions import db
 from app.models import Member, PostStatus, Question
 from app.services.community import kb_posts
-from tests.browser.conftest import ARTIFACTS
 from tests.browser.test_login import hire
+from tests.conftest import ARTIFACTS
 
 PASSWORD = "correct horse battery"
 
