@@ -34,6 +34,7 @@ SECONDS_SETTINGS = (
     "SESSION_IDLE_TIMEOUT",
     "SESSION_LIFETIME",
     "BROADCAST_STALE_SECONDS",
+    "BROADCAST_HOLD_MOST_SECONDS",
 )
 # Rate limits in the notation of `limits` (as Flask-Limiter's), e.g. "5 per minute; 20 per hour".
 RATE_LIMIT_SETTINGS = (
@@ -145,6 +146,9 @@ def load_settings(instance_path: str, environ: Mapping[str, str] | None = None) 
         # Seconds before a broadcast text claimed by a worker that stopped is looked up at
         # Twilio and sent again if it never went: beyond any chunk's sending.
         "BROADCAST_STALE_SECONDS": _seconds(env, "BROADCAST_STALE_SECONDS", 60.0),
+        # The longest a broadcast's wave is held for the queues' wait (--hold-while-wait):
+        # past it the wave goes, whatever the wait, so an alert is never held for ever.
+        "BROADCAST_HOLD_MOST_SECONDS": _seconds(env, "BROADCAST_HOLD_MOST_SECONDS", 1800.0),
         **callback_settings(env),
         **texting_settings(env),
         **_login_settings(env),

@@ -88,6 +88,19 @@ class Callback:
 
 
 @dataclass(frozen=True)
+class SubscribeUpdates:
+    """Sign the number that called up for text updates of the incident that touches them.
+
+    ``confirmation`` is what the caller hears once the subscription exists: never before,
+    so a caller whose number cannot be texted (withheld, opted out) is promised nothing
+    and hears why instead. The call goes on whatever happens.
+    """
+
+    language: str
+    confirmation: Say
+
+
+@dataclass(frozen=True)
 class KbAnswer:
     """The caller asked the knowledge base a question (recorded; answered in a later issue)."""
 
@@ -121,6 +134,7 @@ Action = (
     | Transfer
     | Voicemail
     | Callback
+    | SubscribeUpdates
     | KbAnswer
     | Hangup
     | HumanFallback

@@ -22,6 +22,7 @@ from ivr_flows.actions import (
     KbAnswer,
     Play,
     Say,
+    SubscribeUpdates,
     Transfer,
     Voicemail,
 )
@@ -41,6 +42,7 @@ from ivr_flows.model import (
     Prompt,
     QueueNode,
     SayNode,
+    SubscribeUpdatesNode,
     TransferNode,
     VoicemailNode,
 )
@@ -164,6 +166,9 @@ class _Run:
             return node.next or self.end()
         if isinstance(node, BranchNode):
             return choose_branch(node, self.context, self.state.language)
+        if isinstance(node, SubscribeUpdatesNode):
+            self.actions.append(SubscribeUpdates(self.state.language, self.say(node.prompt)))
+            return node.next
         if isinstance(node, LanguageNode) and not self.must_ask(node):
             self.state = replace(self.state, language=node.set or str(self.context.caller.language))
             return node.next

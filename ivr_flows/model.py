@@ -41,13 +41,15 @@ class InputRules:
 
 @dataclass(frozen=True, kw_only=True)
 class MenuOption:
-    """One choice: a key, spoken keywords (per language), or silence, leading to a node."""
+    """One choice: a key, spoken keywords (per language), silence, or any answer that fits
+    no other option (``anything_else``), leading to a node."""
 
     digit: str | None = None
     keywords: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     next: str | None = None
     language: str | None = None
     silence: bool = False
+    anything_else: bool = False
     line: int = field(default=0, compare=False)
 
 
@@ -192,6 +194,17 @@ class CallbackNode(_Node):
 
 
 @dataclass(frozen=True, kw_only=True)
+class SubscribeUpdatesNode(_Node):
+    """Sign the calling number up for text updates of the incident that touches the caller,
+    then go on to ``next``. ``prompt`` is said only once the subscription exists; a caller
+    who cannot be signed up (a withheld number, one that opted out, no incident) hears why
+    instead. Not a human node: the call goes on."""
+
+    prompt: Prompt
+    next: str
+
+
+@dataclass(frozen=True, kw_only=True)
 class KbAnswerNode(_Node):
     """Ask the caller's question for the knowledge base, then go on to ``next``."""
 
@@ -219,6 +232,7 @@ Node = (
     | TransferNode
     | VoicemailNode
     | CallbackNode
+    | SubscribeUpdatesNode
     | KbAnswerNode
     | HangupNode
 )

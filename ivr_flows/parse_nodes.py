@@ -23,6 +23,7 @@ from ivr_flows.model import (
     Prompt,
     QueueNode,
     SayNode,
+    SubscribeUpdatesNode,
     TransferNode,
     Validation,
     VoicemailNode,
@@ -45,6 +46,7 @@ KEYS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "transfer": ((), ("number", "agent", "prompt")),
     "voicemail": (("prompt",), ("max_length", "queue", "no_callback_prompt")),
     "callback": (("prompt",), ("queue", "number_variable", "next")),
+    "subscribe_updates": (("prompt", "next"), ()),
     "kb_answer": (("prompt", "next"), ("unanswered", "timeout", "escape", "min_confidence")),
     "hangup": ((), ("prompt",)),
 }
@@ -285,6 +287,16 @@ def _callback(scope: Scope, node_id: str, fields: Fields, line: int, where: str)
     )
 
 
+def _subscribe_updates(
+    scope: Scope, node_id: str, fields: Fields, line: int, where: str
+) -> Node | None:
+    prompt = _prompt(scope, fields, where)
+    next_id = _next(scope, fields, where)
+    if prompt is None or next_id is None:
+        return None
+    return SubscribeUpdatesNode(id=node_id, line=line, prompt=prompt, next=next_id)
+
+
 def _kb_answer(scope: Scope, node_id: str, fields: Fields, line: int, where: str) -> Node | None:
     prompt = _prompt(scope, fields, where)
     next_id = _next(scope, fields, where)
@@ -312,6 +324,7 @@ _BUILDERS: dict[str, Callable[[Scope, str, Fields, int, str], Node | None]] = {
     "transfer": _transfer,
     "voicemail": _voicemail,
     "callback": _callback,
+    "subscribe_updates": _subscribe_updates,
     "kb_answer": _kb_answer,
     "hangup": _hangup,
 }

@@ -153,12 +153,16 @@ def _option(
     scope: Scope, node: yaml.Node, where: str, choose_language: bool, used: dict[str, int]
 ) -> MenuOption | None:
     required = ["language"] if choose_language else ["next"]
-    optional = ["digit", "keywords", "silence", "next" if choose_language else "language"]
+    optional = ["digit", "keywords", "silence"]
+    optional += ["next"] if choose_language else ["language", "anything_else"]
     fields = scope.reader.fields(node, f"{where} option", required=required, optional=optional)
     if fields is None:
         return None
-    if "digit" not in fields and "keywords" not in fields and "silence" not in fields:
-        scope.error(node, f"{where}: an option needs a 'digit', 'keywords' or 'silence: true'")
+    if not {"digit", "keywords", "silence", "anything_else"} & set(fields):
+        needs = "'digit', 'keywords', 'silence: true'" + (
+            "" if choose_language else " or 'anything_else: true'"
+        )
+        scope.error(node, f"{where}: an option needs a {needs}")
     digit = _digit(scope, fields["digit"], where, used) if "digit" in fields else None
     spoken = (
         keywords(scope, fields["keywords"], f"{where} keywords") if "keywords" in fields else {}
@@ -167,6 +171,9 @@ def _option(
     silence = bool(scope.reader.boolean(fields["silence"], where)) if "silence" in fields else False
     if silence:
         _claim(scope, node, "silence", "silence: true", where, used)
+    other = "anything_else" in fields and bool(scope.reader.boolean(fields["anything_else"], where))
+    if other:
+        _claim(scope, node, "anything_else", "duplicate anything_else: true", where, used)
     language = scope.language(fields["language"], where) if "language" in fields else None
     target = scope.ref(fields["next"], f"{where} option 'next'") if "next" in fields else None
     return MenuOption(
@@ -175,6 +182,7 @@ def _option(
         next=target,
         language=language,
         silence=silence,
+        anything_else=other,
         line=line_of(node),
     )
 

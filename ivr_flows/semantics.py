@@ -90,9 +90,18 @@ def silence_option(node: InputNode) -> MenuOption | None:
     return None
 
 
+def anything_else_option(node: InputNode) -> MenuOption | None:
+    """The option chosen by an answer that fits no other option, if the node has one."""
+    if isinstance(node, MenuNode):
+        return next((option for option in node.options if option.anything_else), None)
+    return None
+
+
 def after_input(flow: Flow, node: InputNode, heard: int, event: Event) -> Transition:
     """Where ``event`` leads at ``node``, the caller having heard its prompt ``heard`` times."""
     chosen = silence_option(node) if isinstance(event, Silent) else None
+    if isinstance(event, Invalid):
+        chosen = anything_else_option(node)
     if chosen is not None:
         event = Chose(chosen)
     if isinstance(event, Escaped):

@@ -28,6 +28,7 @@ from ivr_flows.model import (
     PlayNode,
     QueueNode,
     SayNode,
+    SubscribeUpdatesNode,
     VoicemailNode,
 )
 from ivr_flows.semantics import Retry, after_input, escape_target, possible_events
@@ -166,7 +167,7 @@ class _Walk:
 
 def _entry(node: Node) -> list[tuple[str | None, bool]]:
     """Where entering ``node`` leads: (node id, whether that is asking at this node)."""
-    if isinstance(node, SayNode | PlayNode | CallbackNode):
+    if isinstance(node, SayNode | PlayNode | CallbackNode | SubscribeUpdatesNode):
         return [] if node.next is None else [(node.next, False)]
     if isinstance(node, BranchNode):
         return [(target, False) for target in dict.fromkeys(branch_targets(node))]

@@ -38,6 +38,14 @@ broadcast_cli = AppGroup("broadcast", help="Broadcasts: an incident's message to
     help="Wait while it is night (21:00-08:00) where each recipient is. Default: wait, "
     "unless the incident is critical.",
 )
+@click.option(
+    "--hold-while-wait",
+    type=click.IntRange(1, broadcasts.MOST_HOLD_SECONDS),
+    default=None,
+    metavar="SECONDS",
+    help="Hold each wave after the first while the queues' estimated wait is above "
+    "SECONDS (at most BROADCAST_HOLD_MOST_SECONDS per wave). Use with --tier-waves.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the broadcast as JSON.")
 def create_command(
     incident_id: int,
@@ -48,6 +56,7 @@ def create_command(
     tier_waves: bool,
     all_clear: bool,
     quiet_hours: bool | None,
+    hold_while_wait: int | None,
     as_json: bool,
 ) -> None:
     """Plan a broadcast about INCIDENT_ID: print its id and its audience.
@@ -68,6 +77,7 @@ def create_command(
             script=script,
             eta=eta,
             quiet_hours=quiet_hours,
+            hold_while_wait=hold_while_wait,
         )
     except IncidentError as error:
         db.session.rollback()
@@ -138,7 +148,9 @@ def status_command(broadcast_id: int, as_json: bool, watch: bool) -> None:
     eta = found["eta_seconds"]
     click.echo(
         f"Broadcast {found['id']} ({found['channel']}, incident {found['incident_id']}): "
-        f"{found['state']}; audience {found['audience']}, pending {found['pending']}, "
+        f"{found['state']}"
+        + (f" (held: {found['held']['reason']})" if found.get("held") else "")
+        + f"; audience {found['audience']}, pending {found['pending']}, "
         f"sent {found['sent']}, delivered {found['delivered']}, failed {found['failed']}, "
         f"skipped {found['skipped']}"
         + (f"; {rate:g}/s" if rate is not None else "")

@@ -126,6 +126,7 @@ def plan_broadcast(incident_id: int) -> Any:
             by=current_user.user,
             script=form.get("script", "") if form.get("message") != "text" else "",
             eta=form.get("eta", ""),
+            hold_while_wait=_hold_seconds(form.get("hold_minutes", "")),
         )
     except IncidentError as error:
         db.session.rollback()
@@ -148,6 +149,19 @@ def move_broadcast(broadcast_id: int, move: str) -> Any:
     return redirect(
         url_for("supervisor.incident", incident_id=found.incident_id) + "#broadcasts", 303
     )
+
+
+def _hold_seconds(minutes: str) -> int | None:
+    """The form's "hold while the wait is above" minutes, in seconds (blank: no hold)."""
+    minutes = minutes.strip()
+    if not minutes:
+        return None
+    try:
+        return round(float(minutes) * 60)
+    except (ValueError, OverflowError):
+        raise IncidentError(
+            f"Hold while the wait is above a number of minutes, not {minutes!r}."
+        ) from None
 
 
 def _list_page(form: Any, error: str) -> str:

@@ -18,6 +18,7 @@ from ivr_flows import (
     KbAnswer,
     Play,
     Say,
+    SubscribeUpdates,
     Transfer,
     Voicemail,
 )
@@ -164,4 +165,6 @@ _RENDERERS: dict[type, Callable[..., None]] = {
     Hangup: _hangup,
     Callback: _callback,
     KbAnswer: _nothing,
+    # Carried out (and replaced by what the caller hears) before rendering: never a promise.
+    SubscribeUpdates: _nothing,
 }

@@ -13,7 +13,7 @@ def test_verify_checks_the_shipped_flows_by_default_and_prints_each_bound(runner
 
     assert result.exit_code == 0, result.output
     assert "ok   main (" in result.output
-    assert "at most 4 prompt(s) before a person (max 4)" in result.output
+    assert "at most 5 prompt(s) before a person (max 5)" in result.output
     assert result.output.strip().endswith("all flows verified")
 
 

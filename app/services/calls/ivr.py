@@ -20,7 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from app.extensions import db
 from app.models import Interaction, utcnow
 from app.services.agents import offers
-from app.services.calls import calls, kb_answers, last_resort, queueing, switches
+from app.services.calls import calls, ivr_updates, kb_answers, last_resort, queueing, switches
 from app.services.calls.flow_registry import FlowRegistry
 from app.services.calls.ivr_callbacks import Refused, place_callbacks, promise_no_call_in_vain
 from app.services.incidents import front_door
@@ -120,11 +120,7 @@ def caller_reply(params: Mapping[str, str]) -> CallerReply:
 
 def _context(caller: Caller) -> CallContext:
     clock = current_app.config.get("CLOCK", utcnow)
-    incident = front_door.affecting(
-        front_door.open_incidents(db.session),
-        caller.region if caller.known else None,
-        caller.accounts,
-    )
+    incident = front_door.touching(db.session, caller)
     return CallContext(
         now=clock(),
         caller=caller,
@@ -176,6 +172,8 @@ def _finish(
         interaction_id = _open(flow, call)
         _record(flow, step, interaction_id, answered, call.step)
         db.session.commit()
+    # Once the call's record is safe: updates by text asked for become what the caller hears.
+    step = ivr_updates.sign_up(step, params, caller, (interaction_id, flow.id, call.step))
     if waiting is not None:  # once the record is safe: offer the caller to the best agent
         offers.contact_waiting(waiting.entry.contact_id, known=waiting.entry, free=waiting.free)
     if refused is not None:  # no promise: the caller hears why, and a person or a message

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from app.models import (
     Broadcast,
     BroadcastChannel,
+    BroadcastState,
     Customer,
     Delivery,
     Incident,
@@ -20,7 +21,7 @@ from app.models import (
     User,
     utcnow,
 )
-from app.services.incidents import audience, script_lint, script_variables, scripts
+from app.services.incidents import audience, load_hold, script_lint, script_variables, scripts
 from app.services.incidents.lifecycle import IncidentError, get
 from app.services.incidents.script_variables import Recipient
 from app.services.supervision import audit
@@ -58,12 +59,17 @@ def create(
     script: str = "",
     eta: str = "",
     quiet_hours: bool | None = None,
+    hold_while_wait: int | None = None,
 ) -> Created:
     """Plan a broadcast about the incident of a library ``script`` or the supervisor's own
     ``text`` (one of them): the script is linted (``LintRefused`` with every error, before
     anything is written), then its audience is written, counted, and previewed for a few
-    of its recipients (refused too if one of them breaks it). Nothing is sent. Commits."""
+    of its recipients (refused too if one of them breaks it). Nothing is sent. Commits.
+
+    ``hold_while_wait``: seconds; each wave after the first waits while the queues'
+    estimated wait is above it (``load_hold``)."""
     incident = get(session, incident_id)
+    _check_hold(hold_while_wait)
     chosen = _script(script, text)
     # The all clear goes only to those told before: whichever way it was asked for.
     all_clear = all_clear or chosen.name == ALL_CLEAR
@@ -85,6 +91,7 @@ def create(
             "quiet_hours": incident.severity is not Severity.CRITICAL
             if quiet_hours is None
             else quiet_hours,
+            "hold_while_wait": hold_while_wait or None,
         },
         created_by=by.name if by is not None else "command line",
     )
@@ -97,6 +104,7 @@ def create(
         channel=kind.value,
         tier_waves=tier_waves,
         all_clear=all_clear,
+        hold_while_wait=hold_while_wait or None,
     )
     session.commit()
     planned = audience.plan(session, broadcast)
@@ -106,6 +114,16 @@ def create(
         session.commit()
         _refuse_if_broken(report)
     return Created(broadcast, planned, report)
+
+
+MOST_HOLD_SECONDS = 3600
+
+
+def _check_hold(seconds: int | None) -> None:
+    if seconds is not None and not 0 <= seconds <= MOST_HOLD_SECONDS:
+        raise IncidentError(
+            f"Hold while the wait is above 1 to {MOST_HOLD_SECONDS} seconds, not {seconds}."
+        )
 
 
 class LintRefused(IncidentError):
@@ -163,6 +181,12 @@ def _samples(session: Session, broadcast: Broadcast, count: int = 3) -> list[Rec
     return [recipient_of(incident, customer, customer.language, eta) for customer in rows]
 
 
+def _held(broadcast: Broadcast) -> dict[str, Any] | None:
+    if broadcast.state is not BroadcastState.SENDING or load_hold.threshold_of(broadcast) is None:
+        return None
+    return load_hold.held(broadcast.id)
+
+
 def _refuse_if_broken(report: script_lint.LintReport) -> None:
     if not report.ok:
         raise LintRefused(report)
@@ -208,6 +232,8 @@ def status(session: Session, broadcast_id: int) -> dict[str, Any]:
         "rate_per_second": rate,
         "eta_seconds": eta,
         "options": dict(broadcast.options or {}),
+        # Why the next wave waits for the queues (load_hold), while it does.
+        "held": _held(broadcast),
         "message": broadcast.script or broadcast.text,
         "created_at": broadcast.created_at.isoformat(timespec="seconds"),
     }

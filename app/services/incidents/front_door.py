@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from app.models import Account, Incident, IncidentState, Severity
 from app.services.calls.kb_speech import speakable
 from app.services.incidents.lifecycle import LANGUAGES, Scope, latest_public, listed, message_in
+from ivr_flows import Caller
 
 log = logging.getLogger(__name__)
 
@@ -74,6 +75,12 @@ def affecting(
         if incident.touches(region, held):
             return incident
     return None
+
+
+def touching(session: Session, caller: Caller) -> OpenIncident | None:
+    """The open incident a caller hears of, if any (their region counts if we know them)."""
+    region = caller.region if caller.known else None
+    return affecting(open_incidents(session), region, caller.accounts)
 
 
 def holdings(session: Session, customer_id: int) -> tuple[tuple[str, str], ...]:

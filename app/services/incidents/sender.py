@@ -27,7 +27,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import bindparam, or_, select, update
+from sqlalchemy import bindparam, or_, select, true, update
 from sqlalchemy.orm import Session, selectinload
 from twilio.base.exceptions import TwilioRestException
 
@@ -108,8 +108,11 @@ def chunk_size(rate: float) -> int:
     return MOST_CLAIMED if rate <= 0 else max(1, min(MOST_CLAIMED, int(rate)))
 
 
-def claim(session: Session, broadcast_id: int, worker: str, count: int) -> list[Claimed]:
-    """Claim up to ``count`` pending deliveries, platinum wave first; commits."""
+def claim(
+    session: Session, broadcast_id: int, worker: str, count: int, wave: int | None = None
+) -> list[Claimed]:
+    """Claim up to ``count`` pending deliveries, platinum wave first (of ``wave`` only,
+    if given: ``load_hold``); commits."""
     now = utcnow()
     chosen = (
         select(Delivery.id)
@@ -117,6 +120,7 @@ def claim(session: Session, broadcast_id: int, worker: str, count: int) -> list[
             Delivery.broadcast_id == broadcast_id,
             Delivery.state == DeliveryState.PENDING,
             or_(Delivery.not_before.is_(None), Delivery.not_before <= now),
+            true() if wave is None else Delivery.wave == wave,
         )
         .order_by(Delivery.wave, Delivery.id)
         .limit(count)

@@ -32,7 +32,7 @@ from app.models import (
     User,
     utcnow,
 )
-from app.services.incidents import sender
+from app.services.incidents import load_hold, sender
 from app.services.incidents.broadcasts import find
 from app.services.incidents.lifecycle import IncidentError
 from app.services.incidents.pacing import Bucket
@@ -117,7 +117,10 @@ def run(session: Session, broadcast_id: int, worker: str | None = None) -> Round
             return Round(*counts.values(), stopped=True)
         redis_store.client.set(BEAT_KEY.format(broadcast.id), worker, ex=beat_seconds())
         sender.recover_stale(session, broadcast)
-        claimed = sender.claim(session, broadcast.id, worker, sender.chunk_size(rate))
+        gate = load_hold.gate(session, broadcast, lambda: _beat(broadcast.id, worker))
+        if gate.stopped:
+            return Round(*counts.values(), stopped=True)
+        claimed = sender.claim(session, broadcast.id, worker, sender.chunk_size(rate), gate.wave)
         if not claimed:
             finish_if_done(session, broadcast)
             return Round(*counts.values())
@@ -163,6 +166,10 @@ def _send_chunk(
         counts[outcome.state] = counts.get(outcome.state, 0) + 1
     sender.record(session, worker, outcomes)
     return stopped
+
+
+def _beat(broadcast_id: int, worker: str) -> None:
+    redis_store.client.set(BEAT_KEY.format(broadcast_id), worker, ex=beat_seconds())
 
 
 def beat_seconds() -> int:

@@ -60,7 +60,7 @@ def subscribe(session: Session, phone: str, incident_id: int | None = None) -> A
     if incident_id is not None and get(session, incident_id).state is IncidentState.RESOLVED:
         raise SubscriptionError("This incident is resolved: there will be no more updates.")
     _refuse_if_untextable(numbers.refusal(session, phone))
-    found = _live(session, phone, incident_id)
+    found = live(session, phone, incident_id)
     if found is not None and found.state is SubscriptionState.ACTIVE:
         return Asked(phone, texted=False)
     if not reply_limits.may_reply(phone):
@@ -185,7 +185,9 @@ def subscribers(session: Session, incident_id: int) -> Sequence[str]:
     ).all()
 
 
-def _live(session: Session, phone: str, incident_id: int | None) -> StatusSubscription | None:
+def live(session: Session, phone: str, incident_id: int | None) -> StatusSubscription | None:
+    """The number's pending or active subscription to the incident (to every incident if
+    None), if any."""
     which = (
         StatusSubscription.incident_id.is_(None)
         if incident_id is None

@@ -174,8 +174,8 @@ def test_callers_hit_by_an_outage_hear_about_it_before_the_menu(main_line: Flow)
     step = call(main_line, context(incident=True), press("1"))
 
     assert spoken(step)[0].startswith("We know about a power outage in your area.")
-    assert spoken(step)[1] == "To speak with our outage team, press 4."
-    assert spoken(step)[2].startswith(MAIN_MENU_START)
+    assert spoken(step)[1].startswith("To get updates on this outage by text message, press 1")
+    assert "To speak with our outage team, press 4." in spoken(step)[1]
 
 
 def test_the_incidents_own_message_replaces_the_flows_words_in_its_language(
