@@ -518,3 +518,21 @@ def test_a_voice_broadcast_cannot_start_without_a_public_url(app, twilio) -> Non
         sending_run.control(db.session, broadcast_id, "start")
 
     assert broadcasts.status(db.session, broadcast_id)["state"] == "planned"
+
+
+def test_broadcast_status_counts_who_answered_the_calls(
+    app, redis_client, twilio, twilio_post, runner
+) -> None:
+    rows = sent(twilio, redis_client, *PHONES)
+    person, machine, nobody = (rows[p] for p in PHONES)
+    status_of(twilio_post, person, "completed", AnsweredBy="human")
+    status_of(twilio_post, machine, "completed", AnsweredBy="machine_end_beep")
+    status_of(twilio_post, nobody, "no-answer")
+
+    shown = runner.invoke(args=["broadcast", "status", str(person.broadcast_id), "--json"])
+    said = runner.invoke(args=["broadcast", "status", str(person.broadcast_id)])
+
+    found = json.loads(shown.output)
+    assert (found["delivered"], found["failed"], found["sent"]) == (2, 1, 0)
+    assert (found["answered_by_person"], found["answered_by_machine"]) == (1, 1)
+    assert "answered by a person 1, by a machine 1, asked for a person 0" in said.output
