@@ -66,8 +66,9 @@ def test_a_call_the_stub_still_holds_queued_is_found_and_not_placed_again(
     broadcast = broadcasts.find(db.session, broadcast_id)
     sender.render(db.session, broadcast, [held], "dead-host:1:abc")
     placed = broadcast_calls.place(held.id, held.phone, held.language)
-    row = deliveries(broadcast_id)[held.phone]
-    row.claimed_at = utcnow() - timedelta(seconds=sender.STALE_SECONDS + 5)
+    for row in deliveries(broadcast_id).values():  # (PostgreSQL may have claimed more)
+        if row.claimed_by == "dead-host:1:abc":
+            row.claimed_at = utcnow() - timedelta(seconds=sender.STALE_SECONDS + 5)
     db.session.commit()
 
     work(redis_client)
