@@ -23,9 +23,7 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("answered_by", sa.String(length=24), nullable=True))
         batch_op.add_column(sa.Column("call_status", sa.String(length=16), nullable=True))
         batch_op.add_column(
-            sa.Column(
-                "asked_for_person", sa.Boolean(), server_default=sa.false(), nullable=False
-            )
+            sa.Column("asked_for_person", sa.Boolean(), server_default=sa.false(), nullable=False)
         )
 
 
