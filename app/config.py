@@ -141,6 +141,9 @@ def load_settings(instance_path: str, environ: Mapping[str, str] | None = None) 
         # Broadcast messages per second across every worker (Twilio's long-code default is
         # 1; a Messaging Service or short code allows more); 0 sends as fast as Twilio takes.
         "BROADCAST_MPS": _number(env, "BROADCAST_MPS", 1.0),
+        # Broadcast calls placed per second across every worker (Twilio's calls per second
+        # for an account: 1 unless raised); their own bucket, apart from the texts'.
+        "BROADCAST_CPS": _number(env, "BROADCAST_CPS", 1.0),
         # Send jobs a broadcast starts with: as many as there are workers to share it.
         "BROADCAST_JOBS": count_setting(env, "BROADCAST_JOBS", 2),
         # Seconds before a broadcast text claimed by a worker that stopped is looked up at
@@ -226,9 +229,10 @@ def _check_numbers(settings: Mapping[str, Any]) -> None:
         raise ConfigError(f"TRUSTED_PROXIES must be a whole number, 0 or more, not {proxies!r}")
     for name in RATE_LIMIT_SETTINGS:
         _check_rate_limit(name, settings[name])
-    rate = settings["BROADCAST_MPS"]
-    if isinstance(rate, bool) or not isinstance(rate, int | float) or not 0 <= rate <= 10_000:
-        raise ConfigError(f"BROADCAST_MPS must be a number from 0 to 10000, not {rate!r}")
+    for name in ("BROADCAST_MPS", "BROADCAST_CPS"):
+        rate = settings[name]
+        if isinstance(rate, bool) or not isinstance(rate, int | float) or not 0 <= rate <= 10_000:
+            raise ConfigError(f"{name} must be a number from 0 to 10000, not {rate!r}")
     jobs = settings["BROADCAST_JOBS"]
     if isinstance(jobs, bool) or not isinstance(jobs, int) or not 1 <= jobs <= 100:
         raise ConfigError(f"BROADCAST_JOBS must be a whole number from 1 to 100, not {jobs!r}")

@@ -19,7 +19,7 @@ from ivr_flows.actions import (
     describe,
 )
 from ivr_flows.context import CallContext, Caller, CallerReply
-from ivr_flows.engine import Step, resume, start
+from ivr_flows.engine import Step, ask_for_person, resume, start
 from ivr_flows.errors import CallStateError, FlowError, Problem
 from ivr_flows.flowset import FlowSet
 from ivr_flows.loader import SHIPPED_FLOWS, flow_files, load_flow, load_flows, parse_flow
@@ -55,6 +55,7 @@ __all__ = [
     "VerifyReport",
     "VerifyResult",
     "Voicemail",
+    "ask_for_person",
     "describe",
     "flow_files",
     "load_flow",

@@ -77,6 +77,18 @@ def start(flow: Flow, context: CallContext) -> Step:
     return _Run(flow, context, state).follow(flow.start)
 
 
+def ask_for_person(flow: Flow, context: CallContext, language: str) -> Step:
+    """A caller who asked for a person outside the flow's menus (0 pressed in a call we
+    placed): where 0 leads anywhere in ``flow``, its escape node; the fallback line if it
+    names none. ``language`` if the flow speaks it, else the flow's default."""
+    spoken = language if language in flow.languages else flow.default_language
+    state = CallState(flow_id=flow.id, node_id=flow.escape or flow.start, language=spoken)
+    run = _Run(flow, context, state)
+    if flow.escape is None:
+        return run.follow(run.fallback(_FALLBACK_REASONS["escape"]))
+    return run.follow(flow.escape)
+
+
 def resume(flow: Flow, state: CallState, context: CallContext, reply: CallerReply) -> Step:
     """Go on from ``state`` with the caller's ``reply`` to its Gather (empty reply: silence)."""
     node = _waiting_node(flow, state)

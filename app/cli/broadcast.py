@@ -120,7 +120,8 @@ def _control(move: str) -> click.Command:
 
 
 MOVE_HELP = {
-    "start": "Start sending the broadcast's texts (at BROADCAST_MPS across the workers).",
+    "start": "Start sending the broadcast: texts at BROADCAST_MPS, calls at BROADCAST_CPS "
+    "(across the workers).",
     "pause": "Pause sending within a second; what is unsent stays pending.",
     "resume": "Resume a paused broadcast.",
     "cancel": "Cancel the broadcast: what is unsent is never sent.",
@@ -153,6 +154,12 @@ def status_command(broadcast_id: int, as_json: bool, watch: bool) -> None:
         + f"; audience {found['audience']}, pending {found['pending']}, "
         f"sent {found['sent']}, delivered {found['delivered']}, failed {found['failed']}, "
         f"skipped {found['skipped']}"
+        + (
+            f"; answered by a person {found['answered_by_person']}, by a machine "
+            f"{found['answered_by_machine']}, asked for a person {found['asked_for_person']}"
+            if found["channel"] == "voice"
+            else ""
+        )
         + (f"; {rate:g}/s" if rate is not None else "")
         + (f", about {eta:g} s left" if eta else "")
         + "."

@@ -111,3 +111,9 @@ class Delivery(Base):
     error_code: Mapped[int | None]
     sent_at: Mapped[datetime | None]
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # A call's: who answered (Twilio's AnsweredBy: human, machine_end_beep, fax...), how it
+    # ended (its final CallStatus: completed, busy, no-answer...), and whether the person
+    # pressed 0 for one of ours.
+    answered_by: Mapped[str | None] = mapped_column(String(24))
+    call_status: Mapped[str | None] = mapped_column(String(16))
+    asked_for_person: Mapped[bool] = mapped_column(default=False)

@@ -75,6 +75,24 @@ class TwilioGateway:
         log.info("placed call %s to %s", call.sid, mask_phone(to))
         return str(call.sid)
 
+    def place_notice_call(self, to: str, from_: str, url: str, status_callback: str) -> str:
+        """Place a broadcast call: Twilio fetches what it says from ``url`` once someone or
+        something answers, after answering-machine detection (``DetectMessageEnd``: a
+        machine is told after its beep), and reports each step (initiated, ringing,
+        answered, completed) to ``status_callback``; returns the CallSid."""
+        call = self.client.calls.create(
+            to=to,
+            from_=from_,
+            url=url,
+            method="POST",
+            status_callback=status_callback,
+            status_callback_method="POST",
+            status_callback_event=["initiated", "ringing", "answered", "completed"],
+            machine_detection="DetectMessageEnd",
+        )
+        log.info("placed broadcast call %s to %s", call.sid, mask_phone(to))
+        return str(call.sid)
+
     def redirect_queue_member(self, queue_sid: str, call_sid: str, url: str) -> None:
         """Take a waiting caller out of Twilio's queue to the TwiML at ``url``."""
         self.client.queues(queue_sid).members(call_sid).update(url=url, method="POST")

@@ -114,11 +114,12 @@ FORM_RULES: dict[str, Cleaner] = {
 
 # The app's own action URLs: ``s`` the signed menu state, ``q`` a queue, ``l`` a language,
 # ``agent`` an agent's id, ``c`` a contact, ``t`` an acceptance time, ``reply_to`` the text
-# a TwiML reply answered (its receipts).
+# a TwiML reply answered (its receipts), ``d`` a broadcast's delivery, ``r`` how many
+# times its message was heard.
 ARG_RULES: dict[str, Cleaner] = {
     "s": _text(8192),
     **_rules(_text(64), ("q", "c", "t", "reply_to")),
-    "agent": _whole,
+    **_rules(_whole, ("agent", "d", "r")),
     "l": known_language,
 }
 

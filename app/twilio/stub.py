@@ -15,10 +15,11 @@ import threading
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from email.utils import format_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
+
+from app.twilio import stub_shapes
 
 
 @dataclass
@@ -34,6 +35,20 @@ class Taken:
 
 
 @dataclass
+class Placed:
+    """A call the stub accepted: the create's form as sent, and where the call is."""
+
+    sid: str
+    to: str
+    from_: str
+    form: dict[str, list[str]]
+    at: float  # time.monotonic() when taken
+    created: datetime
+    status: str = "queued"
+    started: datetime | None = None
+
+
+@dataclass
 class StubState:
     """What the stub took and refused, shared by its threads."""
 
@@ -41,6 +56,7 @@ class StubState:
     burst: float = 2.0
     fail_every: int = 0
     taken: list[Taken] = field(default_factory=list)
+    calls: list[Placed] = field(default_factory=list)
     refused: int = 0  # 429s for going over ``limit``
     failed: int = 0  # injected 500s
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -88,17 +104,19 @@ def serve(state: StubState, port: int = 0) -> ThreadingHTTPServer:
             if len(data) < length:  # the client went away mid-request: nothing was asked
                 self.close_connection = True
                 return None
-            form = {k: v[0] for k, v in parse_qs(data.decode()).items()}
+            fields = parse_qs(data.decode())
+            form = {k: v[0] for k, v in fields.items()}
             account = _account(self.path)
+            if account is not None and self.path.endswith("/Calls.json"):
+                return self._create_call(account, form, fields)
             if account is None or not self.path.endswith("/Messages.json"):
                 return self._send(404, {"code": 20404, "message": "not found", "status": 404})
             if not form.get("To") or not (form.get("Body") or form.get("MediaUrl")):
-                return self._send(400, _error(21604, "A 'To' phone number is required.", 400))
-            status = state.admit()
-            if status == 429:
-                return self._send(429, _error(20429, "Too Many Requests", 429))
-            if status == 500:
-                return self._send(500, _error(20500, "Internal Server Error", 500))
+                return self._send(
+                    400, stub_shapes.error(21604, "A 'To' phone number is required.", 400)
+                )
+            if self._refused():
+                return None
             created = datetime.now(UTC)
             with state.lock:
                 sid = f"SM{len(state.taken) + 1:032x}"
@@ -109,29 +127,57 @@ def serve(state: StubState, port: int = 0) -> ThreadingHTTPServer:
                 state.taken.append(taken)
             self._send(201, _message(account, taken))
 
+        def _create_call(
+            self, account: str, form: dict[str, str], fields: dict[str, list[str]]
+        ) -> None:
+            if not form.get("To"):
+                return self._send(400, stub_shapes.error(21201, "No 'To' number is specified", 400))
+            if not form.get("From"):
+                return self._send(
+                    400, stub_shapes.error(21213, "No 'From' number is specified", 400)
+                )
+            if not (form.get("Url") or form.get("Twiml") or form.get("ApplicationSid")):
+                message = "A 'Url', 'Twiml' or 'ApplicationSid' parameter is required."
+                return self._send(400, stub_shapes.error(21205, message, 400))
+            if self._refused():
+                return None
+            with state.lock:
+                sid = f"CA{len(state.calls) + 1:032x}"
+                placed = Placed(
+                    sid, form["To"], form["From"], fields, time.monotonic(), datetime.now(UTC)
+                )
+                state.calls.append(placed)
+            self._send(201, _call(account, placed))
+
+        def _refused(self) -> bool:
+            """Answer a 429 or an injected 500 when the stub says so; True if it did."""
+            status = state.admit()
+            if status == 429:
+                self._send(429, stub_shapes.error(20429, "Too Many Requests", 429))
+            elif status == 500:
+                self._send(500, stub_shapes.error(20500, "Internal Server Error", 500))
+            return status != 201
+
         def do_GET(self) -> None:
             url = urlsplit(self.path)
             account = _account(url.path)
+            query = {k: v[0] for k, v in parse_qs(url.query).items()}
+            size = int(query.get("PageSize", "50"))
+            if account is not None and url.path.endswith("/Calls.json"):
+                with state.lock:
+                    calls = [_call(account, p) for p in reversed(state.calls) if _lists(p, query)]
+                page = stub_shapes.page("calls", calls[:size], url.path, self.path, size)
+                return self._send(200, page)
             if account is None or not url.path.endswith("/Messages.json"):
                 return self._send(404, {"code": 20404, "message": "not found", "status": 404})
-            query = {k: v[0] for k, v in parse_qs(url.query).items()}
             with state.lock:
                 found = [
                     t
                     for t in reversed(state.taken)
                     if t.to == query.get("To", t.to) and t.from_ == query.get("From", t.from_)
                 ]
-            size = int(query.get("PageSize", "50"))
-            page = {
-                "messages": [_message(account, t) for t in found[:size]],
-                "page": 0,
-                "page_size": size,
-                "first_page_uri": url.path,
-                "next_page_uri": None,
-                "previous_page_uri": None,
-                "uri": self.path,
-            }
-            self._send(200, page)
+            messages = [_message(account, t) for t in found[:size]]
+            self._send(200, stub_shapes.page("messages", messages, url.path, self.path, size))
 
         def _send(self, status: int, body: dict[str, Any]) -> None:
             data = json.dumps(body).encode()
@@ -161,36 +207,25 @@ def _account(path: str) -> str | None:
     return None
 
 
-def _error(code: int, message: str, status: int) -> dict[str, Any]:
-    more = f"https://www.twilio.com/docs/errors/{code}"
-    return {"code": code, "message": message, "more_info": more, "status": status}
-
-
 def _message(account: str, taken: Taken) -> dict[str, Any]:
-    stamp = format_datetime(taken.created)
-    return {
-        "account_sid": account,
-        "api_version": "2010-04-01",
-        "body": taken.body,
-        "date_created": stamp,
-        "date_sent": None,
-        "date_updated": stamp,
-        "direction": "outbound-api",
-        "error_code": None,
-        "error_message": None,
-        "from": taken.from_,
-        "messaging_service_sid": None,
-        "num_media": "0",
-        "num_segments": "1",
-        "price": None,
-        "price_unit": "USD",
-        "sid": taken.sid,
-        "status": "queued",
-        "subresource_uris": {"media": f"{_path(account, taken.sid)}/Media.json"},
-        "to": taken.to,
-        "uri": f"{_path(account, taken.sid)}.json",
-    }
+    return stub_shapes.message(account, taken.sid, taken.to, taken.from_, taken.body, taken.created)
 
 
-def _path(account: str, sid: str) -> str:
-    return f"/2010-04-01/Accounts/{account}/Messages/{sid}"
+def _call(account: str, placed: Placed) -> dict[str, Any]:
+    return stub_shapes.call(
+        account, placed.sid, placed.to, placed.from_, placed.created, placed.status,
+        placed.started,
+    )  # fmt: skip
+
+
+def _lists(placed: Placed, query: dict[str, str]) -> bool:
+    """Whether the Calls list filtered by ``query`` shows the call: ``To``, ``From`` and
+    ``Status`` exactly; ``StartTime>`` (Twilio's ``StartTime>=YYYY-MM-DD``) only a call
+    dialled on or after that day (a queued call has no start time)."""
+    for name, value in (("To", placed.to), ("From", placed.from_), ("Status", placed.status)):
+        if name in query and query[name] != value:
+            return False
+    since = query.get("StartTime>")
+    if since is not None:
+        return placed.started is not None and placed.started.date().isoformat() >= since[:10]
+    return True

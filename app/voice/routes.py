@@ -15,6 +15,7 @@ from flask import Blueprint
 from app.extensions import db
 from app.services.agents import transfers
 from app.services.calls import call_ends, connecting, hold, ivr, kb_answers, last_resort
+from app.services.incidents import call_answers
 from app.twilio import params
 from app.twilio.security import accept_webhook
 from app.twilio.twiml import twiml_response
@@ -212,3 +213,32 @@ def transfer() -> TwiML:
     return twiml_response(
         transfers.requeue(call_sid, a.get("q", ""), a["l"], a.get("by", ""), a.get("agent", ""))
     )
+
+
+@bp.post("/broadcast")
+@answers_or_dials_a_human
+def broadcast_answered() -> TwiML:
+    """A broadcast call was answered: the message after a machine's beep, the message and
+    the offer of a person for someone, nothing for a fax."""
+    delivery_id = int(params.args().get("d") or 0)
+    return twiml_response(call_answers.answered(db.session, delivery_id, params.form()))
+
+
+@bp.post("/broadcast-key")
+@answers_or_dials_a_human
+def broadcast_key() -> TwiML:
+    """The key pressed after a broadcast's message: 0 a person, else once more, then bye."""
+    a = params.args()
+    return twiml_response(
+        call_answers.key_pressed(
+            db.session, int(a.get("d") or 0), params.form(), a.get("r", ""), a["l"]
+        )
+    )
+
+
+@bp.post("/broadcast-status")
+@lets_the_call_go_on
+def broadcast_status() -> TwiML:
+    """A broadcast call's status callback: its delivery answered, delivered or failed."""
+    call_answers.call_status(db.session, int(params.args().get("d") or 0), params.form())
+    return twiml_response(EMPTY)

@@ -193,3 +193,47 @@ def test_the_360_and_the_console_show_the_incident_notices_the_customer_was_sent
         "delivered",
     )
     assert "Broadband down in Boston: notified" in page and "by SMS, delivered" in page
+
+
+@pytest.mark.parametrize(
+    ("answered_by", "call_status", "asked", "reads"),
+    [
+        ("human", "completed", False, "by call, answered"),
+        ("human", "completed", True, "by call, answered, asked for a person"),
+        ("machine_end_beep", "completed", False, "by call, message left"),
+        (None, "no-answer", False, "by call, no answer"),
+        (None, "busy", False, "by call, busy"),
+    ],
+)
+def test_the_console_says_who_answered_a_notice_call(
+    app, desk, answered_by, call_status, asked, reads
+):
+    from app.models import Broadcast, BroadcastChannel, Delivery, DeliveryState
+    from app.services.incidents.lifecycle import Scope, open_incident
+
+    customer = known_customer()
+    incident = open_incident(db.session, "Broadband down in Boston", Scope.of())
+    broadcast = Broadcast(incident_id=incident.id, channel=BroadcastChannel.VOICE, text="x")
+    db.session.add(broadcast)
+    db.session.flush()
+    db.session.add(
+        Delivery(
+            broadcast_id=broadcast.id,
+            phone=customer.phone,
+            customer_id=customer.id,
+            state=DeliveryState.DELIVERED if call_status == "completed" else DeliveryState.FAILED,
+            sid="CA" + "1" * 32,
+            sent_at=utcnow().replace(hour=14, minute=2),
+            answered_by=answered_by,
+            call_status=call_status,
+            asked_for_person=asked,
+        )
+    )
+    db.session.commit()
+    browser = logged_in(app, Role.AGENT)
+
+    notice = get(browser, f"/api/customers/{customer.id}").get_json()["customer"]["notices"][0]
+    page = get(browser, f"/console/customers/{customer.id}").get_data(as_text=True)
+
+    assert notice["channel"] == "voice" and notice["outcome"] == reads.removeprefix("by call, ")
+    assert f"{reads}</li>" in page

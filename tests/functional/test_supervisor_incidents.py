@@ -164,3 +164,42 @@ def test_a_broken_text_is_refused_on_the_page_with_its_reason(app) -> None:
     text = refused.get_data(as_text=True)
     assert refused.status_code == 400
     assert "The message cannot be sent" in text and "No broadcasts yet." in text
+
+
+def test_a_supervisor_plans_a_broadcast_by_phone_and_sees_who_answered(app, redis_client) -> None:
+    from sqlalchemy import select
+
+    from app.models import Account, ConsentEvent, ConsentSource, Delivery, Purpose
+    from app.models import Channel as ConsentChannel
+
+    boss = Supervisor.logged_in(app, "sam@example.com")
+    person = Customer(phone="+16175550101", name="Rosa Diaz", region="east")
+    person.accounts = [Account(number="B-1", service="broadband", service_area="Boston")]
+    db.session.add(person)
+    db.session.flush()
+    db.session.add(
+        ConsentEvent(
+            customer_id=person.id,
+            channel=ConsentChannel.VOICE,
+            purpose=Purpose.SERVICE_NOTICES,
+            opted_in=True,
+            source=ConsentSource.WEB,
+        )
+    )
+    db.session.commit()
+    form_post(boss, "/supervisor/incidents", {"title": "Fibre cut", "areas": "Boston"})
+    page = "/supervisor/incidents/1"
+
+    planned = form_post(
+        boss,
+        f"{page}/broadcasts",
+        {"message": "script", "script": "first_notice", "eta": "6 pm", "channel": "voice"},
+    )
+    delivery = db.session.scalars(select(Delivery)).one()
+    delivery.answered_by, delivery.asked_for_person = "human", True
+    db.session.commit()
+    shown = boss.get(page).get_data(as_text=True)
+
+    assert planned.status_code == 303
+    assert "Call: first_notice" in shown
+    assert "answered by a person 1, by a machine 0; asked for a person 1" in shown

@@ -287,6 +287,8 @@ def test_wsgi_entry_refuses_a_short_secret_key_in_one_line(production_env):
         ("BROADCAST_MPS", "-1", "BROADCAST_MPS must be a number from 0 to 10000, not -1.0"),
         ("BROADCAST_MPS", "nan", "BROADCAST_MPS must be a number from 0 to 10000, not nan"),
         ("BROADCAST_MPS", "fast", "BROADCAST_MPS must be a number, not 'fast'"),
+        ("BROADCAST_CPS", "-2", "BROADCAST_CPS must be a number from 0 to 10000, not -2.0"),
+        ("BROADCAST_CPS", "often", "BROADCAST_CPS must be a number, not 'often'"),
         ("BROADCAST_JOBS", "0", "BROADCAST_JOBS must be a whole number from 1 to 100, not 0"),
     ],
 )
@@ -300,3 +302,4 @@ def test_broadcasts_go_at_twilios_long_code_rate_unless_told_otherwise(tmp_path)
     settings = load_settings(str(tmp_path), environ={})
 
     assert (settings["BROADCAST_MPS"], settings["BROADCAST_JOBS"]) == (1.0, 2)
+    assert settings["BROADCAST_CPS"] == 1.0  # Twilio's calls per second for an account

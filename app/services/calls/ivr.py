@@ -40,6 +40,7 @@ from ivr_flows import (
     Step,
     Transfer,
     Voicemail,
+    ask_for_person,
     resume,
     start,
 )
@@ -65,6 +66,18 @@ def answer_incoming(params: Mapping[str, str]) -> str:
         caller = replace(caller, accounts=front_door.holdings(db.session, customer_id))
     step = start(flow, _context(caller))
     call = _Call(params, call_key(params), interaction_id=None, customer_id=customer_id)
+    return _finish(flow, step, caller, call, answered=None)
+
+
+def answer_asked_for_person(params: Mapping[str, str], language: str) -> str:
+    """A person we called (a broadcast) pressed 0: into the queues as if they had called
+    the number we called from and pressed 0 there, with the same overflow, fallback line
+    and message guarantee. ``params`` are the call's webhook values, ``To`` theirs."""
+    as_if_called = {**params, "From": params.get("To", ""), "To": params.get("From", "")}
+    flow = registry().current().for_number(as_if_called["To"])
+    customer_id, caller = calls.identify(db.session, as_if_called["From"])
+    step = ask_for_person(flow, _context(caller), language)
+    call = _Call(as_if_called, call_key(params), interaction_id=None, customer_id=customer_id)
     return _finish(flow, step, caller, call, answered=None)
 
 

@@ -12,12 +12,14 @@ from sqlalchemy.orm import Session
 from app.models import (
     Agent,
     Broadcast,
+    BroadcastChannel,
     Case,
     CaseStatus,
     Channel,
     ConsentEvent,
     Customer,
     Delivery,
+    DeliveryState,
     Incident,
     Interaction,
     Purpose,
@@ -139,11 +141,39 @@ def incident_notices(session: Session, customer_id: int, limit: int = 5) -> list
             "incident": title,
             "channel": channel.value,
             "state": delivery.state.value,
+            "outcome": notice_outcome(delivery, channel),
+            "answered_by": delivery.answered_by,
             "sent_at": iso(delivery.sent_at),
             "error_code": delivery.error_code,
         }
         for delivery, channel, incident_id, title in rows
     ]
+
+
+# How a broadcast call ended, in an agent's words.
+CALL_ENDS = {"busy": "busy", "no-answer": "no answer", "failed": "failed", "canceled": "failed"}
+
+
+def notice_outcome(delivery: Delivery, channel: BroadcastChannel) -> str:
+    """How far a notice got, in words: a text's state ("delivered"); for a call, who
+    answered ("answered", "message left", "answered, asked for a person") or why nobody
+    did ("no answer", "busy")."""
+    if channel is not BroadcastChannel.VOICE:
+        return delivery.state.value
+    who = delivery.answered_by or ""
+    if delivery.asked_for_person:
+        return "answered, asked for a person"
+    if who in ("human", "unknown"):
+        return "answered"
+    if who.startswith("machine"):
+        return "message left"
+    if who == "fax":
+        return "a fax answered"
+    if delivery.call_status in CALL_ENDS:
+        return CALL_ENDS[delivery.call_status]
+    if delivery.state is DeliveryState.SENT:
+        return "calling"
+    return delivery.state.value
 
 
 def consent_state(session: Session, customer_id: int) -> dict[str, dict[str, Any]]:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import current_app, has_app_context
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.models import (
@@ -236,4 +236,23 @@ def status(session: Session, broadcast_id: int) -> dict[str, Any]:
         "held": _held(broadcast),
         "message": broadcast.script or broadcast.text,
         "created_at": broadcast.created_at.isoformat(timespec="seconds"),
+        **(answers(session, broadcast.id) if broadcast.channel is BroadcastChannel.VOICE else {}),
+    }
+
+
+def answers(session: Session, broadcast_id: int) -> dict[str, int]:
+    """A voice broadcast's calls by who answered: a person (or a silent line), a machine
+    (which got the message after its beep), and how many people pressed 0 for one of ours."""
+    who = Delivery.answered_by
+    row = session.execute(
+        select(
+            func.count().filter(who.in_(("human", "unknown"))),
+            func.count().filter(who.like("machine%")),
+            func.count().filter(Delivery.asked_for_person.is_(True)),
+        ).where(Delivery.broadcast_id == broadcast_id)
+    ).one()
+    return {
+        "answered_by_person": int(row[0]),
+        "answered_by_machine": int(row[1]),
+        "asked_for_person": int(row[2]),
     }

@@ -4,14 +4,16 @@ Each send reserves the next free slot: the bucket's clock moves on by ``1 / rate
 caller is told how long to wait for its slot (0 when it is free now). Reservations never
 collide, whatever the number of workers, so the rate holds without retries. An idle bucket
 saves no slots for a burst: after a pause the rate is the rate. Time is Redis's own
-(``TIME``), so workers' clocks do not matter.
+(``TIME``), so workers' clocks do not matter. Texts and calls have a bucket each: Twilio
+limits messages per second and calls per second apart.
 """
 
 from __future__ import annotations
 
 from redis import Redis
 
-KEY = "helpline:broadcasts:bucket"
+KEY = "helpline:broadcasts:bucket"  # texts (BROADCAST_MPS)
+CALLS_KEY = "helpline:broadcasts:calls-bucket"  # calls (BROADCAST_CPS)
 
 _RESERVE = """
 local t = redis.call('TIME')
@@ -23,16 +25,17 @@ return tostring(slot - now)
 
 
 class Bucket:
-    """The shared bucket; ``rate`` messages per second (0: no limit)."""
+    """The shared bucket at ``key``; ``rate`` sends per second (0: no limit)."""
 
-    def __init__(self, client: Redis, rate: float) -> None:
+    def __init__(self, client: Redis, rate: float, key: str = KEY) -> None:
         self.client = client
         self.rate = rate
+        self.key = key
         self._reserve = client.register_script(_RESERVE)
 
     def reserve(self) -> float:
         """Reserve the next slot; seconds to wait before using it."""
         if self.rate <= 0:
             return 0.0
-        wait = self._reserve(keys=[KEY], args=[self.rate])
+        wait = self._reserve(keys=[self.key], args=[self.rate])
         return float(wait.decode() if isinstance(wait, bytes) else wait)

@@ -15,6 +15,10 @@ is recovered a minute later), or the worker died inside Twilio's own request.
 Errors: 429 / 20429 and 5xx are tried again with backoff and jitter, up to
 ``MOST_ATTEMPTS``; 21610 (the number opted out with the carrier) records an opt-out and
 fails the delivery; 21211, 21614 and other 4xx fail it at once.
+
+A voice broadcast goes the same way with calls (``broadcast_calls``): its own rate
+(``BROADCAST_CPS``, its own bucket), the voice version kept on the row, the Calls list
+asked on recovery.
 """
 
 from __future__ import annotations
@@ -34,6 +38,7 @@ from twilio.base.exceptions import TwilioRestException
 from app.extensions import redis_store
 from app.models import (
     Broadcast,
+    BroadcastChannel,
     BroadcastState,
     Channel,
     Customer,
@@ -41,10 +46,10 @@ from app.models import (
     DeliveryState,
     utcnow,
 )
-from app.services.incidents import quiet_hours, scripts, subscriptions
+from app.services.incidents import broadcast_calls, quiet_hours, scripts, subscriptions
 from app.services.incidents.audience import latest_choice
 from app.services.incidents.lifecycle import get
-from app.services.incidents.pacing import Bucket
+from app.services.incidents.pacing import CALLS_KEY, KEY, Bucket
 from app.services.texting import numbers
 from app.twilio.gateway import twilio_gateway
 
@@ -103,6 +108,14 @@ def set_state(broadcast_id: int, state: BroadcastState) -> None:
     redis_store.client.set(STATE_KEY.format(broadcast_id), state.value, ex=30 * 24 * 3600)
 
 
+def bucket_for(broadcast: Broadcast) -> Bucket:
+    """The shared bucket the broadcast sends at: texts at ``BROADCAST_MPS``, calls at
+    ``BROADCAST_CPS`` (Twilio limits the two apart)."""
+    if broadcast.channel is BroadcastChannel.VOICE:
+        return Bucket(redis_store.client, float(current_app.config["BROADCAST_CPS"]), CALLS_KEY)
+    return Bucket(redis_store.client, float(current_app.config["BROADCAST_MPS"]), KEY)
+
+
 def chunk_size(rate: float) -> int:
     """Claims per round: about a second of sending at the rate (all at once: no limit)."""
     return MOST_CLAIMED if rate <= 0 else max(1, min(MOST_CLAIMED, int(rate)))
@@ -153,8 +166,9 @@ def claim(
 def render(
     session: Session, broadcast: Broadcast, claimed: list[Claimed], worker: str
 ) -> list[Claimed]:
-    """Each claimed delivery's text, rendered for its recipient from the incident as it
-    is now, and kept on its row (a recovery looks for exactly that text); one commit.
+    """Each claimed delivery's text (or what its call says), rendered for its recipient
+    from the incident as it is now, and kept on its row (a recovery looks for exactly that
+    text; a call's webhook says it); one commit.
     A recipient the script cannot be rendered for fails (and is logged), never a crash."""
     from app.services.incidents.broadcasts import recipient_of, script_of  # no cycle
 
@@ -170,6 +184,7 @@ def render(
     }
     ready, bodies = [], []
     quiet = bool((broadcast.options or {}).get("quiet_hours"))
+    by_call = broadcast.channel is BroadcastChannel.VOICE
     now = utcnow()
     for one in claimed:
         wakes = quiet_hours.wakes_at(one.timezone, now) if quiet else None
@@ -178,7 +193,7 @@ def render(
             continue
         who = recipient_of(incident, customers.get(one.customer_id or 0), one.language, eta)
         try:
-            body = scripts.render_sms(script, who)
+            body = scripts.render_voice(script, who) if by_call else scripts.render_sms(script, who)
         except scripts.ScriptError as error:
             log.error(
                 "broadcast %s: delivery %s cannot be rendered: %s", broadcast.id, one.id, error
@@ -241,12 +256,12 @@ class Holder:
             self.refresh_if_due()
 
 
-def refused(session: Session, phones: list[str]) -> set[str]:
-    """The numbers among ``phones`` that may not be texted now (opted out since the plan,
-    or called invalid by Twilio): one query for a whole chunk."""
+def refused(session: Session, phones: list[str], channel: str = Channel.SMS.value) -> set[str]:
+    """The numbers among ``phones`` that may not be texted (or called) now: opted out on
+    the channel since the plan, or called invalid by Twilio; one query for a whole chunk."""
     if not phones:
         return set()
-    choice = latest_choice(Channel.SMS)
+    choice = latest_choice(Channel(channel))
     rows = session.scalars(
         select(Customer.phone).where(
             Customer.phone.in_(phones),
@@ -263,15 +278,22 @@ def send_claimed(
     bucket: Bucket,
     sleep: Callable[[float], None] = time.sleep,
 ) -> Outcome:
-    """Send one claimed delivery: what became of it (recorded later, with its chunk: a
-    worker that dies first leaves a claim that the recovery finds sent at Twilio)."""
+    """Send one claimed delivery (a text, or a call): what became of it (recorded later,
+    with its chunk: a worker that dies first leaves a claim the recovery finds at Twilio)."""
     body, our_number = claimed.body, current_app.config["TWILIO_NUMBER"]
+    by_call = broadcast.channel is BroadcastChannel.VOICE
     for attempt in range(1, MOST_ATTEMPTS + 1):
         _wait_for_a_slot(bucket, sleep)
         try:
-            sid = twilio_gateway.send_sms(claimed.phone, body, our_number, receipts_url())
+            if by_call:
+                sid = broadcast_calls.place(claimed.id, claimed.phone, claimed.language)
+            else:
+                sid = twilio_gateway.send_sms(claimed.phone, body, our_number, receipts_url())
         except TwilioRestException as error:
             code = int(error.code) if error.code else None
+            if by_call and (code in broadcast_calls.PERMANENT or _permanent(error)):
+                broadcast_calls.refused(session, claimed.phone, code)
+                return Outcome(claimed.id, DeliveryState.FAILED, error_code=code)
             if _permanent(error):
                 if code is not None:
                     numbers.carrier_refused(session, claimed.phone, code)
@@ -353,10 +375,13 @@ def recover_stale(session: Session, broadcast: Broadcast, older_than: float | No
     ).all()
     session.rollback()  # no transaction held while Twilio is asked
     recovered = 0
+    look_up = (
+        broadcast_calls.called_already
+        if broadcast.channel is BroadcastChannel.VOICE
+        else _sent_already
+    )
     for row in stale:
-        sid = _sent_already(
-            row.phone, row.body, row.claimed_at, current_app.config["TWILIO_NUMBER"]
-        )
+        sid = look_up(row.phone, row.body, row.claimed_at, current_app.config["TWILIO_NUMBER"])
         changed = session.execute(
             update(Delivery)
             .where(

@@ -74,8 +74,8 @@ def control(session: Session, broadcast_id: int, move: str, by: User | None = No
     """``start``, ``pause``, ``resume`` or ``cancel`` the broadcast; its new state. Commits."""
     allowed, target = MOVES[move]
     broadcast = find(session, broadcast_id)
-    if broadcast.channel is not BroadcastChannel.SMS and move in ("start", "resume"):
-        raise IncidentError("Voice broadcasts cannot be sent yet; send it by text.")
+    if broadcast.channel is BroadcastChannel.VOICE and move in ("start", "resume"):
+        _refuse_calls_without_a_public_url()
     if broadcast.state not in allowed:
         raise IncidentError(f"Broadcast {broadcast.id} is {broadcast.state.value}: cannot {move}.")
     broadcast.state = target
@@ -96,6 +96,15 @@ def control(session: Session, broadcast_id: int, move: str, by: User | None = No
     return target.value
 
 
+def _refuse_calls_without_a_public_url() -> None:
+    """A call asks us what to say at an absolute URL: without ``PUBLIC_BASE_URL`` none can
+    be placed (a text merely goes without its receipts)."""
+    if not current_app.config["PUBLIC_BASE_URL"]:
+        raise IncidentError(
+            "Voice broadcasts need PUBLIC_BASE_URL: Twilio asks it what each call says."
+        )
+
+
 def enqueue(broadcast_id: int, jobs: int = 1) -> None:
     """Put ``jobs`` send jobs for the broadcast on the ``broadcasts`` queue."""
     from app.jobs.broadcasts import send_broadcast  # jobs import services: no cycle
@@ -109,8 +118,8 @@ def run(session: Session, broadcast_id: int, worker: str | None = None) -> Round
     """Send the broadcast's deliveries until none is left or it is paused or cancelled."""
     worker = worker or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
     broadcast = find(session, broadcast_id)
-    rate = float(current_app.config["BROADCAST_MPS"])
-    bucket = Bucket(redis_store.client, rate)
+    bucket = sender.bucket_for(broadcast)
+    rate = bucket.rate
     counts = {DeliveryState.SENT: 0, DeliveryState.SKIPPED: 0, DeliveryState.FAILED: 0}
     while True:
         if sender.state_of(broadcast.id) != BroadcastState.SENDING.value:
@@ -142,7 +151,7 @@ def _send_chunk(
     """Send a chunk and record what became of it; True if the broadcast stopped midway
     (what was not sent is released by the caller). Looks at the broadcast's state at
     least every ``LOOK_SECONDS``: pause and cancel are obeyed within a second."""
-    refused = sender.refused(session, [one.phone for one in claimed])
+    refused = sender.refused(session, [one.phone for one in claimed], broadcast.channel.value)
     holder = sender.Holder(session, broadcast.id, worker, {one.id for one in claimed})
     outcomes: list[sender.Outcome] = []
     looked = 0.0

@@ -22,6 +22,7 @@ from ivr_flows import (
     HumanFallback,
     KbAnswer,
     Voicemail,
+    ask_for_person,
     resume,
     start,
 )
@@ -364,3 +365,30 @@ def test_a_flow_that_loops_without_asking_raises_a_flow_error(flow_from: FlowFro
 
     with pytest.raises(FlowError, match="loops without asking"):
         start(flow, context())
+
+
+@pytest.mark.parametrize(("language", "queue"), [("en", "general"), ("es", "spanish")])
+def test_asking_for_a_person_outside_the_menus_goes_where_0_goes(
+    main_line: Flow, language: str, queue: str
+) -> None:
+    step = ask_for_person(main_line, context(), language)
+
+    assert queue_of(step) == queue
+    assert step.state.human_offered and step.state.language == language
+
+
+def test_asking_for_a_person_after_hours_still_reaches_the_queues(main_line: Flow) -> None:
+    step = ask_for_person(main_line, context(now=CLOSED), "en")
+
+    assert queue_of(step) == "general"  # as 0 does at the after-hours menu
+
+
+def test_asking_for_a_person_of_a_flow_with_no_escape_dials_the_fallback_line(
+    main_line: Flow,
+) -> None:
+    no_escape = replace(main_line, escape=None)
+
+    step = ask_for_person(no_escape, context(), "fr")
+
+    assert isinstance(step.actions[-1], HumanFallback)
+    assert step.state.language == main_line.default_language
