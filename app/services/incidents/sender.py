@@ -138,11 +138,14 @@ def claim(
         .order_by(Delivery.wave, Delivery.id)
         .limit(count)
         .with_for_update(skip_locked=True)
-        .scalar_subquery()
+        # Materialized: PostgreSQL may run an ``IN (... LIMIT ... SKIP LOCKED)`` subquery
+        # more than once, each run skipping what the last locked, and claim more than asked.
+        .cte("chosen")
+        .prefix_with("MATERIALIZED")
     )
     rows = session.execute(
         update(Delivery)
-        .where(Delivery.id.in_(chosen), Delivery.state == DeliveryState.PENDING)
+        .where(Delivery.id == chosen.c.id, Delivery.state == DeliveryState.PENDING)
         .values(
             state=DeliveryState.CLAIMED,
             claimed_by=worker,
