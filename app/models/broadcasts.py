@@ -21,8 +21,12 @@ class BroadcastChannel(enum.StrEnum):
 
 
 class BroadcastState(enum.StrEnum):
-    """Planned (audience written, nothing sent), sending, paused, then done or cancelled."""
+    """Planning (its audience being written by a job), then refused (a recipient's
+    rendering broke the script: nothing can be sent) or planned (audience written, nothing
+    sent), sending, paused, then done or cancelled."""
 
+    PLANNING = "planning"
+    REFUSED = "refused"
     PLANNED = "planned"
     SENDING = "sending"
     PAUSED = "paused"
@@ -69,6 +73,9 @@ class Broadcast(Base):
     # tier_waves (platinum first), all_clear (only those told before, plus subscribers).
     options: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     audience: Mapped[int] = mapped_column(default=0)
+    # The script's check once planned, with previews for a few of its recipients (or,
+    # refused, the errors their rendering met): ``LintReport.as_dict()``.
+    report: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     created_by: Mapped[str] = mapped_column(String(120), default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     started_at: Mapped[datetime | None]
