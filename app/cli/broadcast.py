@@ -65,7 +65,8 @@ def create_command(
     notices on the channel, plus (for texts) its status subscribers, each number
     once. The message is --text or a library --script (helpline broadcast
     scripts lists them); it is checked first, and refused with each error. Nothing
-    is sent yet: helpline broadcast start ID sends it."""
+    is sent yet: helpline broadcast start ID sends it. The audience is planned in
+    this process (the supervisor's page leaves it to a job)."""
     try:
         made = broadcasts.create(
             db.session,
@@ -175,7 +176,7 @@ def _watch(broadcast_id: int, found: dict[str, Any]) -> dict[str, Any]:
             out = sum(found[k] for k in ("sent", "delivered", "failed", "skipped"))
             bar.update(max(0, out - shown))
             shown = max(shown, out)
-            if found["state"] in ("done", "cancelled", "paused", "planned"):
+            if found["state"] in ("done", "cancelled", "paused", "planned", "refused"):
                 return found
             time.sleep(1)
             db.session.rollback()  # a fresh look

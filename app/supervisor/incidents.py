@@ -113,7 +113,8 @@ def resolve_one(incident_id: int) -> Any:
 @bp.post("/supervisor/incidents/<int:incident_id>/broadcasts")
 @page_for(*SUPERVISORS)
 def plan_broadcast(incident_id: int) -> Any:
-    """Plan a broadcast of a library script or the supervisor's text (nothing sent yet)."""
+    """Plan a broadcast of a library script or the supervisor's text (nothing sent yet):
+    written ``planning`` here, its audience by a job; the page follows it."""
     form = request.form
     try:
         broadcasts.create(
@@ -127,6 +128,7 @@ def plan_broadcast(incident_id: int) -> Any:
             script=form.get("script", "") if form.get("message") != "text" else "",
             eta=form.get("eta", ""),
             hold_while_wait=_hold_seconds(form.get("hold_minutes", "")),
+            in_background=True,
         )
     except IncidentError as error:
         db.session.rollback()
@@ -189,7 +191,8 @@ def _incident_page(incident_id: int, form: Any, error: str) -> Any:
         if values
     )
     sent = [
-        broadcasts.status(db.session, b.id) for b in broadcasts.of_incident(db.session, found.id)
+        {**broadcasts.status(db.session, b.id), "report": b.report or {}}
+        for b in broadcasts.of_incident(db.session, found.id)
     ]
     return render_template(
         "supervisor/incident.html",
@@ -200,7 +203,8 @@ def _incident_page(incident_id: int, form: Any, error: str) -> Any:
             (s.name for s in scripts.library()),
             key=lambda n: broadcasts.PLAN_ORDER.index(n) if n in broadcasts.PLAN_ORDER else 99,
         ),
-        sending=any(b["state"] == "sending" for b in sent),
+        # While a broadcast plans or sends, the page refreshes itself.
+        moving=any(b["state"] in ("planning", "sending") for b in sent),
         timeline=sorted(found.updates, key=lambda u: -u.id),
         states=MOVING_STATES,
         form=form,

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import AuditEntry, Customer, Incident, IncidentState, Role
 from tests.functional.supervisors import Supervisor
+from tests.functional.test_broadcast_sending import work
 from tests.functional.voice import MAIN_LINE, OPEN, spoken, staff_queues, twiml
 from tests.support import call_params
 
@@ -141,6 +142,7 @@ def test_a_supervisor_plans_starts_and_follows_a_broadcast_from_the_incident_pag
     planned = form_post(
         boss, f"{page}/broadcasts", {"message": "script", "script": "first_notice", "eta": "6 pm"}
     )
+    work(app, redis_client)  # the planning job
     shown = boss.get(page).get_data(as_text=True)
     started = form_post(boss, "/supervisor/broadcasts/1/start", {})
     after = boss.get(page).get_data(as_text=True)
@@ -195,6 +197,7 @@ def test_a_supervisor_plans_a_broadcast_by_phone_and_sees_who_answered(app, redi
         f"{page}/broadcasts",
         {"message": "script", "script": "first_notice", "eta": "6 pm", "channel": "voice"},
     )
+    work(app, redis_client)  # the planning job
     delivery = db.session.scalars(select(Delivery)).one()
     delivery.answered_by, delivery.asked_for_person = "human", True
     db.session.commit()

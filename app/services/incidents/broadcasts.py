@@ -41,7 +41,8 @@ class NoSuchBroadcast(IncidentError):
 
 @dataclass(frozen=True)
 class Created:
-    """A planned broadcast, whom it will reach, and its script's check and previews."""
+    """A broadcast, whom it will reach (no one yet while a job plans it), and its
+    script's check and previews."""
 
     broadcast: Broadcast
     planned: audience.Planned
@@ -60,14 +61,20 @@ def create(
     eta: str = "",
     quiet_hours: bool | None = None,
     hold_while_wait: int | None = None,
+    in_background: bool = False,
 ) -> Created:
     """Plan a broadcast about the incident of a library ``script`` or the supervisor's own
     ``text`` (one of them): the script is linted (``LintRefused`` with every error, before
-    anything is written), then its audience is written, counted, and previewed for a few
-    of its recipients (refused too if one of them breaks it). Nothing is sent. Commits.
+    anything is written), the broadcast written ``planning``, then its audience is
+    written, counted, and previewed for a few of its recipients (``planning.run``: refused
+    if one of them breaks it, ``LintRefused`` again). Nothing is sent. Commits.
 
-    ``hold_while_wait``: seconds; each wave after the first waits while the queues'
-    estimated wait is above it (``load_hold``)."""
+    ``in_background``: the web's way. The audience is planned by a job on the
+    ``broadcasts`` queue, and what is returned has none yet; ``QueueUnreachable`` (nothing
+    written) if Redis does not answer. ``hold_while_wait``: seconds; each wave after the
+    first waits while the queues' estimated wait is above it (``load_hold``)."""
+    from app.services.incidents import planning  # planning reads broadcasts: no cycle
+
     incident = get(session, incident_id)
     _check_hold(hold_while_wait)
     chosen = _script(script, text)
@@ -77,12 +84,16 @@ def create(
         kind = BroadcastChannel(channel)
     except ValueError:
         raise IncidentError(f"A broadcast goes by sms or voice, not {channel!r}.") from None
-    _refuse_if_broken(script_lint.lint(chosen, base_url=_base_url()))
+    checked = script_lint.lint(chosen, base_url=_base_url())
+    _refuse_if_broken(checked)
+    if in_background:
+        planning.check_queue()
     broadcast = Broadcast(
         incident_id=incident.id,
         channel=kind,
         script=script.strip() if script.strip() else "",
         text=(text or "").strip() if not script.strip() else "",
+        state=BroadcastState.PLANNING,
         options={
             "tier_waves": tier_waves,
             "all_clear": all_clear,
@@ -97,6 +108,7 @@ def create(
     )
     session.add(broadcast)
     session.flush()
+    planning.beat(broadcast.id)  # being planned: the sweep must not take it for stuck
     audit.record(
         by,
         "broadcast.create",
@@ -107,13 +119,17 @@ def create(
         hold_while_wait=hold_while_wait or None,
     )
     session.commit()
-    planned = audience.plan(session, broadcast)
-    report = script_lint.lint(chosen, _samples(session, broadcast), _base_url())
-    if not report.ok:
-        session.delete(broadcast)
-        session.commit()
-        _refuse_if_broken(report)
-    return Created(broadcast, planned, report)
+    if in_background:
+        planning.enqueue_or_leave(broadcast.id)
+        return Created(broadcast, audience.Planned(0, 0), checked)
+    made = planning.run(session, broadcast.id)
+    if made is None:  # only if this process lost its heartbeat for a minute
+        raise IncidentError(
+            f"Broadcast {broadcast.id} was planned by a worker meanwhile: "
+            f"see helpline broadcast status {broadcast.id}."
+        )
+    _refuse_if_broken(made.report)
+    return made
 
 
 MOST_HOLD_SECONDS = 3600
@@ -165,20 +181,6 @@ def _script(name: str, text: str) -> scripts.Script:
         return scripts.script_named(name) if name.strip() else scripts.ad_hoc(body)
     except scripts.ScriptError as error:
         raise IncidentError(str(error)) from None
-
-
-def _samples(session: Session, broadcast: Broadcast, count: int = 3) -> list[Recipient]:
-    """A few planned recipients who are customers, as the script will see them."""
-    incident = get(session, broadcast.incident_id)
-    rows = session.execute(
-        select(Customer)
-        .join(Delivery, Delivery.customer_id == Customer.id)
-        .where(Delivery.broadcast_id == broadcast.id)
-        .order_by(Delivery.id)
-        .limit(count)
-    ).scalars()
-    eta = str((broadcast.options or {}).get("eta") or "")
-    return [recipient_of(incident, customer, customer.language, eta) for customer in rows]
 
 
 def _held(broadcast: Broadcast) -> dict[str, Any] | None:

@@ -6,7 +6,7 @@ Each send job loops: recover dead workers' claims, claim a few deliveries, send 
 (``sender``), until none is pending; the last one finding nothing pending nor claimed
 marks the broadcast done. While a job works it keeps a heartbeat in Redis; the worker's
 sweep (once a minute) enqueues a job for a broadcast that is sending, has work left, and
-whose heartbeat has stopped.
+whose heartbeat has stopped, and a planning job for one stuck in ``planning`` (``planning``).
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ from app.models import (
     User,
     utcnow,
 )
-from app.services.incidents import load_hold, sender
+from app.services.incidents import load_hold, planning, sender
 from app.services.incidents.broadcasts import find
 from app.services.incidents.lifecycle import IncidentError
 from app.services.incidents.pacing import Bucket
@@ -228,11 +228,11 @@ def finish_if_done(session: Session, broadcast: Broadcast) -> bool:
 
 def upkeep_if_due(session: Session) -> list[int]:
     """Once a minute across the workers: restart broadcasts whose jobs all stopped (a
-    worker killed, a job timed out); the broadcasts given a new job."""
+    worker killed, a job timed out), sending or planning; the broadcasts given a new job."""
     every = max(1, round(min(UPKEEP_EVERY_SECONDS, sender.stale_seconds())))
     if not redis_store.client.set(UPKEEP_KEY, "1", nx=True, ex=every):
         return []
-    restarted = []
+    restarted = planning.revive(session)
     sending = session.scalars(
         select(Broadcast.id).where(Broadcast.state == BroadcastState.SENDING)
     ).all()
