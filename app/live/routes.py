@@ -35,6 +35,7 @@ STREAM_SECONDS = 300.0  # a stream's longest life, so web threads are handed bac
 HEARTBEAT_SECONDS = 15.0
 SEND_GAP = 0.5  # seconds a stream gathers changes after sending some
 BUSY_RETRY_SECONDS = 30  # Retry-After on a 503: the page polls until then
+SUBSCRIBE_WAIT = 2.0  # the longest a hello waits for the hub's Redis subscription
 _hub_lock = threading.Lock()
 
 
@@ -116,6 +117,10 @@ def _events(
 ) -> Iterator[str]:
     """The stream's body: retry and hello, then events and heartbeats until it ends."""
     try:
+        # The page fetches everything on hello: events from then on must reach it, so the
+        # hello waits (a moment, not for a Redis that is down) for the hub's subscription,
+        # which the first stream of a process starts.
+        hub.subscribed.wait(SUBSCRIBE_WAIT)
         yield f"retry: {RETRY_MILLIS}\n" + _frame(hello)
         now = time.monotonic()
         # Each stream keeps its own rhythm: streams opened together (a shift starting) must
