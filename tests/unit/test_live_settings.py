@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 
 from app.config import ConfigError, load_settings
@@ -53,8 +55,12 @@ def test_a_burst_of_the_same_change_reaches_a_page_once():
     from app.live import routes
 
     class Hub:
+        subscribed = threading.Event()  # subscribed: the hello goes at once
+
         def close(self, stream):
             pass
+
+    Hub.subscribed.set()
 
     stream = Stream(backlog=1000)
     hello = Event("h", '{"kind": "hello"}')

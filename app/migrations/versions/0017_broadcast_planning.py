@@ -3,7 +3,7 @@ refused) and keeps its script's check (previews, or the errors that refused it)
 
 Revision ID: 0017
 Revises: 0016
-Create Date: 2026-12-07 09:00:00.000000
+Create Date: 2026-12-06 05:10:00.000000
 """
 
 from __future__ import annotations
