@@ -7,6 +7,7 @@ new update within a second of it (``front_door`` is told here).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import redirect, render_template, request, url_for
@@ -73,8 +74,9 @@ def add_update(incident_id: int) -> Any:
     """Post a public update (perhaps moving the state) or an internal note."""
     form = request.form
     internal = form.get("kind") == "note"
-    try:
-        post_update(
+    return _change(
+        incident_id,
+        lambda: post_update(
             db.session,
             incident_id,
             form.get("body", ""),
@@ -82,12 +84,8 @@ def add_update(incident_id: int) -> Any:
             public=not internal,
             translations={"es": form.get("body_es", "")},
             by=current_user.user,
-        )
-    except IncidentError as error:
-        db.session.rollback()
-        return _incident_page(incident_id, form, str(error)), error.status
-    front_door.forget()
-    return redirect(url_for("supervisor.incident", incident_id=incident_id), 303)
+        ),
+    )
 
 
 @bp.post("/supervisor/incidents/<int:incident_id>/resolve")
@@ -95,17 +93,26 @@ def add_update(incident_id: int) -> Any:
 def resolve_one(incident_id: int) -> Any:
     """Resolve the incident with its last public update."""
     form = request.form
-    try:
-        resolve(
+    return _change(
+        incident_id,
+        lambda: resolve(
             db.session,
             incident_id,
             form.get("body", ""),
             {"es": form.get("body_es", "")},
             by=current_user.user,
-        )
+        ),
+    )
+
+
+def _change(incident_id: int, change: Callable[[], object]) -> Any:
+    """Make ``change`` to the incident; back to its page, or the page with the error. What
+    callers hear changes at once (``front_door.forget``)."""
+    try:
+        change()
     except IncidentError as error:
         db.session.rollback()
-        return _incident_page(incident_id, form, str(error)), error.status
+        return _incident_page(incident_id, request.form, str(error)), error.status
     front_door.forget()
     return redirect(url_for("supervisor.incident", incident_id=incident_id), 303)
 
