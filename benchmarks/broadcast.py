@@ -308,7 +308,7 @@ def _plan_in_process(env: dict[str, str]) -> tuple[float, int]:
     from app import create_app
     from app.extensions import db
     from app.models import Broadcast, BroadcastChannel
-    from app.services.incidents import audience
+    from app.services.broadcasts import audience
     from app.services.incidents.lifecycle import Scope, open_incident
 
     settings = {k: env[k] for k in ("DATABASE_URL", "REDIS_URL", "TWILIO_NUMBER")}

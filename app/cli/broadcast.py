@@ -12,9 +12,10 @@ from flask.cli import AppGroup
 
 from app.extensions import db
 from app.models import BroadcastChannel
-from app.services.incidents import broadcasts, scripts, sending_run
+from app.services.broadcasts import broadcasts, sending_run
 from app.services.incidents.lifecycle import IncidentError
 from app.services.printable import printable
+from app.services.scripts import scripts
 
 broadcast_cli = AppGroup("broadcast", help="Broadcasts: an incident's message to its audience.")
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from app.extensions import db
 from app.jobs import app_context
-from app.services.incidents import planning, sending_run
+from app.services.broadcasts import planning, sending_run
 
 log = logging.getLogger(__name__)
 

@@ -15,7 +15,8 @@ from flask_login import current_user
 
 from app.extensions import db
 from app.models import IncidentState, Role, ScopeKind, Severity
-from app.services.incidents import broadcasts, front_door, scripts, sending_run
+from app.services.broadcasts import broadcasts, sending_run
+from app.services.incidents import front_door
 from app.services.incidents.lifecycle import (
     IncidentError,
     Scope,
@@ -25,6 +26,7 @@ from app.services.incidents.lifecycle import (
     post_update,
     resolve,
 )
+from app.services.scripts import scripts
 from app.supervisor.routes import bp
 from app.web.guard import page_for
 

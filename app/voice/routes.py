@@ -14,8 +14,8 @@ from flask import Blueprint
 
 from app.extensions import db
 from app.services.agents import transfers
+from app.services.broadcasts import call_answers
 from app.services.calls import call_ends, connecting, hold, ivr, kb_answers, last_resort
-from app.services.incidents import call_answers
 from app.twilio import params
 from app.twilio.security import accept_webhook
 from app.twilio.twiml import twiml_response

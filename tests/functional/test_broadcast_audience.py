@@ -25,7 +25,7 @@ from app.models import (
     SubscriptionState,
     Tier,
 )
-from app.services.incidents import audience, broadcasts
+from app.services.broadcasts import audience, broadcasts
 from app.services.incidents.lifecycle import Scope, open_incident
 
 SERVICE = Purpose.SERVICE_NOTICES

@@ -19,7 +19,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Delivery, DeliveryState, Interaction, utcnow
-from app.services.incidents import broadcasts, pacing, sender, sending_run
+from app.services.broadcasts import broadcasts, pacing, sender, sending_run
 from app.services.incidents.lifecycle import IncidentError
 from app.services.texting import numbers
 from app.twilio import stub_shapes

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from app.extensions import db
 from app.models import Tier
-from app.services.incidents import broadcasts, sender
+from app.services.broadcasts import broadcasts, sender
 from tests.functional.test_broadcast_audience import boston_broadband, customer
 
 PHONES = tuple(f"+1617555{n:04d}" for n in range(101, 111))

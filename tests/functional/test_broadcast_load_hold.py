@@ -19,7 +19,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Broadcast, DeliveryState, Tier
-from app.services.incidents import broadcasts, load_hold, sender, sending_run
+from app.services.broadcasts import broadcasts, load_hold, sender, sending_run
 from routing.entries import RemovalReason
 from tests.functional.supervisors import Supervisor
 from tests.functional.test_broadcast_audience import boston_broadband, customer

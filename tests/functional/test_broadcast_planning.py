@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import AuditEntry, Broadcast, BroadcastState, Customer, Delivery
-from app.services.incidents import audience, planning, sending_run
+from app.services.broadcasts import audience, planning, sending_run
 from tests.functional.supervisors import Supervisor
 from tests.functional.test_broadcast_audience import customer
 from tests.functional.test_broadcast_sending import work

@@ -18,7 +18,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Broadcast, Delivery, DeliveryState, utcnow
-from app.services.incidents import broadcasts, pacing, sender, sending_run
+from app.services.broadcasts import broadcasts, pacing, sender, sending_run
 from app.services.texting import numbers
 from tests.functional.test_broadcast_audience import boston_broadband, customer
 from tests.functional.texts import status_params

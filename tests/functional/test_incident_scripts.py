@@ -9,9 +9,9 @@ from datetime import UTC, datetime
 from app.extensions import db
 from app.models import Account, Customer
 from app.services.incidents import lifecycle
-from app.services.incidents.script_lint import lint
-from app.services.incidents.script_variables import recipient
-from app.services.incidents.scripts import Script, Version, render_sms, render_voice, script_named
+from app.services.scripts.script_lint import lint
+from app.services.scripts.script_variables import recipient
+from app.services.scripts.scripts import Script, Version, render_sms, render_voice, script_named
 from tests.support import PUBLIC_BASE_URL
 
 NOW = datetime(2025, 1, 14, 20, 0, tzinfo=UTC)  # 3 PM in Boston

@@ -15,8 +15,9 @@ from sqlalchemy.exc import OperationalError
 
 from app.extensions import db
 from app.models import Account, CallStep, Customer, StatusSubscription, SubscriptionState
+from app.services.broadcasts import broadcasts
 from app.services.calls import ivr_updates
-from app.services.incidents import broadcasts, front_door, subscriptions
+from app.services.incidents import front_door, subscriptions
 from app.services.incidents.lifecycle import Scope, open_incident
 from app.services.texting import numbers
 from tests.functional.voice import MAIN_LINE, OPEN, gather_action, spoken, staff_queues, twiml

@@ -20,7 +20,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Broadcast, Delivery, DeliveryState, utcnow
-from app.services.incidents import broadcasts, sending_run
+from app.services.broadcasts import broadcasts, sending_run
 from app.services.texting import numbers
 from app.twilio.stub import StubState, close, serve
 from tests.functional.test_broadcast_audience import boston_broadband, customer

@@ -14,7 +14,7 @@ from rq import Queue
 
 from app.extensions import db
 from app.models import DeliveryState, utcnow
-from app.services.incidents import broadcast_calls, broadcasts, sender, sending_run
+from app.services.broadcasts import broadcast_calls, broadcasts, sender, sending_run
 from app.twilio.stub import StubState, close, serve
 from tests.functional.test_broadcast_calls import OUR_NUMBER, PHONES, deliveries, planned
 from tests.integration.test_fault_messages import InProcessWorker

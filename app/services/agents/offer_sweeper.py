@@ -91,7 +91,7 @@ def _texting_upkeep() -> None:
 
 def _broadcast_upkeep() -> None:
     """Restart broadcasts nobody is sending (their workers died), once a minute."""
-    from app.services.incidents import sending_run  # broadcasts are not the desk's: no cycle
+    from app.services.broadcasts import sending_run  # broadcasts are not the desk's: no cycle
 
     try:
         sending_run.upkeep_if_due(db.session)

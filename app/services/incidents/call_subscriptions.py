@@ -21,7 +21,7 @@ from app.models import Incident, IncidentState, StatusSubscription, Subscription
 from app.services import phone_numbers
 from app.services.callbacks.callback_policy import WITHHELD_CALLER_IDS
 from app.services.incidents import subscriptions
-from app.services.incidents.script_variables import status_link
+from app.services.scripts.script_variables import status_link
 from app.services.texting import conversations, numbers, sending
 
 log = logging.getLogger(__name__)

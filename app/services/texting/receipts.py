@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.models import Message, utcnow
-from app.services.incidents import delivery_receipts
+from app.services.broadcasts import delivery_receipts
 from app.services.texting import numbers
 
 # Twilio's MessageStatus values, by how far along a message is.

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from app.services.incidents.script_lint import LintReport, lint
-from app.services.incidents.script_variables import Recipient
-from app.services.incidents.scripts import Script, Version
+from app.services.scripts.script_lint import LintReport, lint
+from app.services.scripts.script_variables import Recipient
+from app.services.scripts.scripts import Script, Version
 
 GOOD_SMS = "Northwind: {{ first_name }}, your {{ service }} is down. Reply STOP to opt out."
 GOOD_VOICE = {

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from app.services.incidents.quiet_hours import wakes_at
+from app.services.broadcasts.quiet_hours import wakes_at
 
 
 def at(day: int, hour: int, minute: int = 0) -> datetime:

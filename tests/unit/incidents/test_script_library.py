@@ -7,8 +7,8 @@ import re
 
 import pytest
 
-from app.services.incidents.script_lint import example_recipient, lint
-from app.services.incidents.scripts import (
+from app.services.scripts.script_lint import example_recipient, lint
+from app.services.scripts.scripts import (
     NoSuchScript,
     library,
     render_sms,

@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from app.services.incidents.scripts import ScriptError, ad_hoc, render_sms, render_voice
+from app.services.scripts.scripts import ScriptError, ad_hoc, render_sms, render_voice
 from app.services.texting.segments import GSM7, UCS2
 from tests.unit.incidents.scripts_support import (
     GOOD_SMS,

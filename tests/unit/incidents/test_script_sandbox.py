@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.services.incidents.scripts import ScriptError, render_sms
+from app.services.scripts.scripts import ScriptError, render_sms
 from tests.unit.incidents.scripts_support import errors_of, lint, recipient, script
 
 ESCAPES = [

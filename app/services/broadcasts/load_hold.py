@@ -32,8 +32,8 @@ from sqlalchemy.orm import Session
 
 from app.extensions import redis_store
 from app.models import Broadcast, BroadcastState, Delivery, DeliveryState, utcnow
+from app.services.broadcasts import sender
 from app.services.calls.queue_waits import QueueWait, longest_estimated_wait
-from app.services.incidents import sender
 
 log = logging.getLogger(__name__)
 

@@ -22,13 +22,13 @@ import yaml
 
 from app.services.calls.kb_speech import speakable
 from app.services.incidents.lifecycle import LANGUAGES
-from app.services.incidents.script_sandbox import (
+from app.services.scripts.script_sandbox import (
     Compiled,
     TemplateProblem,
     compile_template,
     render,
 )
-from app.services.incidents.script_variables import DEFAULT_LANGUAGE, Recipient
+from app.services.scripts.script_variables import DEFAULT_LANGUAGE, Recipient
 from app.services.texting.segments import GSM7, encoding_of, smart_encode
 
 CHANNELS = ("sms", "voice")

@@ -32,10 +32,10 @@ from app.models import (
     User,
     utcnow,
 )
-from app.services.incidents import load_hold, planning, sender
-from app.services.incidents.broadcasts import find
+from app.services.broadcasts import load_hold, planning, sender
+from app.services.broadcasts.broadcasts import find
+from app.services.broadcasts.pacing import Bucket
 from app.services.incidents.lifecycle import IncidentError
-from app.services.incidents.pacing import Bucket
 from app.services.supervision import audit
 
 log = logging.getLogger(__name__)

@@ -46,10 +46,12 @@ from app.models import (
     DeliveryState,
     utcnow,
 )
-from app.services.incidents import broadcast_calls, quiet_hours, scripts, subscriptions
-from app.services.incidents.audience import latest_choice
+from app.services.broadcasts import broadcast_calls, quiet_hours
+from app.services.broadcasts.audience import latest_choice
+from app.services.broadcasts.pacing import CALLS_KEY, KEY, Bucket
+from app.services.incidents import subscriptions
 from app.services.incidents.lifecycle import get
-from app.services.incidents.pacing import CALLS_KEY, KEY, Bucket
+from app.services.scripts import scripts
 from app.services.texting import numbers
 from app.twilio.gateway import twilio_gateway
 
@@ -173,7 +175,7 @@ def render(
     from the incident as it is now, and kept on its row (a recovery looks for exactly that
     text; a call's webhook says it); one commit.
     A recipient the script cannot be rendered for fails (and is logged), never a crash."""
-    from app.services.incidents.broadcasts import recipient_of, script_of  # no cycle
+    from app.services.broadcasts.broadcasts import recipient_of, script_of  # no cycle
 
     incident = get(session, broadcast.incident_id)
     script = script_of(broadcast)

@@ -25,10 +25,11 @@ from sqlalchemy.orm import Session
 
 from app.extensions import redis_store
 from app.models import Broadcast, BroadcastState, Customer, Delivery
-from app.services.incidents import audience, script_lint
-from app.services.incidents.broadcasts import Created, find, recipient_of, script_of
+from app.services.broadcasts import audience
+from app.services.broadcasts.broadcasts import Created, find, recipient_of, script_of
 from app.services.incidents.lifecycle import IncidentError, get
-from app.services.incidents.script_variables import Recipient
+from app.services.scripts import script_lint
+from app.services.scripts.script_variables import Recipient
 
 log = logging.getLogger(__name__)
 

@@ -21,9 +21,10 @@ from app.models import (
     User,
     utcnow,
 )
-from app.services.incidents import audience, load_hold, script_lint, script_variables, scripts
+from app.services.broadcasts import audience, load_hold
 from app.services.incidents.lifecycle import IncidentError, get
-from app.services.incidents.script_variables import Recipient
+from app.services.scripts import script_lint, script_variables, scripts
+from app.services.scripts.script_variables import Recipient
 from app.services.supervision import audit
 
 MOST_TEXT_CHARACTERS = 1_600  # Twilio's limit for one message
@@ -73,7 +74,7 @@ def create(
     ``broadcasts`` queue, and what is returned has none yet; ``QueueUnreachable`` (nothing
     written) if Redis does not answer. ``hold_while_wait``: seconds; each wave after the
     first waits while the queues' estimated wait is above it (``load_hold``)."""
-    from app.services.incidents import planning  # planning reads broadcasts: no cycle
+    from app.services.broadcasts import planning  # planning reads broadcasts: no cycle
 
     incident = get(session, incident_id)
     _check_hold(hold_while_wait)

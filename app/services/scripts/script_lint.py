@@ -13,9 +13,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 
 from app.services.incidents.lifecycle import LANGUAGES
-from app.services.incidents.script_sandbox import check, names_used
-from app.services.incidents.script_variables import Recipient
-from app.services.incidents.scripts import (
+from app.services.scripts.script_sandbox import check, names_used
+from app.services.scripts.script_variables import Recipient
+from app.services.scripts.scripts import (
     CHANNELS,
     PERSON_OFFER,
     VOICE_MOST,

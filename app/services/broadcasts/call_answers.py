@@ -24,8 +24,9 @@ from sqlalchemy import func, update
 from sqlalchemy.orm import Session
 
 from app.models import Delivery, DeliveryState, utcnow
+from app.services.broadcasts import broadcast_calls
 from app.services.calls import call_ends, calls, hold, ivr
-from app.services.incidents import broadcast_calls, scripts
+from app.services.scripts import scripts
 from app.twilio import notice_twiml
 from app.twilio.params import parse_whole
 
