@@ -22,6 +22,7 @@ from knowledge_base import (
     QuestionFacts,
     Result,
     find,
+    key_of,
     query_key,
     rank,
     should_deflect,
@@ -39,9 +40,9 @@ def search(session: Session, text: str, language: str | None = None, k: int = 5)
     confidences (0..1) and reasons, best first. Never raises on any text."""
     if k <= 0:
         return []
-    _, matches = find(index(session), text, language)
+    query, matches = find(index(session), text, language)
     chosen = matches[: max(RERANKED, k)]
-    facts = question_facts(session, [m.question_id for m in chosen], query_key(text, language))
+    facts = question_facts(session, [m.question_id for m in chosen], key_of(query))
     return rank(chosen, facts, min(k, MOST_RESULTS))
 
 
