@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from functools import cache
 
 from flask import current_app, has_app_context
-from sqlalchemy import Row, and_, select
+from sqlalchemy import Row, Select, and_, bindparam, select
 from sqlalchemy.orm import Session
 
 from app.models import Answer, LearnedPairing, PhrasingSource, PostStatus, Question, utcnow
@@ -65,7 +66,17 @@ def question_facts(
     query of plain rows (no ORM objects: this runs on every search)."""
     if not question_ids:
         return {}
-    rows = session.execute(
+    rows = session.execute(_facts_statement(), {"ids": list(question_ids), "key": key}).all()
+    by_question: dict[int, list[Row]] = defaultdict(list)
+    for row in rows:
+        by_question[row[0]].append(row)
+    return {question_id: _facts(found) for question_id, found in by_question.items()}
+
+
+@cache
+def _facts_statement() -> Select:
+    # Built once per process, not per search: making this select took longer than running it.
+    return (
         select(
             Question.id,
             Question.title,
@@ -81,18 +92,17 @@ def question_facts(
         )
         .outerjoin(
             LearnedPairing,
-            and_(LearnedPairing.question_id == Question.id, LearnedPairing.query_key == key),
+            and_(
+                LearnedPairing.question_id == Question.id,
+                LearnedPairing.query_key == bindparam("key"),
+            ),
         )
         .where(
-            Question.id.in_(question_ids),
+            Question.id.in_(bindparam("ids", expanding=True)),
             Question.status == PostStatus.VISIBLE,
             Question.merged_into_id.is_(None),
         )
-    ).all()
-    by_question: dict[int, list[Row]] = defaultdict(list)
-    for row in rows:
-        by_question[row[0]].append(row)
-    return {question_id: _facts(found) for question_id, found in by_question.items()}
+    )
 
 
 def _facts(rows: Sequence[Row]) -> QuestionFacts:
