@@ -25,5 +25,9 @@ class SearchIndex(Protocol):
         """Up to ``limit`` documents holding all (or any) of the probe's terms and none of
         its excluded ones, in no particular order."""
 
+    def documents_in_turn(self, requests: Sequence[tuple[Probe, int]], enough: int) -> list[Hit]:
+        """The ``documents`` of each ``(probe, limit)`` request in turn, stopping after the
+        one that brings the documents found to ``enough``; an index may ask them all at once."""
+
     def stats(self, terms: Iterable[str]) -> CorpusStats:
         """Document count, average length and the frequency of each of ``terms``."""

@@ -5,19 +5,21 @@
 lexeme as it is, so PostgreSQL and SQLite hold the same terms and find the same documents.
 A probe becomes a ``tsquery`` of quoted lexemes (``('a' & 'b') & !('c' | 'd')``), which
 the GIN index answers without ranking anything; BM25 is computed in Python (``scoring``).
+A search's requests go in one statement (``documents_in_turn``): one round trip, not four.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import text
+from collections.abc import Sequence
+from functools import lru_cache
+
+from sqlalchemy import TextClause, text
 
 from knowledge_base.model import Hit, Probe
 from knowledge_base.sql_index import SqlIndex, hits
 
-_DOCUMENTS = text(
-    "SELECT id, question_id, kind, text, weight, terms FROM kb_documents "
-    "WHERE search_vector @@ CAST(:query AS tsquery) LIMIT :limit"
-)
+_SELECT = "SELECT id, question_id, kind, text, weight, terms FROM kb_documents WHERE "
+_DOCUMENTS = text(_SELECT + "search_vector @@ CAST(:query AS tsquery) LIMIT :limit")
 
 
 def tsquery(probe: Probe) -> str:
@@ -41,3 +43,34 @@ class PostgresIndex(SqlIndex):
             return []
         params = {"query": tsquery(probe), "limit": limit}
         return hits(self.connection.execute(_DOCUMENTS, params).all())
+
+    def documents_in_turn(self, requests: Sequence[tuple[Probe, int]], enough: int) -> list[Hit]:
+        """Each request's documents in turn until ``enough`` are found, in one statement: a
+        request runs only when those before it found fewer (``_in_turn``)."""
+        asked = [(probe, limit) for probe, limit in requests if probe.terms and limit > 0]
+        if len(asked) <= 1:
+            return [hit for probe, limit in asked for hit in self.documents(probe, limit)]
+        params: dict[str, object] = {"enough": enough}
+        for i, (probe, limit) in enumerate(asked):
+            params[f"query{i}"] = tsquery(probe)
+            params[f"limit{i}"] = limit
+        return hits(self.connection.execute(_in_turn(len(asked)), params).all())
+
+
+@lru_cache(maxsize=8)
+def _in_turn(count: int) -> TextClause:
+    # WITH r0 AS MATERIALIZED (... LIMIT :limit0),
+    #      r1 AS MATERIALIZED (... WHERE (SELECT count(*) FROM r0) < :enough AND ...), ...
+    # SELECT * FROM r0 UNION ALL SELECT * FROM r1 ...
+    # The count is a one-time filter (an InitPlan): a request whose predecessors found enough
+    # never touches the index. Each is materialized once, however often it is counted.
+    requests = []
+    for i in range(count):
+        found = " + ".join(f"(SELECT count(*) FROM r{j})" for j in range(i))
+        gate = f"{found} < :enough AND " if found else ""
+        requests.append(
+            f"r{i} AS MATERIALIZED ({_SELECT}{gate}"
+            f"search_vector @@ CAST(:query{i} AS tsquery) LIMIT :limit{i})"
+        )
+    rows = " UNION ALL ".join(f"SELECT * FROM r{i}" for i in range(count))
+    return text("WITH " + ", ".join(requests) + " " + rows)
