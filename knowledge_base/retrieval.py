@@ -9,7 +9,9 @@ them all is what made a search take half a second. Here the index is asked, in t
    highest: a rare term weighs most in BM25);
 2. then, while fewer than ``ENOUGH`` documents are found, for those holding *all* of the
    (at most ``MOST_COMMON_TERMS`` rarest) remaining common terms, then all but the
-   commonest, and so on, each time leaving out what an earlier request found.
+   commonest, and so on, each time leaving out what an earlier request found: the
+   excluded terms (the rare ones and the one term dropped last) leave out exactly the
+   documents the earlier requests can find.
 
 Each request is capped, and so is the whole (``MOST_DOCUMENTS``); the requests are planned
 from the terms' frequencies alone, so an index can take them all in one round trip
