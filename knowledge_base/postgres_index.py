@@ -5,23 +5,28 @@
 lexeme as it is, so PostgreSQL and SQLite hold the same terms and find the same documents.
 A probe becomes a ``tsquery`` of quoted lexemes (``('a' & 'b') & !('c' | 'd')``), which
 the GIN index answers without ranking anything; BM25 is computed in Python (``scoring``).
-A search's requests go in one statement (``documents_in_turn``): one round trip, not four;
-there a request leaves out the documents already found by their ids, not by its excluded
-terms, whose lists can be long (``!'card'`` reads 61,000 entries at 100,000 posts).
+After a search's first request, each leaves out the documents already found by their ids,
+not by its excluded terms, whose lists can be long (``!'card'`` reads 61,000 entries at
+100,000 posts). Sending all requests in one statement (CTEs gated on the counts before
+them) was tried: planning it cost more than the round trips it saved (benchmarks/README).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from functools import lru_cache
 
-from sqlalchemy import TextClause, text
+from sqlalchemy import text
 
 from knowledge_base.model import Hit, Probe
+from knowledge_base.retrieval import in_turn
 from knowledge_base.sql_index import SqlIndex, hits
 
 _SELECT = "SELECT id, question_id, kind, text, weight, terms FROM kb_documents WHERE "
 _DOCUMENTS = text(_SELECT + "search_vector @@ CAST(:query AS tsquery) LIMIT :limit")
+_LATER = text(
+    _SELECT + "search_vector @@ CAST(:query AS tsquery) "
+    "AND id <> ALL(CAST(:found AS integer[])) LIMIT :limit"
+)
 
 
 def tsquery(probe: Probe) -> str:
@@ -47,39 +52,23 @@ class PostgresIndex(SqlIndex):
         return hits(self.connection.execute(_DOCUMENTS, params).all())
 
     def documents_in_turn(self, requests: Sequence[tuple[Probe, int]], enough: int) -> list[Hit]:
-        """Each request's documents in turn until ``enough`` are found, in one statement: a
-        request runs only when those before it found fewer (``_in_turn``)."""
+        """Each request's documents in turn until ``enough`` are found; after the first, a
+        request leaves out the documents already found by their ids, not by reading its
+        excluded terms' lists: the same documents (the Protocol's ``documents_in_turn``)."""
         asked = [(probe, limit) for probe, limit in requests if probe.terms and limit > 0]
-        if len(asked) <= 1:
-            return [hit for probe, limit in asked for hit in self.documents(probe, limit)]
-        # With every limit at least ``enough``, the requests made before one found all they
-        # could, so leaving out what they found is leaving out its excluded terms (the
-        # Protocol's ``documents_in_turn``). Otherwise the excluded terms are read.
-        by_id = all(limit >= enough for _, limit in asked)
-        params: dict[str, object] = {"enough": enough}
-        for i, (probe, limit) in enumerate(asked):
-            params[f"query{i}"] = tsquery(Probe(probe.terms, probe.every) if by_id else probe)
-            params[f"limit{i}"] = limit
-        return hits(self.connection.execute(_in_turn(len(asked), by_id), params).all())
-
-
-@lru_cache(maxsize=16)
-def _in_turn(count: int, by_id: bool) -> TextClause:
-    # WITH r0 AS MATERIALIZED (... LIMIT :limit0),
-    #      r1 AS MATERIALIZED (... WHERE (SELECT count(*) FROM r0) < :enough AND ...
-    #                          [AND id NOT IN (SELECT id FROM r0)] ...), ...
-    # SELECT * FROM r0 UNION ALL SELECT * FROM r1 ...
-    # The count is a one-time filter (an InitPlan): a request whose predecessors found enough
-    # never touches the index. Each is materialized once, however often it is counted.
-    requests = []
-    for i in range(count):
-        found = " + ".join(f"(SELECT count(*) FROM r{j})" for j in range(i))
-        gate = f"{found} < :enough AND " if found else ""
-        earlier = " UNION ALL ".join(f"SELECT id FROM r{j}" for j in range(i))
-        new = f" AND id NOT IN ({earlier})" if by_id and earlier else ""
-        requests.append(
-            f"r{i} AS MATERIALIZED ({_SELECT}{gate}"
-            f"search_vector @@ CAST(:query{i} AS tsquery){new} LIMIT :limit{i})"
-        )
-    rows = " UNION ALL ".join(f"SELECT * FROM r{i}" for i in range(count))
-    return text("WITH " + ", ".join(requests) + " " + rows)
+        if not all(limit >= enough for _, limit in asked):
+            return in_turn(self, asked, enough)
+        found: list[Hit] = []
+        for probe, limit in asked:
+            if found:
+                wanted = tsquery(Probe(probe.terms, probe.every))
+                params = {"query": wanted, "found": [hit.document_id for hit in found]}
+                rows = self.connection.execute(_LATER, params | {"limit": limit}).all()
+            else:
+                rows = self.connection.execute(
+                    _DOCUMENTS, {"query": tsquery(probe), "limit": limit}
+                ).all()
+            found += hits(rows)
+            if len(found) >= enough:
+                break
+        return found

@@ -14,7 +14,7 @@ them all is what made a search take half a second. Here the index is asked, in t
    documents the earlier requests can find.
 
 Each request is capped, and so is the whole (``MOST_DOCUMENTS``); the requests are planned
-from the terms' frequencies alone, so an index can take them all in one round trip
+from the terms' frequencies alone, so an index is given them all at once
 (``SearchIndex.documents_in_turn``). Every document found is then scored by BM25 on all of
 the query's terms (``scoring``). The index needs nothing but "documents holding all (or
 any) of these terms and none of those": an inverted index (FTS5, a GIN index) answers it
