@@ -25,7 +25,14 @@ from knowledge_base.search import (
     rank,
     should_deflect,
 )
-from knowledge_base.text import Analysis, analyze, detect_language, plain_words, query_key
+from knowledge_base.text import (
+    Analysis,
+    analyze,
+    detect_language,
+    key_of,
+    plain_words,
+    query_key,
+)
 
 __all__ = [
     "CANDIDATES",
@@ -47,6 +54,7 @@ __all__ = [
     "detect_language",
     "explain",
     "find",
+    "key_of",
     "match_questions",
     "plain_words",
     "query_key",

@@ -5,18 +5,27 @@
 lexeme as it is, so PostgreSQL and SQLite hold the same terms and find the same documents.
 A probe becomes a ``tsquery`` of quoted lexemes (``('a' & 'b') & !('c' | 'd')``), which
 the GIN index answers without ranking anything; BM25 is computed in Python (``scoring``).
+After a search's first request, each leaves out the documents already found by their ids,
+not by its excluded terms, whose lists can be long (``!'card'`` reads 61,000 entries at
+100,000 posts). Sending all requests in one statement (CTEs gated on the counts before
+them) was tried: planning it cost more than the round trips it saved (benchmarks/README).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from sqlalchemy import text
 
 from knowledge_base.model import Hit, Probe
+from knowledge_base.retrieval import in_turn
 from knowledge_base.sql_index import SqlIndex, hits
 
-_DOCUMENTS = text(
-    "SELECT id, question_id, kind, text, weight, terms FROM kb_documents "
-    "WHERE search_vector @@ CAST(:query AS tsquery) LIMIT :limit"
+_SELECT = "SELECT id, question_id, kind, text, weight, terms FROM kb_documents WHERE "
+_DOCUMENTS = text(_SELECT + "search_vector @@ CAST(:query AS tsquery) LIMIT :limit")
+_LATER = text(
+    _SELECT + "search_vector @@ CAST(:query AS tsquery) "
+    "AND id <> ALL(CAST(:found AS integer[])) LIMIT :limit"
 )
 
 
@@ -41,3 +50,25 @@ class PostgresIndex(SqlIndex):
             return []
         params = {"query": tsquery(probe), "limit": limit}
         return hits(self.connection.execute(_DOCUMENTS, params).all())
+
+    def documents_in_turn(self, requests: Sequence[tuple[Probe, int]], enough: int) -> list[Hit]:
+        """Each request's documents in turn until ``enough`` are found; after the first, a
+        request leaves out the documents already found by their ids, not by reading its
+        excluded terms' lists: the same documents (the Protocol's ``documents_in_turn``)."""
+        asked = [(probe, limit) for probe, limit in requests if probe.terms and limit > 0]
+        if not all(limit >= enough for _, limit in asked):
+            return in_turn(self, asked, enough)
+        found: list[Hit] = []
+        for probe, limit in asked:
+            if found:
+                wanted = tsquery(Probe(probe.terms, probe.every))
+                params = {"query": wanted, "found": [hit.document_id for hit in found]}
+                rows = self.connection.execute(_LATER, params | {"limit": limit}).all()
+            else:
+                rows = self.connection.execute(
+                    _DOCUMENTS, {"query": tsquery(probe), "limit": limit}
+                ).all()
+            found += hits(rows)
+            if len(found) >= enough:
+                break
+        return found

@@ -9,12 +9,16 @@ them all is what made a search take half a second. Here the index is asked, in t
    highest: a rare term weighs most in BM25);
 2. then, while fewer than ``ENOUGH`` documents are found, for those holding *all* of the
    (at most ``MOST_COMMON_TERMS`` rarest) remaining common terms, then all but the
-   commonest, and so on, each time leaving out what an earlier request found.
+   commonest, and so on, each time leaving out what an earlier request found: the
+   excluded terms (the rare ones and the one term dropped last) leave out exactly the
+   documents the earlier requests can find.
 
-Each request is capped, and so is the whole (``MOST_DOCUMENTS``); every document found is
-then scored by BM25 on all of the query's terms (``scoring``). The index needs nothing but
-"documents holding all (or any) of these terms and none of those": an inverted index
-(FTS5, a GIN index) answers it by reading the rare terms' short lists.
+Each request is capped, and so is the whole (``MOST_DOCUMENTS``); the requests are planned
+from the terms' frequencies alone, so an index is given them all at once
+(``SearchIndex.documents_in_turn``). Every document found is then scored by BM25 on all of
+the query's terms (``scoring``). The index needs nothing but "documents holding all (or
+any) of these terms and none of those": an inverted index (FTS5, a GIN index) answers it
+by reading the rare terms' short lists.
 """
 
 from __future__ import annotations
@@ -35,11 +39,23 @@ MOST_COMMON_TERMS = 3
 
 def gather(index: SearchIndex, terms: Sequence[str], stats: CorpusStats) -> list[Hit]:
     """The documents worth scoring for the query's terms: at most ``MOST_DOCUMENTS``."""
+    # A request is made only while fewer than ENOUGH documents are found, so what it may add
+    # is known before any is made: the whole stays within MOST_DOCUMENTS.
+    room = MOST_DOCUMENTS - (ENOUGH - 1)
+    requests = [
+        (probe, min(MOST_PER_REQUEST if probe.every else RARE_POSTINGS, room))
+        for probe in probes(terms, stats)
+    ]
+    return index.documents_in_turn(requests, ENOUGH)
+
+
+def in_turn(index: SearchIndex, requests: Sequence[tuple[Probe, int]], enough: int) -> list[Hit]:
+    """``documents_in_turn`` for an index asked one probe at a time: each request in turn,
+    until ``enough`` documents are found."""
     found: list[Hit] = []
-    for probe in probes(terms, stats):
-        cap = RARE_POSTINGS if not probe.every else MOST_PER_REQUEST
-        found += index.documents(probe, min(cap, MOST_DOCUMENTS - len(found)))
-        if len(found) >= ENOUGH:
+    for probe, limit in requests:
+        found += index.documents(probe, limit)
+        if len(found) >= enough:
             break
     return found
 

@@ -43,6 +43,8 @@ class _Scorer:
 
     def __init__(self, query: Sequence[str], stats: CorpusStats) -> None:
         self.weights = {term: idf(term, stats) for term in dict.fromkeys(query)}
+        self.terms = frozenset(self.weights)
+        self.order = {term: i for i, term in enumerate(self.weights)}.__getitem__
         self.total = sum(self.weights.values())
         pairs = dict.fromkeys(zip(query, query[1:], strict=False))
         # " a b " in " x a b y ": a substring test is far cheaper than walking the tuple.
@@ -50,18 +52,21 @@ class _Scorer:
         self.average = max(stats.average_length, 1e-9)
 
     def score(self, terms: tuple[str, ...]) -> float:
+        # The query's terms this document holds, found in one pass (C, not a Python loop over
+        # a 27-term query): only those are counted.
+        held = self.terms.intersection(terms)
+        if not held:
+            return 0.0
         norm = K1 * (1 - B + B * len(terms) / self.average)
         total = 0.0
-        present = []
-        for term, weight in self.weights.items():
+        # Summed in the query's order, so every score is the same to the last bit.
+        for term in sorted(held, key=self.order) if len(held) > 1 else held:
             tf = terms.count(term)  # faster than a Counter of the document's terms
-            if tf:
-                total += weight * tf * (K1 + 1) / (tf + norm)
-                present.append(term)
-        if len(present) > 1 and self.pairs:
+            total += self.weights[term] * tf * (K1 + 1) / (tf + norm)
+        if len(held) > 1 and self.pairs:
             text = f" {' '.join(terms)} "
             for a, b, pair in self.pairs:
-                if a in present and b in present and pair in text:
+                if a in held and b in held and pair in text:
                     total += PHRASE_BONUS * (self.weights[a] + self.weights[b]) / 2
         return total
 

@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import Connection, bindparam, text
 
 from knowledge_base.model import CorpusStats, Document, Hit, Probe
+from knowledge_base.retrieval import in_turn
 from knowledge_base.text import analyze, detect_language, plain_words
 
 DOCUMENTS = "#documents"  # keys that no analyzed term can be (terms are letters and digits)
@@ -95,6 +96,10 @@ class SqlIndex:
     def documents(self, probe: Probe, limit: int) -> list[Hit]:
         """Up to ``limit`` documents matching the probe; each dialect has its own."""
         raise NotImplementedError
+
+    def documents_in_turn(self, requests: Sequence[tuple[Probe, int]], enough: int) -> list[Hit]:
+        """Each request's documents in turn until ``enough`` are found, one query each."""
+        return in_turn(self, requests, enough)
 
 
 def _row(document: Document) -> dict[str, Any]:

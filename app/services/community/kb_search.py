@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from functools import cache
 
 from flask import current_app, has_app_context
-from sqlalchemy import Row, and_, select
+from sqlalchemy import Row, Select, and_, bindparam, select
 from sqlalchemy.orm import Session
 
 from app.models import Answer, LearnedPairing, PhrasingSource, PostStatus, Question, utcnow
@@ -22,6 +23,7 @@ from knowledge_base import (
     QuestionFacts,
     Result,
     find,
+    key_of,
     query_key,
     rank,
     should_deflect,
@@ -39,9 +41,9 @@ def search(session: Session, text: str, language: str | None = None, k: int = 5)
     confidences (0..1) and reasons, best first. Never raises on any text."""
     if k <= 0:
         return []
-    _, matches = find(index(session), text, language)
+    query, matches = find(index(session), text, language)
     chosen = matches[: max(RERANKED, k)]
-    facts = question_facts(session, [m.question_id for m in chosen], query_key(text, language))
+    facts = question_facts(session, [m.question_id for m in chosen], key_of(query))
     return rank(chosen, facts, min(k, MOST_RESULTS))
 
 
@@ -64,7 +66,17 @@ def question_facts(
     query of plain rows (no ORM objects: this runs on every search)."""
     if not question_ids:
         return {}
-    rows = session.execute(
+    rows = session.execute(_facts_statement(), {"ids": list(question_ids), "key": key}).all()
+    by_question: dict[int, list[Row]] = defaultdict(list)
+    for row in rows:
+        by_question[row[0]].append(row)
+    return {question_id: _facts(found) for question_id, found in by_question.items()}
+
+
+@cache
+def _facts_statement() -> Select:
+    # Built once per process, not per search: making this select took longer than running it.
+    return (
         select(
             Question.id,
             Question.title,
@@ -80,18 +92,17 @@ def question_facts(
         )
         .outerjoin(
             LearnedPairing,
-            and_(LearnedPairing.question_id == Question.id, LearnedPairing.query_key == key),
+            and_(
+                LearnedPairing.question_id == Question.id,
+                LearnedPairing.query_key == bindparam("key"),
+            ),
         )
         .where(
-            Question.id.in_(question_ids),
+            Question.id.in_(bindparam("ids", expanding=True)),
             Question.status == PostStatus.VISIBLE,
             Question.merged_into_id.is_(None),
         )
-    ).all()
-    by_question: dict[int, list[Row]] = defaultdict(list)
-    for row in rows:
-        by_question[row[0]].append(row)
-    return {question_id: _facts(found) for question_id, found in by_question.items()}
+    )
 
 
 def _facts(rows: Sequence[Row]) -> QuestionFacts:

@@ -7,7 +7,7 @@ from collections import defaultdict
 from knowledge_base import CorpusStats, Hit, analyze, find
 from knowledge_base.model import Probe
 from knowledge_base.postgres_index import tsquery
-from knowledge_base.retrieval import MOST_DOCUMENTS, RARE_POSTINGS, probes
+from knowledge_base.retrieval import MOST_DOCUMENTS, RARE_POSTINGS, in_turn, probes
 from knowledge_base.sqlite_index import match_expression
 
 
@@ -36,6 +36,9 @@ class InMemoryIndex:
         found = set.intersection(*sets) if probe.every else set.union(*sets)
         found -= set().union(*(self.holding.get(term, set()) for term in probe.excluded))
         return [self.hits[i] for i in sorted(found)[:limit]]
+
+    def documents_in_turn(self, requests, enough):
+        return in_turn(self, requests, enough)
 
 
 def noisy(count: int) -> list[tuple[int, str]]:
