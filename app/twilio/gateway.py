@@ -6,6 +6,7 @@ import logging
 from typing import Any
 
 from flask import Flask, current_app
+from twilio.base.exceptions import TwilioException
 from twilio.http.http_client import TwilioHttpClient
 from twilio.rest import Client
 
@@ -14,8 +15,9 @@ from app.log import mask_phone
 log = logging.getLogger(__name__)
 
 
-class TwilioNotConfigured(RuntimeError):
-    """The account SID or auth token is missing, so nothing can be sent."""
+class TwilioNotConfigured(TwilioException):
+    """The account SID or auth token is missing, so nothing can be sent (a
+    ``TwilioException``: whoever handles Twilio failing handles this too)."""
 
 
 def make_client(account_sid: str, auth_token: str, api_base: str = "") -> Client:

@@ -520,6 +520,17 @@ def test_a_voice_broadcast_cannot_start_without_a_public_url(app, twilio) -> Non
     assert broadcasts.status(db.session, broadcast_id)["state"] == "planned"
 
 
+@pytest.mark.parametrize("unset", ["TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN"])
+def test_a_broadcast_cannot_start_without_twilio_credentials(app, twilio, unset) -> None:
+    app.config[unset] = ""  # a local demo's settings
+    broadcast_id = planned(PHONES[0])
+
+    with pytest.raises(IncidentError, match="Twilio is not configured"):
+        sending_run.control(db.session, broadcast_id, "start")
+
+    assert broadcasts.status(db.session, broadcast_id)["state"] == "planned"
+
+
 def test_broadcast_status_counts_who_answered_the_calls(
     app, redis_client, twilio, twilio_post, runner
 ) -> None:

@@ -249,3 +249,18 @@ def test_zero_at_the_offer_still_reaches_a_person(floor, twilio_post, twilio_api
 
     enqueue = after.find("Enqueue")
     assert enqueue is not None and (enqueue.text or "").strip() == "general"
+
+
+def test_without_twilio_credentials_the_caller_hears_we_could_not_sign_them_up(
+    floor, twilio_post, app
+) -> None:
+    app.config.update(TWILIO_ACCOUNT_SID="")  # no account: nothing can be texted
+    customer()
+    incident()
+    params, heard = at_the_offer(twilio_post)
+
+    after = answer(twilio_post, params, heard, Digits="1")
+
+    assert "we couldn't sign you up for text updates just now" in spoken(after)
+    assert MAIN_MENU in spoken(after) and after.find("Gather") is not None
+    assert [s.state for s in live_subscriptions()] == [SubscriptionState.ENDED]

@@ -74,8 +74,10 @@ def control(session: Session, broadcast_id: int, move: str, by: User | None = No
     """``start``, ``pause``, ``resume`` or ``cancel`` the broadcast; its new state. Commits."""
     allowed, target = MOVES[move]
     broadcast = find(session, broadcast_id)
-    if broadcast.channel is BroadcastChannel.VOICE and move in ("start", "resume"):
-        _refuse_calls_without_a_public_url()
+    if move in ("start", "resume"):
+        _refuse_without_twilio()
+        if broadcast.channel is BroadcastChannel.VOICE:
+            _refuse_calls_without_a_public_url()
     if broadcast.state not in allowed:
         raise IncidentError(f"Broadcast {broadcast.id} is {broadcast.state.value}: cannot {move}.")
     broadcast.state = target
@@ -94,6 +96,17 @@ def control(session: Session, broadcast_id: int, move: str, by: User | None = No
     if target is BroadcastState.SENDING:
         enqueue(broadcast.id, jobs=current_app.config["BROADCAST_JOBS"])
     return target.value
+
+
+def _refuse_without_twilio() -> None:
+    """Nothing can be sent without Twilio's credentials (a local demo has none): said now,
+    not by send jobs failing one after another."""
+    config = current_app.config
+    if not (config["TWILIO_ACCOUNT_SID"] and config["TWILIO_AUTH_TOKEN"]):
+        raise IncidentError(
+            "Twilio is not configured (TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN): "
+            "nothing can be sent."
+        )
 
 
 def _refuse_calls_without_a_public_url() -> None:
