@@ -24,6 +24,13 @@ return tostring(slot - now)
 """
 
 
+# Slots are spaced for 2 % under the rate. A send that reaches the carrier late, right
+# behind an on-time one, spends the carrier's headroom; at exactly the rate nothing ever
+# gives it back, and the next send a hair early is refused. 2 % gives a token back every
+# 50 sends, and the rate stays within 5 % of the limit.
+HEADROOM = 0.98
+
+
 class Bucket:
     """The shared bucket at ``key``; ``rate`` sends per second (0: no limit)."""
 
@@ -37,5 +44,5 @@ class Bucket:
         """Reserve the next slot; seconds to wait before using it."""
         if self.rate <= 0:
             return 0.0
-        wait = self._reserve(keys=[self.key], args=[self.rate])
+        wait = self._reserve(keys=[self.key], args=[self.rate * HEADROOM])
         return float(wait.decode() if isinstance(wait, bytes) else wait)
