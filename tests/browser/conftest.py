@@ -96,6 +96,11 @@ def server(app: Flask) -> Iterator[str]:
     http.shutdown()
     thread.join(5)
     counted.wait_idle(10)  # the pages are closed by now (new_page ends first)
+    # The live hub's thread reads queue lines from the database for the consoles: stopped
+    # (within a second) before the engine is disposed, or its connection is left open.
+    hub = app.extensions.get("live.hub")
+    if hub is not None:
+        hub.stop()
 
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)
