@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from app.extensions import db
 from app.models import Account, Customer, Tier
-from tests.functional.agent_calls import QUEUE_SID
+from tests.functional.agent_calls import QUEUE_SID, member_redirected
 from tests.functional.voice import MAIN_LINE, destination, twiml
 from tests.support import call_params
 
@@ -50,3 +50,17 @@ def caller_in_line(twilio_post: Callable[..., Any]) -> dict[str, str]:
     hold = {**params, "QueueSid": QUEUE_SID, "QueueTime": "5", "QueuePosition": "1"}
     twiml(twilio_post("/voice/hold?q=general&l=en", hold))
     return params
+
+
+def offered_a_caller(
+    new_page: Callable[..., Any],
+    twilio_post: Callable[..., Any],
+    twilio_api: Any,
+) -> tuple[Any, dict[str, str]]:
+    """Ana at work, Maria holding in line and offered to her; Ana's page and the call."""
+    customer()
+    page = new_page()
+    at_work(page)
+    caller = caller_in_line(twilio_post)
+    member_redirected(twilio_api, caller["CallSid"])
+    return page, caller

@@ -13,8 +13,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Interaction
-from tests.browser.console_people import at_work, caller_in_line, customer
-from tests.functional.agent_calls import member_redirected
+from tests.browser.console_people import at_work, caller_in_line, customer, offered_a_caller
 from tests.functional.voice import twiml
 
 
@@ -25,11 +24,7 @@ def test_notes_typed_while_the_server_is_unreachable_are_kept(
     twilio_post: Callable[..., Any],
     twilio_api: responses.RequestsMock,
 ) -> None:
-    customer()
-    page = new_page()
-    at_work(page)
-    caller = caller_in_line(twilio_post)
-    member_redirected(twilio_api, caller["CallSid"])
+    page, caller = offered_a_caller(new_page, twilio_post, twilio_api)
     page.get_by_role("button", name="Accept", exact=True).click()
     expect(page.locator("#contact")).to_contain_text("Maria Lopez")
 

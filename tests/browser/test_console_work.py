@@ -11,8 +11,12 @@ from flask import Flask
 from playwright.sync_api import expect
 
 from app.extensions import db
-from tests.browser.console_people import PHONE, at_work, caller_in_line, customer, log_in
-from tests.functional.agent_calls import member_redirected
+from tests.browser.console_people import (
+    PHONE,
+    at_work,
+    log_in,
+    offered_a_caller,
+)
 from tests.functional.voice import twiml
 from tests.support import PUBLIC_BASE_URL
 
@@ -60,11 +64,7 @@ def test_an_agent_transfers_a_call_to_another_queue_and_wraps_up_their_part(
 ) -> None:
     from tests.functional.test_agent_transfer import twilio_moves
 
-    customer()
-    page = new_page()
-    at_work(page)
-    caller = caller_in_line(twilio_post)
-    member_redirected(twilio_api, caller["CallSid"])
+    page, caller = offered_a_caller(new_page, twilio_post, twilio_api)
     expect(page.get_by_role("region", name="Offer")).to_be_visible()
     page.get_by_role("button", name="Accept", exact=True).click()
     expect(page.locator("#contact")).to_contain_text("Maria Lopez")
